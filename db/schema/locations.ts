@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, doublePrecision, integer, pgEnum, pgTable, text } from 'drizzle-orm/pg-core';
+import { createdAt, id } from './columns.ts';
+
+export const locationKinds = ['warehouse', 'store', 'dropship', '3pl'] as const;
+export const locationKind = pgEnum('location_kind', locationKinds);
+
+export const locations = pgTable(
+  'locations',
+  {
+    id: id(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    kind: locationKind('kind').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lon: doublePrecision('lon').notNull(),
+    dailyCapacity: integer('daily_capacity').notNull(),
+    pickCostCents: integer('pick_cost_cents').notNull().default(0),
+    packCostCents: integer('pack_cost_cents').notNull().default(0),
+    currency: text('currency').notNull().default('USD'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('locations_lat_range', sql`${t.lat} between -90 and 90`),
+    check('locations_lon_range', sql`${t.lon} between -180 and 180`),
+    check('locations_capacity_nonnegative', sql`${t.dailyCapacity} >= 0`),
+    check('locations_costs_nonnegative', sql`${t.pickCostCents} >= 0 and ${t.packCostCents} >= 0`),
+  ],
+);

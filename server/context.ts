@@ -1,0 +1,13 @@
+import type { Logger } from 'pino';
+import type { Database } from '#db/client.ts';
+import type { Clock } from './core/clock.ts';
+import type { PaymentProvider } from './payments/payment-provider.ts';
+
+/** What every domain command receives: its dependencies, never HTTP. */
+export interface ServiceContext {
+  db: Database;
+  clock: Clock;
+  payments: PaymentProvider;
+  paymentTimeoutMs: number;
+  logger: Logger;
+}

@@ -1,0 +1,53 @@
+import { and, eq } from 'drizzle-orm';
+import type { Database, Transaction } from '#db/client.ts';
+import { idempotencyKeys } from '#db/schema/idempotency.ts';
+import { IdempotencyConflictError } from '#server/core/errors.ts';
+
+export interface IdempotencyClaim {
+  scope: string;
+  key: string;
+  requestHash: string;
+}
+
+export interface IdempotentOutcome<T> {
+  result: T;
+  /** True when an earlier request with this key did the work and this one only read it. */
+  replayed: boolean;
+}
+
+/**
+ * Runs `work` in one transaction that first claims the key. A concurrent request with the
+ * same key blocks on the claim until the first commits (then reads its result) or rolls
+ * back (then does the work itself). Only successful results are remembered, so a request
+ * that failed can be retried with the same key.
+ */
+export async function runIdempotent<T>(
+  db: Database,
+  claim: IdempotencyClaim,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<IdempotentOutcome<T>> {
+  return db.transaction(async (tx) => {
+    const claimed = await tx
+      .insert(idempotencyKeys)
+      .values({ scope: claim.scope, key: claim.key, requestHash: claim.requestHash })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length === 0) {
+      const [previous] = await tx
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
+      if (!previous) throw new Error('idempotency key vanished while it was being read');
+      if (previous.requestHash !== claim.requestHash) {
+        throw new IdempotencyConflictError('This Idempotency-Key was already used with a different request body');
+      }
+      return { result: previous.result as T, replayed: true };
+    }
+    const result = await work(tx);
+    await tx
+      .update(idempotencyKeys)
+      .set({ result: result as unknown })
+      .where(and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
+    return { result, replayed: false };
+  });
+}
