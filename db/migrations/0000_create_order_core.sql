@@ -15,6 +15,8 @@ CREATE TABLE "locations" (
 	"kind" "location_kind" NOT NULL,
 	"lat" double precision NOT NULL,
 	"lon" double precision NOT NULL,
+	"country" text DEFAULT 'US' NOT NULL,
+	"region" text DEFAULT '' NOT NULL,
 	"daily_capacity" integer NOT NULL,
 	"pick_cost_cents" integer DEFAULT 0 NOT NULL,
 	"pack_cost_cents" integer DEFAULT 0 NOT NULL,

@@ -14,6 +14,9 @@ export const locations = pgTable(
     kind: locationKind('kind').notNull(),
     lat: doublePrecision('lat').notNull(),
     lon: doublePrecision('lon').notNull(),
+    /** Where the location is taxed: in-store pickup orders pay this place's sales tax. */
+    country: text('country').notNull().default('US'),
+    region: text('region').notNull().default(''),
     dailyCapacity: integer('daily_capacity').notNull(),
     pickCostCents: integer('pick_cost_cents').notNull().default(0),
     packCostCents: integer('pack_cost_cents').notNull().default(0),

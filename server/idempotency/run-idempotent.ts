@@ -51,3 +51,16 @@ export async function runIdempotent<T>(
     return { result, replayed: false };
   });
 }
+
+/**
+ * One transaction for a command; idempotent when the client sent a key. The key is scoped
+ * to the command and the request is hashed, so a key reused for something else is refused.
+ */
+export async function runCommand<T>(
+  db: Database,
+  idempotency: { scope: string; key: string | undefined; requestHash: string },
+  work: (tx: Transaction) => Promise<T>,
+): Promise<IdempotentOutcome<T>> {
+  if (!idempotency.key) return { result: await db.transaction(work), replayed: false };
+  return runIdempotent(db, { scope: idempotency.scope, key: idempotency.key, requestHash: idempotency.requestHash }, work);
+}

@@ -1,0 +1,14 @@
+/** node-postgres errors arrive either bare or wrapped by drizzle as `cause`. */
+function pgError(error: unknown): { code?: string; constraint?: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth++) {
+    if (typeof (current as { code?: unknown }).code === 'string') return current as { code?: string; constraint?: string };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = pgError(error);
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}

@@ -1,0 +1,53 @@
+import { bodyLimit } from 'hono/body-limit';
+import { catalogRoutes } from './catalog/catalog.routes.ts';
+import type { ServiceContext } from './context.ts';
+import type { HealthCheck } from './health/check-health.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { apiReferenceRoutes } from './http/api-reference.ts';
+import { problem, problemFromUnknown, problemResponse } from './http/problem.ts';
+import { requestLogging } from './http/request-logging.ts';
+import { createRouter } from './http/router.ts';
+import { inventoryRoutes } from './inventory/inventory.routes.ts';
+import { ordersRoutes } from './orders/orders.routes.ts';
+
+export interface AppDeps extends ServiceContext {
+  bodyLimitBytes: number;
+  importLimitBytes: number;
+  healthChecks: Record<string, HealthCheck>;
+  isShuttingDown: () => boolean;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  app.use('*', requestLogging(deps.logger));
+  app.use('/api/*', async (c, next) => {
+    // Bulk files have their own, larger limit; everything else is small JSON.
+    const maxSize = c.req.path === '/api/orders/import' ? deps.importLimitBytes : deps.bodyLimitBytes;
+    return bodyLimit({
+      maxSize,
+      onError: (c) => problemResponse(c, problem('payload_too_large', `The request body is larger than ${maxSize} bytes`)),
+    })(c, next);
+  });
+
+  app.route('/', healthRoutes(deps.healthChecks, deps.isShuttingDown));
+  app.route('/', catalogRoutes(deps));
+  app.route('/', inventoryRoutes(deps));
+  app.route('/', ordersRoutes(deps));
+  app.route('/', apiReferenceRoutes());
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tower',
+      version: '0.1.0',
+      description: 'Order management with a real-time operations control tower. Errors are application/problem+json.',
+    },
+  });
+
+  app.notFound((c) => problemResponse(c, problem('not_found', `${c.req.method} ${c.req.path} is not a Tower endpoint`)));
+  app.onError((error, c) => {
+    const body = problemFromUnknown(error);
+    if (body.status >= 500) deps.logger.error({ err: error }, 'unhandled error');
+    return problemResponse(c, body);
+  });
+  return app;
+}

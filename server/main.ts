@@ -1,0 +1,72 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { openDatabase } from '#db/client.ts';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { systemClock } from './core/clock.ts';
+import { postgresCheck } from './health/check-health.ts';
+import { createLogger } from './logger.ts';
+import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
+
+function loadConfigOrExit() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // One line naming the bad variables; a stack trace would only hide it.
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+const config = loadConfigOrExit();
+
+const logger = createLogger(config.LOG_LEVEL);
+const database = await openDatabase({
+  databaseUrl: config.DATABASE_URL,
+  dataDir: config.DATA_DIR,
+  embeddedPort: config.EMBEDDED_PG_PORT,
+  poolSize: config.PG_POOL_SIZE,
+  onLog: (line) => logger.debug({ component: 'postgres' }, line),
+}).catch((error: unknown) => {
+  logger.fatal({ err: error }, 'could not open the database');
+  process.exit(1);
+});
+logger.info({ postgres: database.kind }, 'database ready, migrations applied');
+
+let shuttingDown = false;
+const app = createApp({
+  db: database.db,
+  clock: systemClock,
+  payments: new SandboxPaymentProvider(),
+  paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
+  logger,
+  bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  importLimitBytes: config.IMPORT_LIMIT_BYTES,
+  healthChecks: { postgres: postgresCheck(database.db) },
+  isShuttingDown: () => shuttingDown,
+});
+
+const server: ServerType = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  logger.info({ url: `http://${config.HOST}:${info.port}` }, 'Tower is listening');
+});
+
+/** Stop accepting, let in-flight requests finish, then close the databases (the embedded one cleanly). */
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal }, 'shutting down');
+  const deadline = setTimeout(() => {
+    logger.error('in-flight requests did not finish in time; closing anyway');
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  }, config.SHUTDOWN_TIMEOUT_MS);
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+  clearTimeout(deadline);
+  await database.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

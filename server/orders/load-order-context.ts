@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import { ValidationError, type FieldError } from '#server/core/errors.ts';
+import type { PlaceOrderInput } from './order.schemas.ts';
+import type { PricedProduct, Promotion, ShippingRate } from './pricing.ts';
+
+export interface CatalogProduct extends PricedProduct {
+  name: string;
+  currency: string;
+  backorderable: boolean;
+}
+
+export interface OrderContext {
+  products: Map<string, CatalogProduct>;
+  promotions: Promotion[];
+  taxRatePpm: number;
+  shippingRate: ShippingRate | null;
+  allowBackorder: boolean;
+  pickupLocation: { id: string; lat: number; lon: number } | null;
+}
+
+/**
+ * Everything an order needs from reference data, read in one round trip, with every
+ * problem of the request against that data reported at once (unknown SKUs, currency, …).
+ */
+export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at: Date): Promise<OrderContext> {
+  const skus = input.lines.map((l) => l.sku);
+  const country = input.shippingAddress?.country ?? '';
+  const region = input.shippingAddress?.region.toUpperCase() ?? '';
+  const isPickup = input.delivery.method === 'pickup';
+  const pickupId = input.delivery.pickupLocationId ?? null;
+  const result = await db.execute<{ ctx: RawContext }>(sql`
+    with tax_place as (
+      select case when ${isPickup} then pl.country else ${country} end as country,
+             case when ${isPickup} then upper(pl.region) else ${region} end as region
+      from (select 1) as one left join locations pl on pl.id = ${pickupId}::uuid
+    )
+    select json_build_object(
+      'products', (select coalesce(json_agg(json_build_object(
+          'sku', p.sku, 'name', p.name, 'category', p.category, 'priceCents', p.price_cents, 'currency', p.currency,
+          'weightGrams', p.weight_grams, 'backorderable', p.backorderable, 'active', p.active)), '[]'::json)
+        from products p where p.sku = any(${sql.param(skus)}::text[])),
+      'promotions', (select coalesce(json_agg(json_build_object(
+          'id', pr.id, 'name', pr.name, 'code', pr.code, 'kind', pr.kind, 'percentBp', pr.percent_bp,
+          'amountCents', pr.amount_cents, 'currency', pr.currency, 'sku', pr.sku, 'category', pr.category,
+          'minSubtotalCents', pr.min_subtotal_cents)), '[]'::json)
+        from promotions pr
+        where pr.active
+          and (pr.channel is null or pr.channel = ${input.channel})
+          and (pr.starts_at is null or pr.starts_at <= ${at}) and (pr.ends_at is null or pr.ends_at > ${at})
+          and (pr.code is null or pr.code = ${input.promotionCode ?? null})),
+      'promotionCodeKnown', (${input.promotionCode ?? null}::text is null or exists (
+        select 1 from promotions pc where pc.code = ${input.promotionCode ?? null} and pc.active
+          and (pc.starts_at is null or pc.starts_at <= ${at}) and (pc.ends_at is null or pc.ends_at > ${at}))),
+      'taxRatePpm', (select t.rate_ppm from tax_rates t, tax_place tp where t.country = tp.country and t.region in (tp.region, '')
+                     order by t.region desc limit 1),
+      'shippingRate', (select json_build_object('baseCents', s.base_cents, 'perKgCents', s.per_kg_cents, 'freeOverCents', s.free_over_cents)
+                       from shipping_rates s where s.service = ${input.delivery.service} and s.currency = ${input.currency}),
+      'allowBackorder', (select allow_backorder from sales_channels where code = ${input.channel}),
+      'pickupLocation', (select json_build_object('id', l.id, 'lat', l.lat, 'lon', l.lon, 'kind', l.kind, 'active', l.active)
+                         from locations l where l.id = ${pickupId}::uuid)
+    ) as ctx`);
+  const raw = result.rows[0]?.ctx;
+  if (!raw) throw new Error('order context query returned nothing');
+
+  const products = new Map(raw.products.map((p) => [p.sku, p]));
+  const errors: FieldError[] = [];
+  input.lines.forEach((line, i) => {
+    const product = products.get(line.sku);
+    if (!product) errors.push({ path: `lines.${i}.sku`, message: `no product has SKU ${line.sku}` });
+    else if (!product.active) errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is no longer sold` });
+    else if (product.currency !== input.currency) {
+      errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is priced in ${product.currency}, the order is in ${input.currency}` });
+    }
+  });
+  if (!raw.promotionCodeKnown) errors.push({ path: 'promotionCode', message: 'is not a current promotion code' });
+  if (!isPickup && !raw.shippingRate) errors.push({ path: 'currency', message: `no ${input.delivery.service} shipping is offered in ${input.currency}` });
+  const pickup = raw.pickupLocation;
+  if (isPickup) {
+    if (!pickup) errors.push({ path: 'delivery.pickupLocationId', message: 'no location has this id' });
+    else if (pickup.kind !== 'store' || !pickup.active) errors.push({ path: 'delivery.pickupLocationId', message: 'is not an open store' });
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+
+  return {
+    products,
+    promotions: raw.promotions,
+    taxRatePpm: raw.taxRatePpm ?? 0,
+    shippingRate: isPickup ? null : raw.shippingRate,
+    allowBackorder: raw.allowBackorder ?? false,
+    pickupLocation: isPickup && pickup ? { id: pickup.id, lat: pickup.lat, lon: pickup.lon } : null,
+  };
+}
+
+interface RawContext {
+  products: (CatalogProduct & { active: boolean })[];
+  promotions: Promotion[];
+  promotionCodeKnown: boolean;
+  taxRatePpm: number | null;
+  shippingRate: ShippingRate | null;
+  allowBackorder: boolean | null;
+  pickupLocation: { id: string; lat: number; lon: number; kind: string; active: boolean } | null;
+}

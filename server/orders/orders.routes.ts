@@ -1,0 +1,82 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { NotFoundError } from '#server/core/errors.ts';
+import { createRouter, type RouteDeps } from '#server/http/router.ts';
+import { IdempotencyKeyHeader, jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
+import { cancelOrder } from './cancel-order.ts';
+import { holdOrder, releaseOrder } from './hold-order.ts';
+import { findOrder, searchOrders } from './order-queries.ts';
+import { Order, OrderPage, OrderSearchQuery, PlaceOrderInput, ReasonInput } from './order.schemas.ts';
+import { placeOrder } from './place-order.ts';
+
+const OrderParams = z.object({ id: z.string().min(1).max(100).openapi({ description: 'order id or number' }) });
+
+const placeOrderRoute = createRoute({
+  method: 'post',
+  path: '/api/orders',
+  tags: ['orders'],
+  summary: 'Place an order',
+  request: {
+    headers: z.object({ 'idempotency-key': IdempotencyKeyHeader }),
+    body: { content: { 'application/json': { schema: PlaceOrderInput } }, required: true },
+  },
+  responses: {
+    201: jsonContent(Order, 'The order was placed'),
+    200: jsonContent(Order, 'A repeat of an earlier request: the order it placed'),
+    ...problemResponses(400, 402, 409, 413, 422, 503),
+  },
+});
+
+const listOrdersRoute = createRoute({
+  method: 'get',
+  path: '/api/orders',
+  tags: ['orders'],
+  summary: 'Search orders, newest first',
+  request: { query: OrderSearchQuery },
+  responses: { 200: jsonContent(OrderPage, 'One page of orders'), ...problemResponses(422) },
+});
+
+const getOrderRoute = createRoute({
+  method: 'get',
+  path: '/api/orders/{id}',
+  tags: ['orders'],
+  summary: 'An order with its lines, payment and timeline',
+  request: { params: OrderParams },
+  responses: { 200: jsonContent(Order, 'The order'), ...problemResponses(404) },
+});
+
+function transitionRoute(action: 'cancel' | 'hold' | 'release', summary: string) {
+  return createRoute({
+    method: 'post',
+    path: `/api/orders/{id}/${action}`,
+    tags: ['orders'],
+    summary,
+    request: {
+      params: OrderParams,
+      body: { content: { 'application/json': { schema: ReasonInput } }, required: false },
+    },
+    responses: { 200: jsonContent(Order, 'The order after the change'), ...problemResponses(404, 409, 422, 503) },
+  });
+}
+
+export function ordersRoutes(deps: RouteDeps) {
+  return createRouter()
+    .openapi(placeOrderRoute, async (c) => {
+      const { order, created } = await placeOrder(deps, c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'] });
+      return c.json(order, created ? 201 : 200);
+    })
+    .openapi(listOrdersRoute, async (c) => c.json(await searchOrders(deps.db, c.req.valid('query')), 200))
+    .openapi(getOrderRoute, async (c) => {
+      const order = await findOrder(deps.db, c.req.valid('param').id);
+      if (!order) throw new NotFoundError(`Order ${c.req.valid('param').id}`);
+      return c.json(order, 200);
+    })
+    .openapi(transitionRoute('cancel', 'Cancel an order, releasing stock and voiding payment'), async (c) =>
+      c.json(await cancelOrder(deps, c.req.valid('param').id, c.req.valid('json') ?? {}), 200),
+    )
+    .openapi(transitionRoute('hold', 'Put an order on hold'), async (c) =>
+      c.json(await holdOrder(deps, c.req.valid('param').id, c.req.valid('json') ?? {}), 200),
+    )
+    .openapi(transitionRoute('release', 'Release a held order to its previous status'), async (c) =>
+      c.json(await releaseOrder(deps, c.req.valid('param').id), 200),
+    );
+}
