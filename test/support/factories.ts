@@ -64,6 +64,6 @@ export function orderBody(lines: { sku: string; quantity: number }[], overrides:
   };
 }
 
-export function placeOrder(api: ApiClient, body: unknown, key = randomUUID()) {
+export function placeOrder(api: ApiClient, body: unknown, key: string = randomUUID()) {
   return api.post('/api/orders', body, { 'idempotency-key': key });
 }
