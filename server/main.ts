@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase } from '#db/client.ts';
+import { takeOverShutdownSignals } from '#db/embedded-postgres.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
@@ -68,5 +69,6 @@ async function shutdown(signal: string) {
   logger.info('stopped');
   process.exit(0);
 }
+takeOverShutdownSignals();
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
