@@ -17,6 +17,8 @@ export interface OrderContext {
   shippingRate: ShippingRate | null;
   allowBackorder: boolean;
   pickupLocation: { id: string; lat: number; lon: number } | null;
+  /** Units available to promise per SKU right now (unlocked read: a hint, not a reservation). */
+  availableBySku: Map<string, number>;
 }
 
 /**
@@ -57,6 +59,12 @@ export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at:
       'shippingRate', (select json_build_object('baseCents', s.base_cents, 'perKgCents', s.per_kg_cents, 'freeOverCents', s.free_over_cents)
                        from shipping_rates s where s.service = ${input.delivery.service} and s.currency = ${input.currency}),
       'allowBackorder', (select allow_backorder from sales_channels where code = ${input.channel}),
+      'available', (select coalesce(json_object_agg(sku, units), '{}'::json) from (
+          select l.sku, sum(greatest(l.on_hand - l.reserved - l.safety_stock, 0))::int as units
+          from inventory_levels l join locations loc on loc.id = l.location_id
+          where l.sku = any(${sql.param(skus)}::text[]) and loc.active
+            and (not ${isPickup} or loc.id = ${pickupId}::uuid)
+          group by l.sku) as stock),
       'pickupLocation', (select json_build_object('id', l.id, 'lat', l.lat, 'lon', l.lon, 'kind', l.kind, 'active', l.active)
                          from locations l where l.id = ${pickupId}::uuid)
     ) as ctx`);
@@ -89,6 +97,7 @@ export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at:
     shippingRate: isPickup ? null : raw.shippingRate,
     allowBackorder: raw.allowBackorder ?? false,
     pickupLocation: isPickup && pickup ? { id: pickup.id, lat: pickup.lat, lon: pickup.lon } : null,
+    availableBySku: new Map(Object.entries(raw.available)),
   };
 }
 
@@ -100,4 +109,5 @@ interface RawContext {
   shippingRate: ShippingRate | null;
   allowBackorder: boolean | null;
   pickupLocation: { id: string; lat: number; lon: number; kind: string; active: boolean } | null;
+  available: Record<string, number>;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Executor, Transaction } from '#db/client.ts';
+import type { Transaction } from '#db/client.ts';
 import { isUniqueViolation } from '#db/errors.ts';
 import { addresses, customers } from '#db/schema/customers.ts';
 import { orderLines, orders } from '#db/schema/orders.ts';
@@ -53,7 +53,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
     shippingRate: reference.shippingRate,
   });
   // Cheap unlocked check first, so an order that cannot be served never touches the card.
-  await refuseUnservableShortages(ctx.db, input, reference);
+  refuseUnservableShortages(input, reference);
 
   let authorization: Authorization | undefined;
   try {
@@ -243,17 +243,10 @@ function unservable(input: PlaceOrderInput, reference: OrderContext, plan: Alloc
   return { shortages, paths };
 }
 
-async function refuseUnservableShortages(db: Executor, input: PlaceOrderInput, reference: OrderContext): Promise<void> {
-  const result = await db.execute<{ sku: string; available: number }>(sql`
-    select l.sku, sum(greatest(l.on_hand - l.reserved - l.safety_stock, 0))::int as available
-    from inventory_levels l join locations loc on loc.id = l.location_id
-    where l.sku = any(${sql.param(input.lines.map((line) => line.sku))}::text[]) and loc.active
-      and (${reference.pickupLocation?.id ?? null}::uuid is null or loc.id = ${reference.pickupLocation?.id ?? null}::uuid)
-    group by l.sku`);
-  const available = new Map(result.rows.map((r) => [r.sku, r.available]));
+function refuseUnservableShortages(input: PlaceOrderInput, reference: OrderContext): void {
   const shortByLine = new Map<number, number>();
   input.lines.forEach((line, i) => {
-    const short = line.quantity - (available.get(line.sku) ?? 0);
+    const short = line.quantity - (reference.availableBySku.get(line.sku) ?? 0);
     if (short > 0) shortByLine.set(i, short);
   });
   const { shortages, paths } = unservable(input, reference, { allocations: [], shortByLine });
