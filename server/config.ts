@@ -19,6 +19,7 @@ export const configSchema = z.object({
   IMPORT_LIMIT_BYTES: positiveInt.default(20_000_000),
   PAYMENT_TIMEOUT_MS: positiveInt.default(5_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(72),
   SIMULATE: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),

@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase } from '#db/client.ts';
 import { takeOverShutdownSignals } from '#db/embedded-postgres.ts';
 import { createApp } from './app.ts';
+import { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
 import { postgresCheck } from './health/check-health.ts';
@@ -47,6 +48,15 @@ const app = createApp({
   isShuttingDown: () => shuttingDown,
 });
 
+const HOUR_MS = 3_600_000;
+const housekeeping = setInterval(() => {
+  const cutoff = new Date(Date.now() - config.IDEMPOTENCY_RETENTION_HOURS * HOUR_MS);
+  purgeExpiredIdempotencyKeys(database.db, cutoff)
+    .then((purged) => purged > 0 && logger.info({ purged }, 'expired idempotency keys purged'))
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
+}, HOUR_MS);
+housekeeping.unref();
+
 const server: ServerType = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info({ url: `http://${config.HOST}:${info.port}` }, 'Tower is listening');
 });
@@ -65,6 +75,7 @@ async function shutdown(signal: string) {
     if ('closeIdleConnections' in server) server.closeIdleConnections();
   });
   clearTimeout(deadline);
+  clearInterval(housekeeping);
   await database.close();
   logger.info('stopped');
   process.exit(0);
