@@ -30,7 +30,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const isNew = !existsSync(path.join(clusterDir, 'PG_VERSION'));
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
-  const log = options.onLog ?? (() => {});
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    options.onLog?.(line);
+  };
   if (process.getuid?.() === 0) assertReachableByPostgresUser(clusterDir);
 
   const server = new EmbeddedPostgres({
@@ -47,7 +52,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
   });
   if (isNew) await server.initialise();
-  await server.start();
+  else await stopOrphanedPostmaster(clusterDir);
+  try {
+    await server.start();
+  } catch (error) {
+    // The library rejects with nothing when postgres exits early; its last words say why.
+    const reason = error instanceof Error ? error.message : recent.join('\n');
+    throw new Error(`embedded PostgreSQL did not start on port ${options.port}: ${reason}`);
+  }
 
   const admin = server.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
@@ -82,4 +94,52 @@ function assertReachableByPostgresUser(dir: string): void {
  */
 export function takeOverShutdownSignals(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
+}
+
+/**
+ * A Tower process that was killed outright leaves its PostgreSQL running without a parent.
+ * Such an orphan (re-parented to init or a subreaper) is shut down cleanly before starting
+ * again; a postmaster whose parent is a live node process belongs to another running Tower,
+ * and we refuse.
+ */
+async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || !isAlive(pid)) return;
+  const parent = parentPid(pid);
+  if (parent !== undefined && parent !== 1 && isAlive(parent) && processName(parent).startsWith('node')) {
+    throw new Error(`DATA_DIR is in use: PostgreSQL (pid ${pid}) of another running process (pid ${parent}) owns ${clusterDir}`);
+  }
+  process.kill(pid, 'SIGINT'); // PostgreSQL's "fast" shutdown: roll back sessions, checkpoint, exit.
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (isAlive(pid)) throw new Error(`an orphaned PostgreSQL (pid ${pid}) on ${clusterDir} did not stop`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function parentPid(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+  } catch {
+    return undefined;
+  }
+}
+
+function processName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }

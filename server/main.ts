@@ -30,7 +30,7 @@ const database = await openDatabase({
   poolSize: config.PG_POOL_SIZE,
   onLog: (line) => logger.debug({ component: 'postgres' }, line),
 }).catch((error: unknown) => {
-  logger.fatal({ err: error }, 'could not open the database');
+  logger.fatal({ err: error instanceof Error ? error : new Error(String(error)) }, 'could not open the database');
   process.exit(1);
 });
 logger.info({ postgres: database.kind }, 'database ready, migrations applied');

@@ -64,4 +64,24 @@ describe('the Tower process', () => {
       expect(await second.exited).toBe(0);
     }
   });
+
+  it('recovers after being killed outright: the orphaned PostgreSQL is stopped and the data is intact', async () => {
+    const env = await towerEnv();
+    const first = spawnTower(env);
+    await waitForHealthy(first);
+    const sku = unique('CRASH');
+    const created = await new ApiClient(first.url).post('/api/products', { sku, name: 'Survives', category: 'test', priceCents: 1, currency: 'USD', weightGrams: 1 });
+    expect(created.status).toBe(201);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = spawnTower(env);
+    try {
+      await waitForHealthy(second);
+      expect((await new ApiClient(second.url).get(`/api/products/${sku}`)).status).toBe(200);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
 });
