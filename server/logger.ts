@@ -11,6 +11,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'tower' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // drizzle wraps the driver's error; its cause holds PostgreSQL's own message and code.
+      serializers: { err: pino.stdSerializers.errWithCause },
       mixin: () => {
         const requestId = currentRequestId();
         return requestId ? { requestId } : {};

@@ -9,6 +9,14 @@ export interface IdempotencyClaim {
   requestHash: string;
 }
 
+export interface IdempotencyOptions<T> {
+  /**
+   * The result, when it is known before the work runs (e.g. an id chosen up front): it is
+   * stored with the claim itself, which saves a round trip on a hot path.
+   */
+  knownResult?: T;
+}
+
 export interface IdempotentOutcome<T> {
   result: T;
   /** True when an earlier request with this key did the work and this one only read it. */
@@ -25,11 +33,12 @@ export async function runIdempotent<T>(
   db: Database,
   claim: IdempotencyClaim,
   work: (tx: Transaction) => Promise<T>,
+  options: IdempotencyOptions<T> = {},
 ): Promise<IdempotentOutcome<T>> {
   return db.transaction(async (tx) => {
     const claimed = await tx
       .insert(idempotencyKeys)
-      .values({ scope: claim.scope, key: claim.key, requestHash: claim.requestHash })
+      .values({ scope: claim.scope, key: claim.key, requestHash: claim.requestHash, result: options.knownResult ?? null })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     if (claimed.length === 0) {
@@ -44,6 +53,7 @@ export async function runIdempotent<T>(
       return { result: previous.result as T, replayed: true };
     }
     const result = await work(tx);
+    if (options.knownResult !== undefined) return { result, replayed: false };
     await tx
       .update(idempotencyKeys)
       .set({ result: result as unknown })

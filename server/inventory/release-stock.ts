@@ -12,7 +12,7 @@ export interface ReleasedAllocation {
  * allocations are stamped released, reserved stock goes down and the ledger says why.
  */
 export async function releaseOrderStock(tx: Executor, orderId: string, occurredAt: Date): Promise<ReleasedAllocation[]> {
-  // Same lock order as reserveStock, so a release and a reservation never deadlock.
+  // Same lock order as lockAndPlanReservation, so a release and a reservation never deadlock.
   await tx.execute(sql`
     select 1 from inventory_levels l
     where (l.sku, l.location_id) in (

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { orders } from '#db/schema/orders.ts';
 import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { insertAllocations, reserveStock } from '#server/inventory/reserve-stock.ts';
+import { lockAndPlanReservation, reservationStatements } from '#server/inventory/reserve-stock.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import { lockOrder } from './lock-order.ts';
 
@@ -36,18 +36,17 @@ export async function allocateBackorders(ctx: ServiceContext, sku: string): Prom
       const first = lines[0];
       if (!first) return 'skipped';
       const occurredAt = ctx.clock.now();
-      const plan = await reserveStock(tx, {
-        orderId: id,
+      const plan = await lockAndPlanReservation(tx, {
         lines: lines.map((l, lineIndex) => ({ lineIndex, sku: l.sku, quantity: l.backordered_quantity })),
         destination: first.lat !== null && first.lon !== null ? { lat: first.lat, lon: first.lon } : null,
         onlyLocationId: first.pickup_location_id,
-        occurredAt,
       });
       if (plan.allocations.length === 0) return 'waiting';
-      await insertAllocations(tx, id, lines.map((l) => l.line_id), plan);
+      const lineIds = lines.map((l) => l.line_id);
       await tx.execute(sql`
+        with ${reservationStatements(id, lineIds, plan, occurredAt)}
         update order_lines l set backordered_quantity = v.short
-        from unnest(${sql.param(lines.map((l) => l.line_id))}::uuid[], ${sql.param(lines.map((_, i) => plan.shortByLine.get(i) ?? 0))}::int[]) as v(id, short)
+        from unnest(${sql.param(lineIds)}::uuid[], ${sql.param(lines.map((_, i) => plan.shortByLine.get(i) ?? 0))}::int[]) as v(id, short)
         where l.id = v.id`);
       const allocations = plan.allocations.map((a) => ({ sku: a.sku, locationId: a.locationId, quantity: a.quantity }));
       if (plan.shortByLine.size > 0) return 'waiting';

@@ -1,3 +1,4 @@
+import { executePrepared } from '#db/prepared-query.ts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { ValidationError, type FieldError } from '#server/core/errors.ts';
@@ -31,7 +32,7 @@ export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at:
   const region = input.shippingAddress?.region.toUpperCase() ?? '';
   const isPickup = input.delivery.method === 'pickup';
   const pickupId = input.delivery.pickupLocationId ?? null;
-  const result = await db.execute<{ ctx: RawContext }>(sql`
+  const result = await executePrepared<{ ctx: RawContext }>(db, 'load-order-context', sql`
     with tax_place as (
       select case when ${isPickup} then pl.country else ${country} end as country,
              case when ${isPickup} then upper(pl.region) else ${region} end as region
