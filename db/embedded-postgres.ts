@@ -58,7 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } catch (error) {
     // The library rejects with nothing when postgres exits early; its last words say why.
     const reason = error instanceof Error ? error.message : recent.join('\n');
-    throw new Error(`embedded PostgreSQL did not start on port ${options.port}: ${reason}`);
+    throw new Error(`embedded PostgreSQL did not start on port ${options.port}: ${reason}`, { cause: error });
   }
 
   const admin = server.getPgClient('postgres', '127.0.0.1');
