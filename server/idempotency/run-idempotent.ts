@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { executePrepared } from '#db/prepared-query.ts';
 import type { Database, Transaction } from '#db/client.ts';
 import { idempotencyKeys } from '#db/schema/idempotency.ts';
 import { IdempotencyConflictError } from '#server/core/errors.ts';
@@ -36,12 +37,14 @@ export async function runIdempotent<T>(
   options: IdempotencyOptions<T> = {},
 ): Promise<IdempotentOutcome<T>> {
   return db.transaction(async (tx) => {
-    const claimed = await tx
-      .insert(idempotencyKeys)
-      .values({ scope: claim.scope, key: claim.key, requestHash: claim.requestHash, result: options.knownResult ?? null })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    if (claimed.length === 0) {
+    const claimed = await executePrepared<{ key: string }>(
+      tx,
+      'claim-idempotency-key',
+      sql`insert into idempotency_keys (scope, key, request_hash, result)
+          values (${claim.scope}, ${claim.key}, ${claim.requestHash}, ${options.knownResult === undefined ? null : JSON.stringify(options.knownResult)}::jsonb)
+          on conflict do nothing returning key`,
+    );
+    if (claimed.rows.length === 0) {
       const [previous] = await tx
         .select()
         .from(idempotencyKeys)
