@@ -8,6 +8,7 @@ import { problem, problemFromUnknown, problemResponse } from './http/problem.ts'
 import { requestLogging } from './http/request-logging.ts';
 import { createRouter } from './http/router.ts';
 import { inventoryRoutes } from './inventory/inventory.routes.ts';
+import { ordersImportRoutes } from './orders/orders-import.routes.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 
 export interface AppDeps extends ServiceContext {
