@@ -26,13 +26,18 @@ export function createApp(deps: AppDeps) {
     const maxSize = c.req.path === '/api/orders/import' ? deps.importLimitBytes : deps.bodyLimitBytes;
     return bodyLimit({
       maxSize,
-      onError: (c) => problemResponse(c, problem('payload_too_large', `The request body is larger than ${maxSize} bytes`)),
+      // The unread rest of the body is still on the socket; closing is the only safe end.
+      onError: (c) =>
+        problemResponse(c, problem('payload_too_large', `The request body is larger than ${maxSize} bytes`), {
+          connection: 'close',
+        }),
     })(c, next);
   });
 
   app.route('/', healthRoutes(deps.healthChecks, deps.isShuttingDown));
   app.route('/', catalogRoutes(deps));
   app.route('/', inventoryRoutes(deps));
+  app.route('/', ordersImportRoutes(deps));
   app.route('/', ordersRoutes(deps));
   app.route('/', apiReferenceRoutes());
   app.doc31('/api/openapi.json', {

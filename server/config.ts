@@ -33,7 +33,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const relevant = Object.fromEntries(
     Object.keys(configSchema.shape)
-      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .filter((key) => env[key] !== undefined && env[key].trim() !== '')
       .map((key) => [key, env[key]]),
   );
   const parsed = configSchema.safeParse(relevant);

@@ -54,6 +54,7 @@ export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at:
           and (pr.code is null or pr.code = ${input.promotionCode ?? null})),
       'promotionCodeKnown', (${input.promotionCode ?? null}::text is null or exists (
         select 1 from promotions pc where pc.code = ${input.promotionCode ?? null} and pc.active
+          and (pc.channel is null or pc.channel = ${input.channel})
           and (pc.starts_at is null or pc.starts_at <= ${at}) and (pc.ends_at is null or pc.ends_at > ${at}))),
       'taxRatePpm', (select t.rate_ppm from tax_rates t, tax_place tp where t.country = tp.country and t.region in (tp.region, '')
                      order by t.region desc limit 1),

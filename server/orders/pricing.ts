@@ -61,11 +61,13 @@ export interface PricedOrder {
  */
 export function priceOrder(input: PricingInput): PricedOrder {
   const applied = new Map<string, { id: string; name: string; discountCents: number }>();
+  const subtotalCents = input.lines.reduce((sum, l) => sum + l.product.priceCents * l.quantity, 0);
   const lines = input.lines.map(({ product, quantity }) => {
     const gross = product.priceCents * quantity;
     let best: { promo: Promotion; cents: number } | undefined;
     for (const promo of input.promotions) {
       if (promo.kind !== 'line_percent' || promo.percentBp === null) continue;
+      if (subtotalCents < promo.minSubtotalCents) continue;
       if (promo.sku !== null && promo.sku !== product.sku) continue;
       if (promo.category !== null && promo.category !== product.category) continue;
       const cents = applyPercentBp(gross, promo.percentBp);
@@ -75,7 +77,6 @@ export function priceOrder(input: PricingInput): PricedOrder {
     return { product, quantity, gross, lineDiscount: best?.cents ?? 0 };
   });
 
-  const subtotalCents = lines.reduce((sum, l) => sum + l.gross, 0);
   const afterLineDiscounts = subtotalCents - lines.reduce((sum, l) => sum + l.lineDiscount, 0);
 
   let orderPromo: { promo: Promotion; cents: number } | undefined;

@@ -22,7 +22,8 @@ export class SandboxPaymentProvider implements PaymentProvider {
   private readonly authorizations = new Map<string, SandboxAuthorization>();
 
   async authorize(request: AuthorizationRequest): Promise<Authorization> {
-    const declined = (sandboxTokens.declined as Record<string, string>)[request.token];
+    const declinedTokens: Record<string, string> = sandboxTokens.declined;
+    const declined = Object.hasOwn(declinedTokens, request.token) ? declinedTokens[request.token] : undefined;
     if (declined) throw new PaymentDeclinedError(declined);
     if (request.token === sandboxTokens.timeout) {
       await new Promise<never>((_, reject) => {

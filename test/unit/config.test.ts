@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '#server/config.ts';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('fills every setting with its default when the environment is empty', () => {
+    expect(loadConfig({})).toEqual({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATA_DIR: '.data',
+      EMBEDDED_PG_PORT: 5433,
+      PG_POOL_SIZE: 20,
+      LOG_LEVEL: 'info',
+      BODY_LIMIT_BYTES: 1_000_000,
+      IMPORT_LIMIT_BYTES: 20_000_000,
+      PAYMENT_TIMEOUT_MS: 5_000,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      IDEMPOTENCY_RETENTION_HOURS: 72,
+      SIMULATE: 'on',
+    });
+  });
+
+  it('reads numbers from their string form', () => {
+    expect(loadConfig({ PORT: '8080', PG_POOL_SIZE: '5', PAYMENT_TIMEOUT_MS: '250' })).toMatchObject({ PORT: 8080, PG_POOL_SIZE: 5, PAYMENT_TIMEOUT_MS: 250 });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ HOME: '/root', PATH: '/bin' })).not.toHaveProperty('HOME');
+  });
+
+  it('rejects a PORT that is not a port, naming PORT', () => {
+    for (const port of ['abc', '70000', '-1', '80.5']) {
+      const error = configError({ PORT: port });
+      expect(error.message, port).toMatch(/\bPORT\b/);
+      expect(error.message, port).not.toMatch(/DATABASE_URL/);
+    }
+  });
+
+  it('rejects a DATABASE_URL that is not a postgres URL, naming DATABASE_URL', () => {
+    for (const url of ['mysql://localhost/tower', 'not a url', 'http://localhost:5432/tower']) {
+      expect(configError({ DATABASE_URL: url }).message, url).toMatch(/\bDATABASE_URL\b/);
+    }
+  });
+
+  it('accepts postgres:// and postgresql:// URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://tower:secret@db:5432/tower' }).DATABASE_URL).toBe('postgres://tower:secret@db:5432/tower');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/tower' }).DATABASE_URL).toBe('postgresql://localhost/tower');
+  });
+
+  it('names every bad variable in one message', () => {
+    const message = configError({ PORT: 'abc', DATABASE_URL: 'mysql://x/y', LOG_LEVEL: 'loud' }).message;
+    expect(message).toMatch(/\bPORT\b/);
+    expect(message).toMatch(/\bDATABASE_URL\b/);
+    expect(message).toMatch(/\bLOG_LEVEL\b/);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '', ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    expect(config.PORT).toBe(3000);
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.ADMIN_EMAIL).toBeUndefined();
+    expect(config.ADMIN_PASSWORD).toBeUndefined();
+  });
+
+  it('never reads a PORT of only spaces as port 0 (a random port): it is either unset or rejected', () => {
+    let port: number;
+    try {
+      port = loadConfig({ PORT: '  ' }).PORT;
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return;
+    }
+    expect(port).toBe(3000);
+  });
+
+  it('rejects a zero pool size and an admin password shorter than 8 characters', () => {
+    expect(configError({ PG_POOL_SIZE: '0' }).message).toMatch(/\bPG_POOL_SIZE\b/);
+    expect(configError({ ADMIN_PASSWORD: 'short' }).message).toMatch(/\bADMIN_PASSWORD\b/);
+  });
+});
