@@ -1,0 +1,197 @@
+/**
+ * Order placement over HTTP against a real PostgreSQL, next to pgbench's rate for the same
+ * writes as plain SQL on the same machine in the same run. Prints ONE JSON line on stdout;
+ * progress goes to stderr. Settings: DATABASE_URL (a server to create a scratch database on),
+ * BENCH_CONCURRENCY (default 16), BENCH_MEASURE_SECONDS (default 15), BENCH_SERVER_NODE_ARGS
+ * (node flags for the Tower process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/tower-prof").
+ */
+import { availableParallelism } from 'node:os';
+import pg from 'pg';
+import { freePort } from '#test/support/free-port.ts';
+import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.ts';
+import { committedTransactions, createBenchDatabase, DEFAULT_SERVER_URL, PostgresUnreachableError, type BenchDatabase } from './support/bench-database.ts';
+import { closedLoop, KeepAliveClient, openLoop, type RunStats } from './support/http-load.ts';
+import { round, summarizeLatencies } from './support/percentiles.ts';
+import { preparePgbench, runPgbench, type PgbenchResult } from './support/pgbench.ts';
+import { openCpuWindow, type CpuWindow } from './support/resource-usage.ts';
+import { orderRequest, seedCatalog } from './support/seed-catalog.ts';
+import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+
+const TARGETS = { ratioAtLeast: 0.4, p99MsBelow: 50 };
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const measureMs = Number(process.env.BENCH_MEASURE_SECONDS ?? 15) * 1000;
+if (!Number.isInteger(concurrency) || concurrency < 1 || !(measureMs >= 1_000)) {
+  throw new Error('BENCH_CONCURRENCY must be a whole number ≥ 1 and BENCH_MEASURE_SECONDS at least 1');
+}
+const settings = { concurrency, warmupMs: 3_000, measureMs, products: 600, stockPerLevel: 1_000_000, poolSize: 20 };
+/** pgbench runs with Tower's HTTP concurrency and half of it; the better rate is the yardstick. */
+const pgbenchClients = [...new Set([concurrency, Math.max(1, Math.floor(concurrency / 2))])];
+
+const progress = (message: string) => process.stderr.write(`[order-placement] ${message}\n`);
+
+let database: BenchDatabase | undefined;
+let tower: TowerProcess | undefined;
+let pool: pg.Pool | undefined;
+let client: KeepAliveClient | undefined;
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+
+/** Stops the server and drops the database, once, whatever happened before. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    client?.close();
+    await pool?.end().catch(() => undefined);
+    if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
+    if (database) {
+      await database.drop().then(
+        () => progress(`dropped ${database?.name}`),
+        (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`),
+      );
+    }
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    progress(`${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+function perOrder(cpu: CpuWindow, orders: number) {
+  return {
+    serverCpuMsPerOrder: round(cpu.serverMs / orders),
+    serverKernelCpuMsPerOrder: round(cpu.serverKernelMs / orders),
+    postgresCpuMsPerOrder: round(cpu.postgresMs / orders),
+    loadGeneratorCpuMsPerOrder: round(cpu.loadGeneratorMs / orders),
+    machineBusyPct: round(cpu.machineBusyPct, 1),
+  };
+}
+
+function reportErrors(phase: string, stats: RunStats) {
+  if (stats.errors > 0) progress(`${phase}: ${stats.errors} errors, e.g. ${stats.errorSamples.join(' | ')}`);
+}
+
+async function measure() {
+  const serverUrl = process.env.DATABASE_URL || DEFAULT_SERVER_URL;
+  database = await createBenchDatabase(serverUrl);
+  progress(`created ${database.name} on PostgreSQL ${database.serverVersion}`);
+
+  const port = await freePort();
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  tower = spawnTowerServer({
+    DATABASE_URL: database.url,
+    PORT: String(port),
+    SIMULATE: 'off',
+    LOG_LEVEL: 'warn',
+    PG_POOL_SIZE: String(settings.poolSize),
+  }, nodeArgs);
+  await waitForHealthy(tower, 60_000);
+  const serverPid = tower.child.pid!;
+  progress(`Tower is up on port ${port} (pid ${serverPid})`);
+
+  client = new KeepAliveClient(port, Math.max(64, concurrency));
+  const seededAt = Date.now();
+  const catalog = await seedCatalog(client, { products: settings.products, stockPerLevel: settings.stockPerLevel, concurrency: 16 });
+  progress(`seeded ${catalog.locationIds.length} locations, ${catalog.skus.length} products, stock everywhere in ${Date.now() - seededAt} ms`);
+  pool = new pg.Pool({ connectionString: database.url, max: 2, application_name: 'tower-bench' });
+  // Statistics for the seeded tables only: an ANALYZE of the still-empty order tables would
+  // make PostgreSQL plan their foreign-key checks as sequential scans for the rest of the run.
+  await pool.query('analyze locations, products, inventory_levels');
+
+  const next = () => orderRequest(catalog);
+  progress(`phase A: closed loop, ${concurrency} connections, ${settings.warmupMs / 1000} s warm-up + ${measureMs / 1000} s`);
+  const xactBefore = await committedTransactions(pool, database.name);
+  const closeMax = openCpuWindow(serverPid, database.name);
+  const max = await closedLoop(client, next, settings);
+  const maxCpu = closeMax();
+  await new Promise((resolve) => setTimeout(resolve, 1_500)); // backends flush their statistics about once a second
+  const xactPerOrder = ((await committedTransactions(pool, database.name)) - xactBefore) / Math.max(1, max.completedOverall);
+  const maxRate = max.completed / max.measuredSeconds;
+  const maxLatency = summarizeLatencies(max.latenciesMs);
+  reportErrors('phase A', max);
+  progress(`phase A: ${round(maxRate)} orders/s, p50 ${maxLatency.p50Ms} ms, p99 ${maxLatency.p99Ms} ms, ${max.errors} errors`);
+
+  const halfRate = Math.max(1, maxRate / 2);
+  progress(`phase B: open loop at ${round(halfRate)} orders/s for ${measureMs / 1000} s`);
+  const closeHalf = openCpuWindow(serverPid, database.name);
+  const half = await openLoop(client, next, { ratePerSec: halfRate, durationMs: measureMs, drainMs: 30_000 });
+  const halfCpu = closeHalf();
+  const halfLatency = summarizeLatencies(half.latenciesMs);
+  reportErrors('phase B', half);
+  progress(`phase B: p50 ${halfLatency.p50Ms} ms, p99 ${halfLatency.p99Ms} ms, max ${halfLatency.maxMs} ms, ${half.errors} errors`);
+
+  // Tower is idle from here on, so pgbench has the machine to itself as Tower had.
+  const setup = await preparePgbench(pool);
+  const runs: PgbenchResult[] = [];
+  const pgbenchDetails: Record<string, unknown>[] = [];
+  for (const clients of pgbenchClients) {
+    progress(`pgbench: ${clients} clients, ${measureMs / 1000} s`);
+    const closePgbench = openCpuWindow(serverPid, database.name);
+    const run = await runPgbench(database.url, setup, { clients, seconds: measureMs / 1000 });
+    const cpu = closePgbench();
+    runs.push(run);
+    if (run.tps === null) {
+      progress(`pgbench unavailable: ${run.reason}`);
+      pgbenchDetails.push({ clients, reason: run.reason });
+      break;
+    }
+    const transactions = run.tps * (measureMs / 1000);
+    pgbenchDetails.push({
+      clients,
+      tps: round(run.tps),
+      failed: run.failed,
+      postgresCpuMsPerTransaction: round(cpu.postgresMs / transactions),
+      pgbenchCpuMsPerTransaction: round(cpu.endedChildrenMs / transactions),
+      machineBusyPct: round(cpu.machineBusyPct, 1),
+    });
+    progress(`pgbench: ${round(run.tps)} tps, machine ${round(cpu.machineBusyPct, 1)}% busy`);
+  }
+  const measured = runs.filter((r): r is Extract<PgbenchResult, { tps: number }> => r.tps !== null);
+  const best = measured.sort((a, b) => b.tps - a.tps)[0];
+
+  const errors = max.errors + half.errors;
+  const ratio = best ? maxRate / best.tps : null;
+  return {
+    bench: 'order-placement',
+    date: new Date().toISOString(),
+    postgres: database.serverVersion,
+    towerMaxOrdersPerSec: round(maxRate),
+    towerConcurrency: concurrency,
+    halfRateOrdersPerSec: round(half.completed / half.measuredSeconds),
+    p50Ms: halfLatency.p50Ms,
+    p99Ms: halfLatency.p99Ms,
+    errors,
+    pgbenchTps: best ? round(best.tps) : null,
+    pgbenchClients: best?.clients ?? null,
+    ...(best ? {} : { pgbenchUnavailableReason: runs.map((r) => (r.tps === null ? r.reason : '')).join('; ') || 'no run' }),
+    ratioToPgbench: ratio === null ? null : round(ratio, 3),
+    targets: TARGETS,
+    pass: errors === 0 && ratio !== null && ratio >= TARGETS.ratioAtLeast && halfLatency.p99Ms < TARGETS.p99MsBelow,
+    details: {
+      atMax: { ...maxLatency, ...perOrder(maxCpu, max.completedOverall), postgresTransactionsPerOrder: round(xactPerOrder) },
+      atHalf: { targetRate: round(halfRate), ...halfLatency, ...perOrder(halfCpu, half.completedOverall) },
+      pgbenchRuns: pgbenchDetails,
+      cores: availableParallelism(),
+      pgPoolSize: settings.poolSize,
+      errorSamples: [...max.errorSamples, ...half.errorSamples],
+    },
+  };
+}
+
+let exitCode = 0;
+try {
+  const result = await measure();
+  if (!interrupted) process.stdout.write(`${JSON.stringify(result)}\n`);
+} catch (error) {
+  exitCode = 1;
+  if (interrupted) progress('interrupted');
+  else if (error instanceof PostgresUnreachableError) progress(error.message);
+  else progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  if (tower && !interrupted) progress(`Tower output:\n${tower.output().slice(-4_000)}`);
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);
