@@ -8,6 +8,10 @@ function pgError(error: unknown): { code?: string; constraint?: string } | undef
   return undefined;
 }
 
+export function pgErrorCode(error: unknown): string | undefined {
+  return pgError(error)?.code;
+}
+
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = pgError(error);
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);

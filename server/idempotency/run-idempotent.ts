@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { executePrepared } from '#db/prepared-query.ts';
-import type { Database, Transaction } from '#db/client.ts';
+import type { Database, Executor, Transaction } from '#db/client.ts';
 import { idempotencyKeys } from '#db/schema/idempotency.ts';
 import { IdempotencyConflictError } from '#server/core/errors.ts';
 
@@ -45,10 +45,7 @@ export async function runIdempotent<T>(
           on conflict do nothing returning key`,
     );
     if (claimed.rows.length === 0) {
-      const [previous] = await tx
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
+      const previous = await findIdempotencyKey(tx, claim);
       if (!previous) throw new Error('idempotency key vanished while it was being read');
       if (previous.requestHash !== claim.requestHash) {
         throw new IdempotencyConflictError('This Idempotency-Key was already used with a different request body');
@@ -63,6 +60,15 @@ export async function runIdempotent<T>(
       .where(and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
     return { result, replayed: false };
   });
+}
+
+/** A claimed key with the hash of the request that claimed it and, once done, its result. */
+export async function findIdempotencyKey(db: Executor, key: { scope: string; key: string }) {
+  const [row] = await db
+    .select({ requestHash: idempotencyKeys.requestHash, result: idempotencyKeys.result })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, key.scope), eq(idempotencyKeys.key, key.key)));
+  return row;
 }
 
 /**

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { orders } from '#db/schema/orders.ts';
 import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { lockAndPlanReservation, reservationStatements } from '#server/inventory/reserve-stock.ts';
+import { lockAndPlanReservation, requirePlannedReservation, reservationStatements } from '#server/inventory/reserve-stock.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import { lockOrder } from './lock-order.ts';
 
@@ -47,7 +47,7 @@ export async function allocateBackorders(ctx: ServiceContext, sku: string): Prom
         with ${reservationStatements(id, lineIds, plan, occurredAt)}
         update order_lines l set backordered_quantity = v.short
         from unnest(${sql.param(lineIds)}::uuid[], ${sql.param(lines.map((_, i) => plan.shortByLine.get(i) ?? 0))}::int[]) as v(id, short)
-        where l.id = v.id`);
+        where l.id = v.id and ${requirePlannedReservation(plan)}`);
       const allocations = plan.allocations.map((a) => ({ sku: a.sku, locationId: a.locationId, quantity: a.quantity }));
       if (plan.shortByLine.size > 0) return 'waiting';
       await tx.update(orders).set({ status: 'allocated', updatedAt: occurredAt }).where(eq(orders.id, id));

@@ -2,8 +2,12 @@ import { executePrepared } from '#db/prepared-query.ts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { ValidationError, type FieldError } from '#server/core/errors.ts';
+import type { StockAtLocation } from '#server/inventory/allocation-plan.ts';
 import type { PlaceOrderInput } from './order.schemas.ts';
 import type { PricedProduct, Promotion, ShippingRate } from './pricing.ts';
+
+/** A uuid no row has (ids are random v4 uuids; this is not one). */
+const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface CatalogProduct extends PricedProduct {
   name: string;
@@ -18,20 +22,38 @@ export interface OrderContext {
   shippingRate: ShippingRate | null;
   allowBackorder: boolean;
   pickupLocation: { id: string; lat: number; lon: number } | null;
-  /** Units available to promise per SKU right now (unlocked read: a hint, not a reservation). */
-  availableBySku: Map<string, number>;
+  /**
+   * Units available to promise per SKU × active location right now. An unlocked read: the
+   * plan made from it is checked again when the reservation is written.
+   */
+  stock: StockAtLocation[];
+  /** An earlier request with the same Idempotency-Key, if one completed. */
+  priorRequest: { requestHash: string; orderId: string } | null;
+  /** An order already placed with this channel + externalRef. */
+  priorOrder: { id: string; requestHash: string } | null;
 }
 
 /**
- * Everything an order needs from reference data, read in one round trip, with every
- * problem of the request against that data reported at once (unknown SKUs, currency, …).
+ * Everything an order needs, read in one round trip: reference data (with every problem of
+ * the request against it reported at once: unknown SKUs, currency, …), stock, and whether
+ * this request was already served under its Idempotency-Key or externalRef.
  */
-export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at: Date): Promise<OrderContext> {
+export async function loadOrderContext(
+  db: Executor,
+  input: PlaceOrderInput,
+  at: Date,
+  idempotency: { scope: string; key: string },
+): Promise<OrderContext> {
   const skus = input.lines.map((l) => l.sku);
   const country = input.shippingAddress?.country ?? '';
   const region = input.shippingAddress?.region.toUpperCase() ?? '';
   const isPickup = input.delivery.method === 'pickup';
-  const pickupId = input.delivery.pickupLocationId ?? null;
+  // Absent values are sent as values that match nothing rather than as nulls: PostgreSQL
+  // keeps one generic plan for this statement only if no parameter can prune it away, and
+  // planning it on every order would cost more CPU than running it.
+  const pickupId = input.delivery.pickupLocationId ?? NO_ID;
+  const promotionCode = input.promotionCode ?? '';
+  const externalRef = input.externalRef ?? '';
   const result = await executePrepared<{ ctx: RawContext }>(db, 'load-order-context', sql`
     with tax_place as (
       select case when ${isPickup} then pl.country else ${country} end as country,
@@ -51,9 +73,9 @@ export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at:
         where pr.active
           and (pr.channel is null or pr.channel = ${input.channel})
           and (pr.starts_at is null or pr.starts_at <= ${at}) and (pr.ends_at is null or pr.ends_at > ${at})
-          and (pr.code is null or pr.code = ${input.promotionCode ?? null})),
-      'promotionCodeKnown', (${input.promotionCode ?? null}::text is null or exists (
-        select 1 from promotions pc where pc.code = ${input.promotionCode ?? null} and pc.active
+          and (pr.code is null or pr.code = ${promotionCode})),
+      'promotionCodeKnown', (exists (
+        select 1 from promotions pc where pc.code = ${promotionCode} and pc.active
           and (pc.channel is null or pc.channel = ${input.channel})
           and (pc.starts_at is null or pc.starts_at <= ${at}) and (pc.ends_at is null or pc.ends_at > ${at}))),
       'taxRatePpm', (select t.rate_ppm from tax_rates t, tax_place tp where t.country = tp.country and t.region in (tp.region, '')
@@ -61,12 +83,15 @@ export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at:
       'shippingRate', (select json_build_object('baseCents', s.base_cents, 'perKgCents', s.per_kg_cents, 'freeOverCents', s.free_over_cents)
                        from shipping_rates s where s.service = ${input.delivery.service} and s.currency = ${input.currency}),
       'allowBackorder', (select allow_backorder from sales_channels where code = ${input.channel}),
-      'available', (select coalesce(json_object_agg(sku, units), '{}'::json) from (
-          select l.sku, sum(greatest(l.on_hand - l.reserved - l.safety_stock, 0))::int as units
-          from inventory_levels l join locations loc on loc.id = l.location_id
-          where l.sku = any(${sql.param(skus)}::text[]) and loc.active
-            and (not ${isPickup} or loc.id = ${pickupId}::uuid)
-          group by l.sku) as stock),
+      'stock', (select coalesce(json_agg(json_build_object(
+          'sku', l.sku, 'locationId', l.location_id, 'available', greatest(l.on_hand - l.reserved - l.safety_stock, 0),
+          'lat', loc.lat, 'lon', loc.lon)), '[]'::json)
+        from inventory_levels l join locations loc on loc.id = l.location_id
+        where l.sku = any(${sql.param(skus)}::text[]) and loc.active),
+      'priorRequest', (select json_build_object('requestHash', k.request_hash, 'orderId', k.result->>'orderId')
+        from idempotency_keys k where k.scope = ${idempotency.scope} and k.key = ${idempotency.key}),
+      'priorOrder', (select json_build_object('id', o.id, 'requestHash', o.request_hash)
+        from orders o where o.channel = ${input.channel}::sales_channel and o.external_ref = ${externalRef}),
       'pickupLocation', (select json_build_object('id', l.id, 'lat', l.lat, 'lon', l.lon, 'kind', l.kind, 'active', l.active)
                          from locations l where l.id = ${pickupId}::uuid)
     ) as ctx`);
@@ -83,7 +108,7 @@ export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at:
       errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is priced in ${product.currency}, the order is in ${input.currency}` });
     }
   });
-  if (!raw.promotionCodeKnown) errors.push({ path: 'promotionCode', message: 'is not a current promotion code' });
+  if (input.promotionCode !== undefined && !raw.promotionCodeKnown) errors.push({ path: 'promotionCode', message: 'is not a current promotion code' });
   if (!isPickup && !raw.shippingRate) errors.push({ path: 'currency', message: `no ${input.delivery.service} shipping is offered in ${input.currency}` });
   const pickup = raw.pickupLocation;
   if (isPickup) {
@@ -99,7 +124,9 @@ export async function loadOrderContext(db: Executor, input: PlaceOrderInput, at:
     shippingRate: isPickup ? null : raw.shippingRate,
     allowBackorder: raw.allowBackorder ?? false,
     pickupLocation: isPickup && pickup ? { id: pickup.id, lat: pickup.lat, lon: pickup.lon } : null,
-    availableBySku: new Map(Object.entries(raw.available)),
+    stock: raw.stock,
+    priorRequest: raw.priorRequest,
+    priorOrder: raw.priorOrder,
   };
 }
 
@@ -111,5 +138,7 @@ interface RawContext {
   shippingRate: ShippingRate | null;
   allowBackorder: boolean | null;
   pickupLocation: { id: string; lat: number; lon: number; kind: string; active: boolean } | null;
-  available: Record<string, number>;
+  stock: StockAtLocation[];
+  priorRequest: { requestHash: string; orderId: string } | null;
+  priorOrder: { id: string; requestHash: string } | null;
 }

@@ -3,16 +3,17 @@ import { isUniqueViolation } from '#db/errors.ts';
 import { IdempotencyConflictError, OutOfStockError, type Shortage } from '#server/core/errors.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { runIdempotent } from '#server/idempotency/run-idempotent.ts';
+import type { Executor } from '#db/client.ts';
+import { findIdempotencyKey } from '#server/idempotency/run-idempotent.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
-import { lockAndPlanReservation } from '#server/inventory/reserve-stock.ts';
+import { isStockMoved, lockAndPlanReservation, planReservation, type ReservationRequest } from '#server/inventory/reserve-stock.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
 import { loadOrderContext, type OrderContext } from './load-order-context.ts';
 import { findOrder, findOrderIdByExternalRef } from './order-queries.ts';
 import type { Order, PlaceOrderInput } from './order.schemas.ts';
 import { priceOrder } from './pricing.ts';
-import { insertOrder, newOrderView, type OrderDraft } from './write-order.ts';
+import { newOrderView, writeOrder, type OrderDraft } from './write-order.ts';
 
 export interface PlaceOrderOptions {
   idempotencyKey: string;
@@ -24,21 +25,28 @@ export interface PlaceOrderResult {
   created: boolean;
 }
 
+/** Idempotency keys of order capture live in this scope. */
+const SCOPE = 'orders';
+
 /**
- * Captures an order: prices it from the catalog, authorizes the payment, reserves stock and
- * writes the order, its payment and its events in one transaction. Nothing is written when
- * any step fails, and an authorization taken for a failed attempt is voided.
+ * Captures an order: prices it from the catalog, authorizes the payment, then claims the
+ * Idempotency-Key, reserves stock and writes the order, its payment and its events in one
+ * statement. Nothing is written when any step fails, and an authorization taken for a
+ * failed attempt is voided.
+ *
+ * Stock is planned from an unlocked read and the write takes units only where they still
+ * are (optimistic: two round trips, no lock held while the card is authorized). If another
+ * order took them first, the order is planned again under row locks, which always decides.
  */
 export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, options: PlaceOrderOptions): Promise<PlaceOrderResult> {
   const hash = requestHash(input);
   const placedAt = ctx.clock.now();
+  const claim = { scope: SCOPE, key: options.idempotencyKey };
 
-  if (input.externalRef) {
-    const existing = await findOrderIdByExternalRef(ctx.db, input.channel, input.externalRef);
-    if (existing) return repeatOf(ctx, existing, hash, input.externalRef);
-  }
+  const reference = await loadOrderContext(ctx.db, input, placedAt, claim);
+  if (reference.priorRequest) return replayOf(ctx, reference.priorRequest, hash);
+  if (reference.priorOrder) return repeatOf(ctx, reference.priorOrder, hash, input.externalRef!);
 
-  const reference = await loadOrderContext(ctx.db, input, placedAt);
   const priced = priceOrder({
     currency: input.currency,
     lines: input.lines.map((line) => ({ product: reference.products.get(line.sku)!, quantity: line.quantity })),
@@ -46,60 +54,71 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
     taxRatePpm: reference.taxRatePpm,
     shippingRate: reference.shippingRate,
   });
-  // Cheap unlocked check first, so an order that cannot be served never touches the card.
-  refuseUnservableShortages(input, reference);
+  const reservation: ReservationRequest = {
+    lines: input.lines.map((line, lineIndex) => ({ lineIndex, sku: line.sku, quantity: line.quantity })),
+    destination: destinationOf(input, reference),
+    onlyLocationId: reference.pickupLocation?.id ?? null,
+  };
+  // Refused before the card is touched when the stock is not there.
+  const plan = servablePlan(input, reference, planReservation(reservation, reference.stock));
 
   const orderId = randomUUID();
+  const lineIds = input.lines.map(() => randomUUID());
   let authorization: Authorization | undefined;
   try {
-    const outcome = await runIdempotent<{ orderId: string; view?: Order }>(
-      ctx.db,
-      { scope: 'orders', key: options.idempotencyKey, requestHash: hash },
-      async (tx) => {
-        if (input.payment.method === 'card' && priced.totalCents > 0) {
-          const token = input.payment.token;
-          authorization = await withProviderTimeout(ctx.paymentTimeoutMs, (signal) =>
-            ctx.payments.authorize({ amountCents: priced.totalCents, currency: input.currency, token, idempotencyKey: options.idempotencyKey, signal }),
-          );
-        }
-        // Stock is locked only after the payment answered, so a slow provider never holds it.
-        const plan = await lockAndPlanReservation(tx, {
-          lines: input.lines.map((line, lineIndex) => ({ lineIndex, sku: line.sku, quantity: line.quantity })),
-          destination: destinationOf(input, reference),
-          onlyLocationId: reference.pickupLocation?.id ?? null,
-        });
-        const refused = unservable(input, reference, plan);
-        if (refused.shortages.length > 0) throw new OutOfStockError(refused.shortages, refused.paths);
-        const draft: OrderDraft = {
-          orderId,
-          lineIds: input.lines.map(() => randomUUID()),
-          input,
-          reference,
-          priced,
-          plan,
-          status: plan.shortByLine.size > 0 ? 'backordered' : 'allocated',
-          placedAt,
-          requestHash: hash,
-          authorization,
-          provider: ctx.payments.name,
-        };
-        const { number } = await insertOrder(tx, draft);
-        return { orderId, view: newOrderView(draft, number) };
-      },
-      { knownResult: { orderId } },
-    );
-    if (!outcome.replayed && outcome.result.view) return { order: outcome.result.view, created: true };
-    const order = await findOrder(ctx.db, outcome.result.orderId);
-    if (!order) throw new Error(`order ${outcome.result.orderId} vanished after commit`);
-    return { order, created: false };
+    if (input.payment.method === 'card' && priced.totalCents > 0) {
+      const token = input.payment.token;
+      // Keyed by this attempt: a provider replays an authorization for a repeated key, and a
+      // concurrent duplicate of this request must get (and void) its own, not this one.
+      authorization = await withProviderTimeout(ctx.paymentTimeoutMs, (signal) =>
+        ctx.payments.authorize({ amountCents: priced.totalCents, currency: input.currency, token, idempotencyKey: orderId, signal }),
+      );
+    }
+    const draft = (plan: AllocationPlan): OrderDraft => ({
+      orderId,
+      lineIds,
+      input,
+      reference,
+      priced,
+      plan,
+      status: plan.shortByLine.size > 0 ? 'backordered' : 'allocated',
+      placedAt,
+      requestHash: hash,
+      authorization,
+      provider: ctx.payments.name,
+    });
+
+    let written: { draft: OrderDraft; number: string } | null;
+    try {
+      written = await write(ctx.db, draft(plan), claim);
+    } catch (error) {
+      if (!isStockMoved(error)) throw error;
+      written = await ctx.db.transaction(async (tx) => {
+        const lockedPlan = servablePlan(input, reference, await lockAndPlanReservation(tx, reservation));
+        return write(tx, draft(lockedPlan), claim);
+      });
+    }
+    if (written) return { order: newOrderView(written.draft, written.number), created: true };
+
+    // A concurrent request with the same key won the claim.
+    if (authorization) await voidQuietly(ctx, authorization);
+    authorization = undefined;
+    const prior = await findIdempotencyKey(ctx.db, claim);
+    if (!prior) throw new Error('idempotency key vanished after its claim was refused');
+    return replayOf(ctx, { requestHash: prior.requestHash, orderId: (prior.result as { orderId: string }).orderId }, hash);
   } catch (error) {
     if (authorization) await voidQuietly(ctx, authorization);
     if (input.externalRef && isExternalRefClash(error)) {
       const existing = await findOrderIdByExternalRef(ctx.db, input.channel, input.externalRef);
-      if (existing) return repeatOf(ctx, existing, hash, input.externalRef);
+      if (existing) return repeatOf(ctx, { id: existing.id, requestHash: existing.request_hash }, hash, input.externalRef);
     }
     throw error;
   }
+}
+
+async function write(db: Executor, draft: OrderDraft, claim: { scope: string; key: string }) {
+  const row = await writeOrder(db, draft, claim);
+  return row ? { draft, number: row.number } : null;
 }
 
 function destinationOf(input: PlaceOrderInput, reference: OrderContext) {
@@ -123,18 +142,22 @@ function unservable(input: PlaceOrderInput, reference: OrderContext, plan: Alloc
   return { shortages, paths };
 }
 
-function refuseUnservableShortages(input: PlaceOrderInput, reference: OrderContext): void {
-  const shortByLine = new Map<number, number>();
-  input.lines.forEach((line, i) => {
-    const short = line.quantity - (reference.availableBySku.get(line.sku) ?? 0);
-    if (short > 0) shortByLine.set(i, short);
-  });
-  const { shortages, paths } = unservable(input, reference, { allocations: [], shortByLine });
+/** The plan, unless it leaves a line short that may not wait: then the order is refused. */
+function servablePlan(input: PlaceOrderInput, reference: OrderContext, plan: AllocationPlan): AllocationPlan {
+  const { shortages, paths } = unservable(input, reference, plan);
   if (shortages.length > 0) throw new OutOfStockError(shortages, paths);
+  return plan;
 }
 
-async function repeatOf(ctx: ServiceContext, existing: { id: string; request_hash: string }, hash: string, externalRef: string): Promise<PlaceOrderResult> {
-  if (existing.request_hash !== hash) {
+async function replayOf(ctx: ServiceContext, prior: { requestHash: string; orderId: string }, hash: string): Promise<PlaceOrderResult> {
+  if (prior.requestHash !== hash) throw new IdempotencyConflictError('This Idempotency-Key was already used with a different request body');
+  const order = await findOrder(ctx.db, prior.orderId);
+  if (!order) throw new Error(`order ${prior.orderId} vanished`);
+  return { order, created: false };
+}
+
+async function repeatOf(ctx: ServiceContext, existing: { id: string; requestHash: string }, hash: string, externalRef: string): Promise<PlaceOrderResult> {
+  if (existing.requestHash !== hash) {
     throw new IdempotencyConflictError(`externalRef ${externalRef} already belongs to a different order on this channel`);
   }
   const order = await findOrder(ctx.db, existing.id);

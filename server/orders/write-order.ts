@@ -1,9 +1,9 @@
 import { executePrepared } from '#db/prepared-query.ts';
 import { sql } from 'drizzle-orm';
-import type { Transaction } from '#db/client.ts';
+import type { Executor } from '#db/client.ts';
 import { EventType } from '#server/core/events.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
-import { reservationStatements } from '#server/inventory/reserve-stock.ts';
+import { requirePlannedReservation, reservationStatements } from '#server/inventory/reserve-stock.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
 import type { OrderContext } from './load-order-context.ts';
@@ -26,11 +26,16 @@ export interface OrderDraft {
 }
 
 /**
- * Writes the customer, address, order, lines, reservation, payment and events as ONE
- * statement of data-modifying CTEs: order capture is the hot path, and each round trip to
- * PostgreSQL costs more than the SQL it carries.
+ * Claims the idempotency key and writes the customer, address, order, lines, reservation,
+ * payment and events as ONE statement of data-modifying CTEs: order capture is the hot path,
+ * and each round trip to PostgreSQL costs more than the SQL it carries. One statement is
+ * atomic on its own, so it needs no transaction around it either.
+ *
+ * Returns null, having written nothing, when the key was already claimed (a concurrent
+ * duplicate won). Fails with a stock-moved error, having written nothing, when the plan's
+ * units were taken in the meantime.
  */
-export async function insertOrder(tx: Transaction, d: OrderDraft): Promise<{ number: string }> {
+export async function writeOrder(db: Executor, d: OrderDraft, claim: { scope: string; key: string }): Promise<{ number: string } | null> {
   const { input, priced, placedAt } = d;
   const at = placedAt.toISOString();
   const address = input.shippingAddress ?? null;
@@ -52,9 +57,14 @@ export async function insertOrder(tx: Transaction, d: OrderDraft): Promise<{ num
   const payment = paymentRow(d);
   const events = orderPlacedEvents(d).map((e) => ({ type: e.type, payload: e.payload }));
 
-  const result = await executePrepared<{ number: string }>(tx, 'insert-order', sql`
-    with customer as (
-      insert into customers (email, name) values (${input.customer.email}, ${input.customer.name})
+  const result = await executePrepared<{ number: string }>(db, 'write-order', sql`
+    with claim as (
+      insert into idempotency_keys (scope, key, request_hash, result)
+      values (${claim.scope}, ${claim.key}, ${d.requestHash}, ${JSON.stringify({ orderId: d.orderId })}::jsonb)
+      on conflict do nothing
+      returning 1
+    ), customer as (
+      insert into customers (email, name) select ${input.customer.email}, ${input.customer.name} from claim
       on conflict (email) do update set name = excluded.name, updated_at = now()
       returning id
     ), address as (
@@ -81,6 +91,7 @@ export async function insertOrder(tx: Transaction, d: OrderDraft): Promise<{ num
       select l.id, ${d.orderId}::uuid, l.line_no, l.sku, l.name, l.category, l.quantity, l.unit_price_cents, l.discount_cents, l.tax_cents, l.backordered_quantity
       from json_to_recordset(${JSON.stringify(lines)}::json) as l(id uuid, line_no int, sku text, name text, category text,
         quantity int, unit_price_cents int, discount_cents int, tax_cents int, backordered_quantity int)
+      where exists (select 1 from claim)
       returning 1
     ), placed_payment as (
       insert into payments (order_id, provider, method, status, currency, authorized_cents, provider_ref, created_at, updated_at)
@@ -88,18 +99,18 @@ export async function insertOrder(tx: Transaction, d: OrderDraft): Promise<{ num
         p.provider_ref, ${at}::timestamptz, ${at}::timestamptz
       from json_to_recordset(${JSON.stringify(payment ? [payment] : [])}::json)
         as p(provider text, method text, status text, currency text, authorized_cents int, provider_ref text)
+      where exists (select 1 from claim)
       returning 1
     ), placed_events as (
       insert into outbox (type, aggregate_type, aggregate_id, occurred_at, payload)
       select e.type, 'order', ${d.orderId}::uuid, ${at}::timestamptz, e.payload
       from rows from (json_to_recordset(${JSON.stringify(events)}::json) as (type text, payload jsonb)) with ordinality as e(type, payload, n)
+      where exists (select 1 from claim)
       order by e.n
       returning 1
-    ), ${reservationStatements(d.orderId, d.lineIds, d.plan, placedAt)}
-    select number from placed`);
-  const row = result.rows[0];
-  if (!row) throw new Error('order insert returned no number');
-  return row;
+    ), ${reservationStatements(d.orderId, d.lineIds, d.plan, placedAt, sql`claim`)}
+    select number, ${requirePlannedReservation(d.plan)} as reserved from placed`);
+  return result.rows[0] ?? null;
 }
 
 function paymentRow(d: OrderDraft) {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderBody, placeOrder, stockedProduct } from '#test/support/factories.ts';
+import type { AuthorizationRequest } from '#server/payments/payment-provider.ts';
+import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
+import { addStock, createLocation, createProduct, orderBody, placeOrder, stockedProduct } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
 
 let server: TestServer;
@@ -70,5 +72,69 @@ describe('placing an order', () => {
     expect(results.filter((r) => r.status === 200)).toHaveLength(49);
     const { rows } = await server.pool.query('select count(*)::int as n from order_lines where sku = $1', [product.sku]);
     expect(rows[0].n).toBe(1);
+  });
+});
+
+/** The sandbox, with a hook that runs while a card is being authorized: between the order's read of stock and its write. */
+class AuthorizeHookProvider extends SandboxPaymentProvider {
+  duringAuthorize: (() => Promise<void>) | undefined;
+  readonly voided: string[] = [];
+  override async authorize(request: AuthorizationRequest) {
+    const hook = this.duringAuthorize;
+    this.duringAuthorize = undefined;
+    await hook?.();
+    return super.authorize(request);
+  }
+  override async void(authorizationId: string) {
+    this.voided.push(authorizationId);
+    return super.void(authorizationId);
+  }
+}
+
+describe('stock that moves while the card is authorized', () => {
+  const payments = new AuthorizeHookProvider();
+  let racy: TestServer;
+  beforeAll(async () => {
+    racy = await startTestServer({ payments });
+  });
+  afterAll(() => racy.close());
+
+  it('is planned again from what is left: the order ships from the next location', async () => {
+    const near = await createLocation(racy.api, { lat: 30.3, lon: -97.7 });
+    const far = await createLocation(racy.api, { lat: 40.7, lon: -74.0 });
+    const product = await createProduct(racy.api);
+    await addStock(racy.api, product.sku, near.id, 5);
+    await addStock(racy.api, product.sku, far.id, 10);
+    payments.duringAuthorize = async () => {
+      await racy.api.post('/api/inventory/adjustments', { sku: product.sku, locationId: near.id, delta: -4, reason: 'damage' });
+    };
+
+    const placed = await placeOrder(racy.api, orderBody([{ sku: product.sku, quantity: 3 }]));
+    expect(placed.status).toBe(201);
+    expect(placed.body.lines[0].allocations).toEqual([{ locationId: far.id, quantity: 3 }]);
+    const inventory = await racy.api.get(`/api/inventory?sku=${product.sku}`);
+    const reservedAt = Object.fromEntries(inventory.body.map((l: { locationId: string; reserved: number }) => [l.locationId, l.reserved]));
+    expect(reservedAt).toEqual({ [near.id]: 0, [far.id]: 3 });
+    expect(payments.voided).toEqual([]);
+  });
+
+  it('is refused with 409 out_of_stock when none is left, the authorization is voided and nothing is written', async () => {
+    const { product, location } = await stockedProduct(racy.api, 2);
+    payments.duringAuthorize = async () => {
+      await racy.api.post('/api/inventory/adjustments', { sku: product.sku, locationId: location.id, delta: -2, reason: 'damage' });
+    };
+    const voidedBefore = payments.voided.length;
+    const body = orderBody([{ sku: product.sku, quantity: 1 }]);
+    const refused = await placeOrder(racy.api, body);
+    expect(refused.status).toBe(409);
+    expect(refused.body.type).toBe('out_of_stock');
+    expect(payments.voided).toHaveLength(voidedBefore + 1);
+    const { rows } = await racy.pool.query(
+      `select (select count(*)::int from order_lines where sku = $1) as lines,
+              (select reserved from inventory_levels where sku = $1) as reserved,
+              (select count(*)::int from customers where email = $2) as customers`,
+      [product.sku, body.customer.email],
+    );
+    expect(rows[0]).toEqual({ lines: 0, reserved: 0, customers: 0 });
   });
 });
