@@ -10,14 +10,6 @@ export interface IdempotencyClaim {
   requestHash: string;
 }
 
-export interface IdempotencyOptions<T> {
-  /**
-   * The result, when it is known before the work runs (e.g. an id chosen up front): it is
-   * stored with the claim itself, which saves a round trip on a hot path.
-   */
-  knownResult?: T;
-}
-
 export interface IdempotentOutcome<T> {
   result: T;
   /** True when an earlier request with this key did the work and this one only read it. */
@@ -34,14 +26,13 @@ export async function runIdempotent<T>(
   db: Database,
   claim: IdempotencyClaim,
   work: (tx: Transaction) => Promise<T>,
-  options: IdempotencyOptions<T> = {},
 ): Promise<IdempotentOutcome<T>> {
   return db.transaction(async (tx) => {
     const claimed = await executePrepared<{ key: string }>(
       tx,
       'claim-idempotency-key',
       sql`insert into idempotency_keys (scope, key, request_hash, result)
-          values (${claim.scope}, ${claim.key}, ${claim.requestHash}, ${options.knownResult === undefined ? null : JSON.stringify(options.knownResult)}::jsonb)
+          values (${claim.scope}, ${claim.key}, ${claim.requestHash}, null)
           on conflict do nothing returning key`,
     );
     if (claimed.rows.length === 0) {
@@ -53,7 +44,6 @@ export async function runIdempotent<T>(
       return { result: previous.result as T, replayed: true };
     }
     const result = await work(tx);
-    if (options.knownResult !== undefined) return { result, replayed: false };
     await tx
       .update(idempotencyKeys)
       .set({ result: result as unknown })
