@@ -16,3 +16,7 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const e = pgError(error);
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  return pgError(error)?.code === '23503';
+}

@@ -1,10 +1,19 @@
 import { bodyLimit } from 'hono/body-limit';
+import { auditRoutes } from './audit/audit.routes.ts';
+import type { AuditWriter } from './audit/audit-writer.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import type { ActorResolver } from './auth/resolve-actor.ts';
+import { usersRoutes } from './auth/users.routes.ts';
+import { RateLimitedError } from './core/errors.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
 import type { ServiceContext } from './context.ts';
 import type { HealthCheck } from './health/check-health.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { apiReferenceRoutes } from './http/api-reference.ts';
+import { auditMutations } from './http/audit-mutations.ts';
+import { authenticate, perMinuteLimiter } from './http/authenticate.ts';
 import { problem, problemFromUnknown, problemResponse } from './http/problem.ts';
+import { assertEveryRouteHasPermission, recordRoutePermission } from './http/route-permissions.ts';
 import { requestLogging } from './http/request-logging.ts';
 import { createRouter } from './http/router.ts';
 import { inventoryRoutes } from './inventory/inventory.routes.ts';
@@ -16,6 +25,9 @@ export interface AppDeps extends ServiceContext {
   importLimitBytes: number;
   healthChecks: Record<string, HealthCheck>;
   isShuttingDown: () => boolean;
+  resolver: ActorResolver;
+  audit: AuditWriter;
+  auth: { sessionTtlHours: number; cookieSecure: boolean; publicPerMinute: number; loginPerMinute: number };
 }
 
 export function createApp(deps: AppDeps) {
@@ -33,13 +45,21 @@ export function createApp(deps: AppDeps) {
         }),
     })(c, next);
   });
+  app.use('/api/*', authenticate(deps.resolver, perMinuteLimiter(deps.auth.publicPerMinute)));
+  app.use('/api/*', auditMutations(deps.audit));
 
+  const authDeps = { ...deps, ...deps.auth, loginLimiter: perMinuteLimiter(deps.auth.loginPerMinute) };
   app.route('/', healthRoutes(deps.healthChecks, deps.isShuttingDown));
+  app.route('/', authRoutes(authDeps));
+  app.route('/', usersRoutes(authDeps));
+  app.route('/', auditRoutes(deps));
   app.route('/', catalogRoutes(deps));
   app.route('/', inventoryRoutes(deps));
   app.route('/', ordersImportRoutes(deps));
   app.route('/', ordersRoutes(deps));
   app.route('/', apiReferenceRoutes());
+  // The API's description is public, like any published API reference.
+  recordRoutePermission('get', '/api/openapi.json', 'public');
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -53,7 +73,9 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => {
     const body = problemFromUnknown(error);
     if (body.status >= 500) deps.logger.error({ err: error }, 'unhandled error');
-    return problemResponse(c, body);
+    const headers: Record<string, string> = error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+    return problemResponse(c, body, headers);
   });
+  assertEveryRouteHasPermission(app.routes);
   return app;
 }

@@ -22,7 +22,12 @@ export const configSchema = z.object({
   IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(72),
   SIMULATE: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAIL: z.email().optional(),
-  ADMIN_PASSWORD: z.string().min(8).optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  SESSION_TTL_HOURS: positiveInt.max(24 * 90).default(12),
+  /** Send the session cookie only over HTTPS; turn on wherever Tower is served over TLS. */
+  COOKIE_SECURE: z.enum(['on', 'off']).default('off'),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt.default(300),
+  RATE_LIMIT_LOGIN_PER_MINUTE: positiveInt.default(20),
 });
 
 export type Config = z.infer<typeof configSchema>;

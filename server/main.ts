@@ -2,6 +2,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase } from '#db/client.ts';
 import { takeOverShutdownSignals } from '#db/embedded-postgres.ts';
 import { createApp } from './app.ts';
+import { AuditWriter } from './audit/audit-writer.ts';
+import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
+import { purgeEndedSessions } from './auth/login.ts';
+import { ActorResolver } from './auth/resolve-actor.ts';
 import { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
@@ -35,7 +39,10 @@ const database = await openDatabase({
 });
 logger.info({ postgres: database.kind }, 'database ready, migrations applied');
 
+await bootstrapAdmin(database.db, logger, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+
 let shuttingDown = false;
+const audit = new AuditWriter(database.db, logger);
 const app = createApp({
   db: database.db,
   clock: systemClock,
@@ -46,6 +53,14 @@ const app = createApp({
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
   healthChecks: { postgres: postgresCheck(database.db) },
   isShuttingDown: () => shuttingDown,
+  resolver: new ActorResolver(database.db, () => systemClock.now()),
+  audit,
+  auth: {
+    sessionTtlHours: config.SESSION_TTL_HOURS,
+    cookieSecure: config.COOKIE_SECURE === 'on',
+    publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE,
+    loginPerMinute: config.RATE_LIMIT_LOGIN_PER_MINUTE,
+  },
 });
 
 const HOUR_MS = 3_600_000;
@@ -54,6 +69,9 @@ const housekeeping = setInterval(() => {
   purgeExpiredIdempotencyKeys(database.db, cutoff)
     .then((purged) => purged > 0 && logger.info({ purged }, 'expired idempotency keys purged'))
     .catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
+  purgeEndedSessions(database.db, systemClock.now())
+    .then((purged) => purged > 0 && logger.info({ purged }, 'ended sessions purged'))
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not purge sessions'));
 }, HOUR_MS);
 housekeeping.unref();
 
@@ -76,6 +94,7 @@ async function shutdown(signal: string) {
   });
   clearTimeout(deadline);
   clearInterval(housekeeping);
+  await audit.drain();
   await database.close();
   logger.info('stopped');
   process.exit(0);

@@ -7,3 +7,4 @@ export * from './pricing.ts';
 export * from './payments.ts';
 export * from './outbox.ts';
 export * from './idempotency.ts';
+export * from './identity.ts';

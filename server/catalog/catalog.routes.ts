@@ -27,63 +27,63 @@ const SkuParam = z.object({ sku: z.string().min(1).max(64) });
 
 const routes = {
   createProduct: createRoute({
-    method: 'post', path: '/api/products', tags: ['catalog'], summary: 'Add a product to the catalog',
+    method: 'post', path: '/api/products', 'x-permission': 'catalog:write', tags: ['catalog'], summary: 'Add a product to the catalog',
     request: body(CreateProductInput),
     responses: { 201: jsonContent(Product, 'The product'), ...problemResponses(409, 413, 422) },
   }),
   listProducts: createRoute({
-    method: 'get', path: '/api/products', tags: ['catalog'], summary: 'Products by SKU',
+    method: 'get', path: '/api/products', 'x-permission': 'catalog:read', tags: ['catalog'], summary: 'Products by SKU',
     request: { query: ListQuery },
     responses: { 200: jsonContent(z.object({ items: z.array(Product), nextCursor: z.string().nullable() }), 'One page of products'), ...problemResponses(422) },
   }),
   getProduct: createRoute({
-    method: 'get', path: '/api/products/{sku}', tags: ['catalog'], summary: 'A product',
+    method: 'get', path: '/api/products/{sku}', 'x-permission': 'catalog:read', tags: ['catalog'], summary: 'A product',
     request: { params: SkuParam },
     responses: { 200: jsonContent(Product, 'The product'), ...problemResponses(404) },
   }),
   updateProduct: createRoute({
-    method: 'patch', path: '/api/products/{sku}', tags: ['catalog'], summary: 'Change a product (price, name, active, …)',
+    method: 'patch', path: '/api/products/{sku}', 'x-permission': 'catalog:write', tags: ['catalog'], summary: 'Change a product (price, name, active, …)',
     request: { params: SkuParam, ...body(UpdateProductInput) },
     responses: { 200: jsonContent(Product, 'The product after the change'), ...problemResponses(404, 422) },
   }),
   createLocation: createRoute({
-    method: 'post', path: '/api/locations', tags: ['catalog'], summary: 'Add a warehouse, store, drop-shipper or 3PL',
+    method: 'post', path: '/api/locations', 'x-permission': 'catalog:write', tags: ['catalog'], summary: 'Add a warehouse, store, drop-shipper or 3PL',
     request: body(CreateLocationInput),
     responses: { 201: jsonContent(Location, 'The location'), ...problemResponses(409, 413, 422) },
   }),
   listLocations: createRoute({
-    method: 'get', path: '/api/locations', tags: ['catalog'], summary: 'All locations',
+    method: 'get', path: '/api/locations', 'x-permission': 'catalog:read', tags: ['catalog'], summary: 'All locations',
     responses: { 200: jsonContent(z.array(Location), 'Locations') },
   }),
   getLocation: createRoute({
-    method: 'get', path: '/api/locations/{id}', tags: ['catalog'], summary: 'A location',
+    method: 'get', path: '/api/locations/{id}', 'x-permission': 'catalog:read', tags: ['catalog'], summary: 'A location',
     request: { params: z.object({ id: z.string() }) },
     responses: { 200: jsonContent(Location, 'The location'), ...problemResponses(404) },
   }),
   createPromotion: createRoute({
-    method: 'post', path: '/api/promotions', tags: ['pricing'], summary: 'Add a promotion rule',
+    method: 'post', path: '/api/promotions', 'x-permission': 'catalog:write', tags: ['pricing'], summary: 'Add a promotion rule',
     request: body(CreatePromotionInput),
     responses: { 201: jsonContent(Promotion, 'The promotion'), ...problemResponses(409, 422) },
   }),
   listPromotions: createRoute({
-    method: 'get', path: '/api/promotions', tags: ['pricing'], summary: 'All promotion rules',
+    method: 'get', path: '/api/promotions', 'x-permission': 'catalog:read', tags: ['pricing'], summary: 'All promotion rules',
     responses: { 200: jsonContent(z.array(Promotion), 'Promotions') },
   }),
   listTaxRates: createRoute({
-    method: 'get', path: '/api/tax-rates', tags: ['pricing'], summary: 'Sales tax rates by country and region',
+    method: 'get', path: '/api/tax-rates', 'x-permission': 'catalog:read', tags: ['pricing'], summary: 'Sales tax rates by country and region',
     responses: { 200: jsonContent(z.array(TaxRate), 'Tax rates') },
   }),
   setTaxRate: createRoute({
-    method: 'put', path: '/api/tax-rates', tags: ['pricing'], summary: 'Set the tax rate of a country or region',
+    method: 'put', path: '/api/tax-rates', 'x-permission': 'catalog:write', tags: ['pricing'], summary: 'Set the tax rate of a country or region',
     request: body(TaxRate),
     responses: { 200: jsonContent(TaxRate, 'The rate'), ...problemResponses(422) },
   }),
   listChannels: createRoute({
-    method: 'get', path: '/api/channels', tags: ['pricing'], summary: 'Sales channels and their backorder policy',
+    method: 'get', path: '/api/channels', 'x-permission': 'catalog:read', tags: ['pricing'], summary: 'Sales channels and their backorder policy',
     responses: { 200: jsonContent(z.array(SalesChannel), 'Channels') },
   }),
   updateChannel: createRoute({
-    method: 'patch', path: '/api/channels/{code}', tags: ['pricing'], summary: 'Change whether a channel accepts backorders',
+    method: 'patch', path: '/api/channels/{code}', 'x-permission': 'catalog:write', tags: ['pricing'], summary: 'Change whether a channel accepts backorders',
     request: { params: z.object({ code: SalesChannel.shape.code }), ...body(UpdateSalesChannelInput) },
     responses: { 200: jsonContent(SalesChannel, 'The channel'), ...problemResponses(404, 422) },
   }),

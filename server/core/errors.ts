@@ -90,3 +90,29 @@ export class IdempotencyConflictError extends DomainError {
     super(detail, [{ path: 'Idempotency-Key', message: 'already used for a different request' }]);
   }
 }
+
+/** No valid credentials: none sent, or an expired session, a revoked token, a wrong password. */
+export class UnauthorizedError extends DomainError {
+  readonly type = 'unauthorized';
+  constructor(detail = 'Sign in or send an API token') {
+    super(detail);
+  }
+}
+
+/** Valid credentials that do not allow this action (or this channel, or this location). */
+export class ForbiddenError extends DomainError {
+  readonly type = 'forbidden';
+  constructor(detail: string, errors: FieldError[] = []) {
+    super(detail, errors);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly type = 'rate_limited';
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(detail, [], { retryAfterSeconds });
+  }
+}

@@ -7,6 +7,7 @@ const HealthReport = z.object({ status: z.enum(['ok', 'unavailable']) }).catchal
 const healthRoute = createRoute({
   method: 'get',
   path: '/api/health',
+  'x-permission': 'public',
   tags: ['operations'],
   summary: 'Whether Tower and each engine it depends on answer',
   responses: {

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Hono } from 'hono';
+import { Hono, type Handler } from 'hono';
+import { authorize } from './authorize.ts';
+import { recordRoutePermission } from './route-permissions.ts';
+import type { AppEnv } from './router.ts';
 
 const assetsDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const assets: Record<string, string> = {
@@ -28,11 +31,15 @@ const page = `<!doctype html>
 
 /** A browsable reference of /api/openapi.json, served from the swagger-ui-dist package (no CDN). */
 export function apiReferenceRoutes() {
-  const app = new Hono();
-  app.get('/api/docs', (c) => c.html(page));
+  const app = new Hono<AppEnv>();
+  const publicGet = (routePath: string, handler: Handler<AppEnv>) => {
+    recordRoutePermission('get', routePath, 'public');
+    app.get(routePath, authorize('public'), handler);
+  };
+  publicGet('/api/docs', (c) => c.html(page));
   for (const [file, type] of Object.entries(assets)) {
     const content = readFileSync(path.join(assetsDir, file));
-    app.get(`/api/docs/${file}`, (c) => c.body(content, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' }));
+    publicGet(`/api/docs/${file}`, (c) => c.body(content, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' }));
   }
   return app;
 }

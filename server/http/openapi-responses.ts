@@ -12,11 +12,14 @@ export const ProblemSchema = z
 
 const descriptions: Record<number, string> = {
   400: 'Malformed request',
+  401: 'No valid credentials: sign in, or send a valid API token',
   402: 'Payment declined',
+  403: 'The credentials do not allow this (role, channel, location or missing CSRF token)',
   404: 'Not found',
   409: 'Conflict with the current state (out of stock, invalid transition, duplicate)',
   413: 'Request body too large',
   422: 'Validation failed or Idempotency-Key reused with another body',
+  429: 'Too many requests; the Retry-After header says when to try again',
   503: 'A dependency is unavailable',
 };
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { requireLocation } from '#server/auth/scopes.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { IdempotencyKeyHeader, jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { adjustInventory, setSafetyStock } from './adjust-inventory.ts';
@@ -8,6 +9,7 @@ import { InventoryAdjustment, InventoryAdjustmentInput, InventoryLevel, Inventor
 const adjustRoute = createRoute({
   method: 'post',
   path: '/api/inventory/adjustments',
+  'x-permission': 'inventory:adjust',
   tags: ['inventory'],
   summary: 'Adjust on-hand stock at a location (receipt, count, damage, …)',
   request: {
@@ -24,6 +26,7 @@ const adjustRoute = createRoute({
 const listRoute = createRoute({
   method: 'get',
   path: '/api/inventory',
+  'x-permission': 'inventory:read',
   tags: ['inventory'],
   summary: 'Stock per SKU × location',
   request: { query: InventoryQuery },
@@ -33,6 +36,7 @@ const listRoute = createRoute({
 const atpRoute = createRoute({
   method: 'get',
   path: '/api/inventory/availability/{sku}',
+  'x-permission': 'inventory:read',
   tags: ['inventory'],
   summary: 'Network-wide available-to-promise for a SKU',
   request: { params: z.object({ sku: z.string().min(1).max(64) }) },
@@ -42,6 +46,7 @@ const atpRoute = createRoute({
 const ledgerRoute = createRoute({
   method: 'get',
   path: '/api/inventory/ledger',
+  'x-permission': 'inventory:read',
   tags: ['inventory'],
   summary: 'Stock movements of a SKU, newest first',
   request: {
@@ -58,6 +63,7 @@ const ledgerRoute = createRoute({
 const safetyStockRoute = createRoute({
   method: 'put',
   path: '/api/inventory/levels/{sku}/{locationId}/safety-stock',
+  'x-permission': 'inventory:adjust',
   tags: ['inventory'],
   summary: 'Set the units held back from orders at a location',
   request: {
@@ -70,6 +76,7 @@ const safetyStockRoute = createRoute({
 export function inventoryRoutes(deps: RouteDeps) {
   return createRouter()
     .openapi(adjustRoute, async (c) => {
+      requireLocation(c.var.actor, c.req.valid('json').locationId);
       const { replayed, ...adjustment } = await adjustInventory(deps, c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'] });
       return c.json(adjustment, replayed ? 200 : 201);
     })
@@ -78,6 +85,7 @@ export function inventoryRoutes(deps: RouteDeps) {
     .openapi(ledgerRoute, async (c) => c.json(await listLedger(deps.db, c.req.valid('query')), 200))
     .openapi(safetyStockRoute, async (c) => {
       const { sku, locationId } = c.req.valid('param');
+      requireLocation(c.var.actor, locationId);
       return c.json(await setSafetyStock(deps, sku, locationId, c.req.valid('json').safetyStock), 200);
     });
 }

@@ -35,10 +35,14 @@ type GroupOutcome = { result: 'created' | 'duplicate'; orderId: string; orderNum
  * from its channel and externalRef, so a failed order never blocks the others and a file
  * uploaded twice never places an order twice. A file that is unreadable as a whole is refused.
  */
-export async function importOrders(ctx: ServiceContext, csvText: string): Promise<ImportResult> {
+export async function importOrders(
+  ctx: ServiceContext,
+  csvText: string,
+  scope: { mayUseChannel: (channel: string) => boolean } = { mayUseChannel: () => true },
+): Promise<ImportResult> {
   const rows = readImportCsv(csvText);
   const groups = groupImportRows(rows);
-  const outcomes = await mapBounded(groups, IMPORT_CONCURRENCY, (group) => placeGroup(ctx, group));
+  const outcomes = await mapBounded(groups, IMPORT_CONCURRENCY, (group) => placeGroup(ctx, group, scope));
 
   const byLine = new Map<number, ImportRowResult>();
   const summary: ImportSummary = { rows: rows.length, orders: groups.length, created: 0, duplicates: 0, failed: 0 };
@@ -56,8 +60,12 @@ export async function importOrders(ctx: ServiceContext, csvText: string): Promis
   return { summary, rows: rows.map((row) => byLine.get(row.line)!) };
 }
 
-async function placeGroup(ctx: ServiceContext, group: OrderGroup): Promise<GroupOutcome> {
+async function placeGroup(ctx: ServiceContext, group: OrderGroup, scope: { mayUseChannel: (channel: string) => boolean }): Promise<GroupOutcome> {
   if (!group.ok) return { result: 'error', errors: group.errors };
+  if (!scope.mayUseChannel(group.input.channel)) {
+    const message = `this API token may not create orders on the ${group.input.channel} channel`;
+    return { result: 'error', errors: [locateError({ path: 'channel', message, type: 'forbidden' }, group.lines)] };
+  }
   try {
     const { order, created } = await placeOrder(ctx, group.input, { idempotencyKey: group.idempotencyKey });
     return { result: created ? 'created' : 'duplicate', orderId: order.id, orderNumber: order.number };

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { mayUseChannel } from '#server/auth/actor.ts';
 import { ValidationError } from '#server/core/errors.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
@@ -33,6 +34,7 @@ const OrderImportResult = z
 const importOrdersRoute = createRoute({
   method: 'post',
   path: '/api/orders/import',
+  'x-permission': 'orders:import',
   tags: ['orders'],
   summary: 'Place orders from a B2B CSV file',
   description: [
@@ -63,7 +65,7 @@ const importOrdersRoute = createRoute({
 });
 
 export function ordersImportRoutes(deps: RouteDeps) {
-  return createRouter().openapi(importOrdersRoute, async (c) => c.json(await importOrders(deps, await csvBody(c)), 200));
+  return createRouter().openapi(importOrdersRoute, async (c) => c.json(await importOrders(deps, await csvBody(c), { mayUseChannel: (channel) => mayUseChannel(c.var.actor, channel) }), 200));
 }
 
 /** The CSV text of the request, from a raw `text/csv` body or a multipart `file` field. */

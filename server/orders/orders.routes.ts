@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { requireChannel } from '#server/auth/scopes.ts';
 import { NotFoundError } from '#server/core/errors.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { IdempotencyKeyHeader, jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
@@ -13,6 +14,7 @@ const OrderParams = z.object({ id: z.string().min(1).max(100).openapi({ descript
 const placeOrderRoute = createRoute({
   method: 'post',
   path: '/api/orders',
+  'x-permission': 'orders:create',
   tags: ['orders'],
   summary: 'Place an order',
   request: {
@@ -29,6 +31,7 @@ const placeOrderRoute = createRoute({
 const listOrdersRoute = createRoute({
   method: 'get',
   path: '/api/orders',
+  'x-permission': 'orders:read',
   tags: ['orders'],
   summary: 'Search orders, newest first',
   request: { query: OrderSearchQuery },
@@ -38,6 +41,7 @@ const listOrdersRoute = createRoute({
 const getOrderRoute = createRoute({
   method: 'get',
   path: '/api/orders/{id}',
+  'x-permission': 'orders:read',
   tags: ['orders'],
   summary: 'An order with its lines, payment and timeline',
   request: { params: OrderParams },
@@ -48,6 +52,7 @@ function transitionRoute(action: 'cancel' | 'hold' | 'release', summary: string)
   return createRoute({
     method: 'post',
     path: `/api/orders/{id}/${action}`,
+    'x-permission': 'orders:manage',
     tags: ['orders'],
     summary,
     request: {
@@ -61,7 +66,10 @@ function transitionRoute(action: 'cancel' | 'hold' | 'release', summary: string)
 export function ordersRoutes(deps: RouteDeps) {
   return createRouter()
     .openapi(placeOrderRoute, async (c) => {
-      const { order, created } = await placeOrder(deps, c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'] });
+      const input = c.req.valid('json');
+      requireChannel(c.var.actor, input.channel);
+      const { order, created } = await placeOrder(deps, input, { idempotencyKey: c.req.valid('header')['idempotency-key'] });
+      c.set('auditTarget', { type: 'orders', id: order.id });
       return c.json(order, created ? 201 : 200);
     })
     .openapi(listOrdersRoute, async (c) => c.json(await searchOrders(deps.db, c.req.valid('query')), 200))

@@ -6,7 +6,11 @@ import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import * as schema from '#db/schema/index.ts';
 import type { Database } from '#db/client.ts';
-import { createApp } from '#server/app.ts';
+import { createApp, type AppDeps } from '#server/app.ts';
+import { AuditWriter } from '#server/audit/audit-writer.ts';
+import { createApiToken } from '#server/auth/api-tokens.ts';
+import type { Role, SalesChannel } from '#server/auth/permissions.ts';
+import { ActorResolver } from '#server/auth/resolve-actor.ts';
 import type { Clock } from '#server/core/clock.ts';
 import { systemClock } from '#server/core/clock.ts';
 import { postgresCheck } from '#server/health/check-health.ts';
@@ -17,7 +21,14 @@ import { ApiClient } from './api-client.ts';
 
 export interface TestServer {
   url: string;
+  /** Signed with an admin API token. */
   api: ApiClient;
+  /** No credentials at all. */
+  anonymous: ApiClient;
+  /** A client with a new API token holding these roles (and limited to these channels). */
+  tokenClient(roles: Role[], channels?: SalesChannel[]): Promise<ApiClient>;
+  /** The Node HTTP server, e.g. to attach socket.io clients to. */
+  http: ServerType;
   db: Database;
   pool: pg.Pool;
   /** Every log line the server wrote, parsed. */
@@ -33,6 +44,8 @@ export interface TestServerOptions {
   bodyLimitBytes?: number;
   /** Wraps the database handed to the services, e.g. to inject a failure. */
   wrapDb?: (db: Database) => Database;
+  /** Rate limits are high by default so tests never trip them by accident. */
+  auth?: Partial<AppDeps['auth']>;
 }
 
 /** A real Tower HTTP server on a free port, against the run's test database. */
@@ -46,24 +59,35 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
+  const logger = createLogger('info', sink);
   const app = createApp({
     db: options.wrapDb ? options.wrapDb(db) : db,
     clock: options.clock ?? systemClock,
     payments: options.payments ?? new SandboxPaymentProvider(),
     paymentTimeoutMs: options.paymentTimeoutMs ?? 2_000,
-    logger: createLogger('info', sink),
+    logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
     importLimitBytes: 20_000_000,
     healthChecks: { postgres: postgresCheck(db) },
     isShuttingDown: () => false,
+    resolver: new ActorResolver(db, () => (options.clock ?? systemClock).now()),
+    audit: new AuditWriter(db, logger),
+    auth: { sessionTtlHours: 12, cookieSecure: false, publicPerMinute: 100_000, loginPerMinute: 100_000, ...options.auth },
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokenClient = async (roles: Role[], channels?: SalesChannel[]) => {
+    const { token } = await createApiToken(db, { name: `test ${roles.join('+')}`, roles, channels: channels ?? null }, null);
+    return new ApiClient(url, { authorization: `Bearer ${token}` });
+  };
   return {
     url,
-    api: new ApiClient(url),
+    api: await tokenClient(['admin']),
+    anonymous: new ApiClient(url),
+    tokenClient,
+    http: server,
     db,
     pool,
     logs,

@@ -26,6 +26,10 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: 10_000,
       IDEMPOTENCY_RETENTION_HOURS: 72,
       SIMULATE: 'on',
+      SESSION_TTL_HOURS: 12,
+      COOKIE_SECURE: 'off',
+      RATE_LIMIT_PUBLIC_PER_MINUTE: 300,
+      RATE_LIMIT_LOGIN_PER_MINUTE: 20,
     });
   });
 
@@ -83,8 +87,8 @@ describe('loadConfig', () => {
     expect(port).toBe(3000);
   });
 
-  it('rejects a zero pool size and an admin password shorter than 8 characters', () => {
+  it('rejects a zero pool size and an admin password shorter than 10 characters', () => {
     expect(configError({ PG_POOL_SIZE: '0' }).message).toMatch(/\bPG_POOL_SIZE\b/);
-    expect(configError({ ADMIN_PASSWORD: 'short' }).message).toMatch(/\bADMIN_PASSWORD\b/);
+    expect(configError({ ADMIN_PASSWORD: 'too short' }).message).toMatch(/\bADMIN_PASSWORD\b/);
   });
 });

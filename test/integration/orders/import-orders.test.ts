@@ -173,7 +173,7 @@ describe('importing orders from a CSV file', () => {
     const ref = unique('PO');
     const form = new FormData();
     form.append('file', new Blob([toCsv([line(ref, uniqueEmail('multipart'), product.sku, 1)])], { type: 'text/csv' }), 'orders.csv');
-    const response = await fetch(`${server.url}/api/orders/import`, { method: 'POST', body: form });
+    const response = await fetch(`${server.url}/api/orders/import`, { method: 'POST', body: form, headers: server.api.defaults });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ summary: { created: 1 }, rows: [{ externalRef: ref, result: 'created' }] });
   });

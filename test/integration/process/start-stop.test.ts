@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '#test/support/free-port.ts';
 import { spawnTower, waitForHealthy } from '#test/support/tower-process.ts';
-import { ApiClient } from '#test/support/api-client.ts';
+import { signIn } from '#test/support/api-client.ts';
 import { orderBody, unique } from '#test/support/factories.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tower-process-'));
@@ -18,8 +18,13 @@ async function towerEnv() {
     EMBEDDED_PG_PORT: String(await freePort()),
     SIMULATE: 'off',
     PAYMENT_TIMEOUT_MS: '1500',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
   };
 }
+
+const ADMIN = { email: 'first.admin@example.com', password: 'a long enough admin password' };
+const admin = (url: string) => signIn(url, ADMIN.email, ADMIN.password);
 
 describe('the Tower process', () => {
   it('refuses a bad configuration with one line naming the variable', async () => {
@@ -34,7 +39,7 @@ describe('the Tower process', () => {
     const env = await towerEnv();
     const first = spawnTower(env);
     await waitForHealthy(first);
-    const api = new ApiClient(first.url);
+    const api = await admin(first.url);
     const sku = unique('KEEP');
     expect((await api.post('/api/products', { sku, name: 'Kept', category: 'test', priceCents: 100, currency: 'USD', weightGrams: 1 })).status).toBe(201);
     const location = await api.post('/api/locations', { code: unique('L'), name: 'L', kind: 'warehouse', lat: 1, lon: 1, dailyCapacity: 1 });
@@ -55,9 +60,9 @@ describe('the Tower process', () => {
     const second = spawnTower(env);
     try {
       await waitForHealthy(second);
-      const kept = await new ApiClient(second.url).get(`/api/products/${sku}`);
+      const kept = await (await admin(second.url)).get(`/api/products/${sku}`);
       expect(kept.status).toBe(200);
-      const stock = await new ApiClient(second.url).get(`/api/inventory?sku=${sku}`);
+      const stock = await (await admin(second.url)).get(`/api/inventory?sku=${sku}`);
       expect(stock.body[0]).toMatchObject({ onHand: 5, reserved: 0 });
     } finally {
       second.child.kill('SIGTERM');
@@ -70,7 +75,7 @@ describe('the Tower process', () => {
     const first = spawnTower(env);
     await waitForHealthy(first);
     const sku = unique('CRASH');
-    const created = await new ApiClient(first.url).post('/api/products', { sku, name: 'Survives', category: 'test', priceCents: 1, currency: 'USD', weightGrams: 1 });
+    const created = await (await admin(first.url)).post('/api/products', { sku, name: 'Survives', category: 'test', priceCents: 1, currency: 'USD', weightGrams: 1 });
     expect(created.status).toBe(201);
     first.child.kill('SIGKILL');
     await first.exited;
@@ -78,7 +83,7 @@ describe('the Tower process', () => {
     const second = spawnTower(env);
     try {
       await waitForHealthy(second);
-      expect((await new ApiClient(second.url).get(`/api/products/${sku}`)).status).toBe(200);
+      expect((await (await admin(second.url)).get(`/api/products/${sku}`)).status).toBe(200);
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);

@@ -1,0 +1,42 @@
+import { roles } from '#db/schema/identity.ts';
+import type { channels } from '#db/schema/orders.ts';
+
+export { roles };
+export type Role = (typeof roles)[number];
+
+/**
+ * The one table of who may do what. Every route names one of these actions (or `public` /
+ * `signed_in`), and the router refuses to register a route that names none.
+ */
+export const permissions = {
+  'catalog:read': ['admin', 'manager', 'planner', 'staff', 'service'],
+  'catalog:write': ['admin', 'manager'],
+  'inventory:read': ['admin', 'manager', 'planner', 'staff', 'service'],
+  'inventory:adjust': ['admin', 'manager', 'staff'],
+  'orders:read': ['admin', 'manager', 'planner', 'staff', 'service'],
+  'orders:create': ['admin', 'manager', 'staff', 'service'],
+  'orders:import': ['admin', 'manager', 'service'],
+  'orders:manage': ['admin', 'manager', 'staff'],
+  'analytics:read': ['admin', 'manager', 'planner'],
+  'users:manage': ['admin'],
+  'tokens:manage': ['admin'],
+  'audit:read': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof permissions;
+
+/** `public`: anyone, rate limited. `signed_in`: any authenticated actor, whatever its roles. */
+export type Permission = Action | 'public' | 'signed_in';
+
+export const actions = Object.keys(permissions) as Action[];
+
+export function isAction(value: string): value is Action {
+  return Object.hasOwn(permissions, value);
+}
+
+export function rolesAllow(held: readonly Role[], action: Action): boolean {
+  const allowed: readonly Role[] = permissions[action];
+  return held.some((r) => allowed.includes(r));
+}
+
+export type SalesChannel = (typeof channels)[number];

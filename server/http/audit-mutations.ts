@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AuditWriter } from '#server/audit/audit-writer.ts';
+import { currentRequestId } from './request-context.ts';
+import type { AppEnv } from './router.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function outcomeOf(status: number): 'ok' | 'denied' | 'failed' | 'error' {
+  if (status < 400) return 'ok';
+  if (status === 401 || status === 403 || status === 429) return 'denied';
+  return status < 500 ? 'failed' : 'error';
+}
+
+/**
+ * Records every mutating API request (allowed or not) in the audit log: who, which action on
+ * which target, when, and how it ended. The response leaves only once its entry is written.
+ */
+export function auditMutations(writer: AuditWriter): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method)) return next();
+    await next();
+    const actor = c.var.actor ?? null;
+    const target = c.var.auditTarget ?? (await targetOf(c));
+    await writer.record({
+      occurredAt: new Date(),
+      actorKind: actor?.kind ?? 'anonymous',
+      actorId: actor?.id ?? null,
+      actorLabel: actor?.label ?? null,
+      action: c.var.permission ?? 'unknown',
+      method: c.req.method,
+      path: c.req.path,
+      targetType: target?.type ?? null,
+      targetId: target?.id ?? null,
+      status: c.res.status,
+      outcome: outcomeOf(c.res.status),
+      requestId: currentRequestId() ?? null,
+      ip: c.var.clientIp ?? null,
+      detail: { route: c.req.routePath },
+    });
+  };
+}
+
+/** The target from the path (`/api/orders/:id/cancel` → orders, id) or a created resource's id. */
+async function targetOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<{ type: string; id: string } | undefined> {
+  const type = c.req.path.split('/')[2] ?? 'unknown';
+  const params = c.req.param() as Record<string, string>;
+  const fromPath = params['id'] ?? params['sku'] ?? params['code'];
+  if (fromPath) return { type, id: fromPath };
+  if (c.res.status !== 201 || !c.res.headers.get('content-type')?.includes('json')) return undefined;
+  const body = (await c.res.clone().json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  const id = body?.['id'] ?? body?.['sku'] ?? body?.['code'];
+  return typeof id === 'string' || typeof id === 'number' ? { type, id: String(id) } : undefined;
+}

@@ -1,0 +1,60 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { ActorResolver } from '#server/auth/resolve-actor.ts';
+import { RateLimitedError } from '#server/core/errors.ts';
+import type { AppEnv } from './router.ts';
+
+export const SESSION_COOKIE = 'tower_session';
+
+/** Per client address, per minute. Kept in this process: a cap on abuse, not an accounting. */
+export function perMinuteLimiter(points: number): RateLimiterMemory {
+  return new RateLimiterMemory({ points, duration: 60 });
+}
+
+export async function consumeOrRefuse(limiter: RateLimiterMemory, key: string, what: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) throw error;
+    throw new RateLimitedError(`Too many ${what} from this address; try again later`, Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
+  }
+}
+
+export function clientIp(c: Parameters<MiddlewareHandler>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // not served by @hono/node-server (e.g. app.request in a script)
+  }
+}
+
+/**
+ * Works out who sent each API request, from an `Authorization: Bearer` token or the session
+ * cookie, before any route runs; the route's own guard then decides (see authorize.ts).
+ */
+export function authenticate(resolver: ActorResolver, publicLimiter: RateLimiterMemory): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const ip = clientIp(c);
+    c.set('clientIp', ip);
+    c.set('limitPublic', () => consumeOrRefuse(publicLimiter, ip, 'requests'));
+    const authorization = c.req.header('authorization');
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      if (!match) {
+        c.set('actor', null);
+        c.set('authProblem', 'The Authorization header must be "Bearer <token>"');
+        return next();
+      }
+      const resolution = await resolver.resolve({ bearer: match[1] });
+      c.set('actor', resolution.actor);
+      if (!resolution.actor) c.set('authProblem', resolution.reason);
+      return next();
+    }
+    const resolution = await resolver.resolve({ session: getCookie(c, SESSION_COOKIE) });
+    c.set('actor', resolution.actor);
+    if (!resolution.actor) c.set('authProblem', resolution.reason);
+    return next();
+  };
+}
