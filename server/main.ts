@@ -7,6 +7,8 @@ import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import { purgeEndedSessions } from './auth/login.ts';
 import { ActorResolver } from './auth/resolve-actor.ts';
 import { purgeExpiredIdempotencyKeys } from './idempotency/purge-expired-keys.ts';
+import { SESSION_COOKIE } from './http/authenticate.ts';
+import { attachRealtime } from './realtime/realtime-hub.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
 import { postgresCheck } from './health/check-health.ts';
@@ -43,6 +45,7 @@ await bootstrapAdmin(database.db, logger, { email: config.ADMIN_EMAIL, password:
 
 let shuttingDown = false;
 const audit = new AuditWriter(database.db, logger);
+const resolver = new ActorResolver(database.db, () => systemClock.now());
 const app = createApp({
   db: database.db,
   clock: systemClock,
@@ -53,7 +56,7 @@ const app = createApp({
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
   healthChecks: { postgres: postgresCheck(database.db) },
   isShuttingDown: () => shuttingDown,
-  resolver: new ActorResolver(database.db, () => systemClock.now()),
+  resolver,
   audit,
   auth: {
     sessionTtlHours: config.SESSION_TTL_HOURS,
@@ -78,6 +81,7 @@ housekeeping.unref();
 const server: ServerType = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info({ url: `http://${config.HOST}:${info.port}` }, 'Tower is listening');
 });
+const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE });
 
 /** Stop accepting, let in-flight requests finish, then close the databases (the embedded one cleanly). */
 async function shutdown(signal: string) {
@@ -88,6 +92,8 @@ async function shutdown(signal: string) {
     logger.error('in-flight requests did not finish in time; closing anyway');
     if ('closeAllConnections' in server) server.closeAllConnections();
   }, config.SHUTDOWN_TIMEOUT_MS);
+  // socket.io's connections stay open and would keep `server.close` waiting.
+  await realtime.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     if ('closeIdleConnections' in server) server.closeIdleConnections();

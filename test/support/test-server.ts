@@ -14,9 +14,11 @@ import { ActorResolver } from '#server/auth/resolve-actor.ts';
 import type { Clock } from '#server/core/clock.ts';
 import { systemClock } from '#server/core/clock.ts';
 import { postgresCheck } from '#server/health/check-health.ts';
+import { SESSION_COOKIE } from '#server/http/authenticate.ts';
 import { createLogger } from '#server/logger.ts';
 import type { PaymentProvider } from '#server/payments/payment-provider.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
+import { attachRealtime, type RealtimeHub } from '#server/realtime/realtime-hub.ts';
 import { ApiClient } from './api-client.ts';
 
 export interface TestServer {
@@ -29,6 +31,8 @@ export interface TestServer {
   tokenClient(roles: Role[], channels?: SalesChannel[]): Promise<ApiClient>;
   /** The Node HTTP server, e.g. to attach socket.io clients to. */
   http: ServerType;
+  /** The socket.io hub on `http`. */
+  realtime: RealtimeHub;
   db: Database;
   pool: pg.Pool;
   /** Every log line the server wrote, parsed. */
@@ -46,6 +50,8 @@ export interface TestServerOptions {
   wrapDb?: (db: Database) => Database;
   /** Rate limits are high by default so tests never trip them by accident. */
   auth?: Partial<AppDeps['auth']>;
+  /** How often socket.io connections are re-checked (the hub's `recheckMs`). */
+  realtimeRecheckMs?: number;
 }
 
 /** A real Tower HTTP server on a free port, against the run's test database. */
@@ -60,6 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const logger = createLogger('info', sink);
+  const resolver = new ActorResolver(db, () => (options.clock ?? systemClock).now());
   const app = createApp({
     db: options.wrapDb ? options.wrapDb(db) : db,
     clock: options.clock ?? systemClock,
@@ -70,13 +77,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     importLimitBytes: 20_000_000,
     healthChecks: { postgres: postgresCheck(db) },
     isShuttingDown: () => false,
-    resolver: new ActorResolver(db, () => (options.clock ?? systemClock).now()),
+    resolver,
     audit: new AuditWriter(db, logger),
     auth: { sessionTtlHours: 12, cookieSecure: false, publicPerMinute: 100_000, loginPerMinute: 100_000, ...options.auth },
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, recheckMs: options.realtimeRecheckMs });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tokenClient = async (roles: Role[], channels?: SalesChannel[]) => {
     const { token } = await createApiToken(db, { name: `test ${roles.join('+')}`, roles, channels: channels ?? null }, null);
@@ -88,10 +96,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     anonymous: new ApiClient(url),
     tokenClient,
     http: server,
+    realtime,
     db,
     pool,
     logs,
     async close() {
+      await realtime.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pool.end();
     },
