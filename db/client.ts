@@ -12,6 +12,9 @@ export type Executor = Database | Transaction;
 // int8 (bigint) values such as counts arrive as strings by default; ours fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
+/** The database Tower uses inside its embedded PostgreSQL cluster. */
+export const EMBEDDED_DATABASE = 'tower';
+
 export interface DatabaseHandle {
   db: Database;
   pool: pg.Pool;
@@ -36,7 +39,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     embedded = await startEmbeddedPostgres({
       dataDir: options.dataDir,
       port: options.embeddedPort,
-      database: 'tower',
+      database: EMBEDDED_DATABASE,
       ...(options.onLog ? { onLog: options.onLog } : {}),
     });
     url = embedded.url;

@@ -75,6 +75,24 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 }
 
 /**
+ * The URL of the embedded PostgreSQL of `dataDir` while a process (a Tower server) runs it,
+ * else undefined: for tools such as the users CLI, which must not start a second postmaster
+ * on the same cluster. The port is line 4 of postmaster.pid; the password is the one kept
+ * beside the cluster.
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string, database: string): string | undefined {
+  const clusterDir = path.resolve(dataDir, 'postgres');
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  if (!Number.isInteger(pid) || !isAlive(pid) || !Number.isInteger(port)) return undefined;
+  const password = readFileSync(path.resolve(dataDir, 'postgres.password'), 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+/**
  * As root, PostgreSQL runs as the 'postgres' system user, which must be able to walk down to
  * the data folder. Say so plainly instead of letting initdb fail with 'Permission denied'.
  */

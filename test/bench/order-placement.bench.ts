@@ -4,11 +4,15 @@
  * progress goes to stderr. Settings: DATABASE_URL (a server to create a scratch database on),
  * BENCH_CONCURRENCY (default 16), BENCH_MEASURE_SECONDS (default 15), BENCH_SERVER_NODE_ARGS
  * (node flags for the Tower process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/tower-prof").
+ * Tower starts with a first admin (ADMIN_EMAIL / ADMIN_PASSWORD); the bench signs in as it,
+ * seeds with an admin API token and places the orders with a `service` token, as an
+ * integration would.
  */
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { freePort } from '#test/support/free-port.ts';
 import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.ts';
+import { benchAdmin, createBenchTokens } from './support/bench-auth.ts';
 import { committedTransactions, createBenchDatabase, DEFAULT_SERVER_URL, PostgresUnreachableError, type BenchDatabase } from './support/bench-database.ts';
 import { closedLoop, KeepAliveClient, openLoop, type RunStats } from './support/http-load.ts';
 import { round, summarizeLatencies } from './support/percentiles.ts';
@@ -33,12 +37,14 @@ let database: BenchDatabase | undefined;
 let tower: TowerProcess | undefined;
 let pool: pg.Pool | undefined;
 let client: KeepAliveClient | undefined;
+let seedClient: KeepAliveClient | undefined;
 let cleaning: Promise<void> | undefined;
 let interrupted = false;
 
 /** Stops the server and drops the database, once, whatever happened before. */
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
+    seedClient?.close();
     client?.close();
     await pool?.end().catch(() => undefined);
     if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
@@ -81,7 +87,10 @@ async function measure() {
 
   const port = await freePort();
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const admin = benchAdmin();
   tower = spawnTowerServer({
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
     DATABASE_URL: database.url,
     PORT: String(port),
     SIMULATE: 'off',
@@ -92,9 +101,12 @@ async function measure() {
   const serverPid = tower.child.pid!;
   progress(`Tower is up on port ${port} (pid ${serverPid})`);
 
-  client = new KeepAliveClient(port, Math.max(64, concurrency));
+  const tokens = await createBenchTokens(tower.url, admin);
+  seedClient = new KeepAliveClient(port, 16, { headers: { authorization: `Bearer ${tokens.admin}` } });
   const seededAt = Date.now();
-  const catalog = await seedCatalog(client, { products: settings.products, stockPerLevel: settings.stockPerLevel, concurrency: 16 });
+  const catalog = await seedCatalog(seedClient, { products: settings.products, stockPerLevel: settings.stockPerLevel, concurrency: 16 });
+  seedClient.close();
+  client = new KeepAliveClient(port, Math.max(64, concurrency), { headers: { authorization: `Bearer ${tokens.service}` } });
   progress(`seeded ${catalog.locationIds.length} locations, ${catalog.skus.length} products, stock everywhere in ${Date.now() - seededAt} ms`);
   pool = new pg.Pool({ connectionString: database.url, max: 2, application_name: 'tower-bench' });
   // Statistics for the seeded tables only: an ANALYZE of the still-empty order tables would

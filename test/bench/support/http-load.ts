@@ -14,23 +14,33 @@ export interface JsonResponse {
   text: string;
 }
 
+export interface KeepAliveClientOptions {
+  timeoutMs?: number;
+  /** Sent with every request, e.g. `authorization: Bearer <token>`; a request's own headers win. */
+  headers?: Record<string, string>;
+}
+
 /** A keep-alive HTTP/1.1 client for one origin on 127.0.0.1 (no dependency beyond node:http). */
 export class KeepAliveClient {
   private readonly agent: http.Agent;
+  private readonly timeoutMs: number;
+  private readonly defaultHeaders: Record<string, string>;
   /** Set by close(): load loops stop, and any further request fails at once. */
   closed = false;
 
   constructor(
     private readonly port: number,
     maxSockets: number,
-    private readonly timeoutMs = 30_000,
+    options: KeepAliveClientOptions = {},
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.defaultHeaders = { ...options.headers };
   }
 
   send(request: JsonRequest, readBody = false): Promise<JsonResponse> {
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const headers: Record<string, string | number> = { ...request.headers };
+    const headers: Record<string, string | number> = { ...this.defaultHeaders, ...request.headers };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(payload);

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+
+/** The first admin the bench's Tower creates from ADMIN_EMAIL / ADMIN_PASSWORD on its empty database. */
+export function benchAdmin(): { email: string; password: string } {
+  return { email: 'bench-admin@example.com', password: randomBytes(18).toString('base64url') };
+}
+
+export interface BenchTokens {
+  /** Seeds locations, products and stock (catalog:write, inventory:adjust). */
+  admin: string;
+  /** Places the orders, as an integration would. */
+  service: string;
+}
+
+async function mustOk(response: Response, what: string, status: number): Promise<any> {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`${what} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/**
+ * Signs in as the admin (session cookie + CSRF token) and creates the bench's API tokens the
+ * way an operator would: one admin token for seeding, one `service` token for the order load.
+ */
+export async function createBenchTokens(baseUrl: string, admin: { email: string; password: string }): Promise<BenchTokens> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(admin),
+  });
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const { csrfToken } = (await mustOk(login, 'POST /api/auth/login', 200)) as { csrfToken: string };
+  const session = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken };
+  const token = async (name: string, roles: string[]) => {
+    const response = await fetch(`${baseUrl}/api/tokens`, { method: 'POST', headers: session, body: JSON.stringify({ name, roles }) });
+    return ((await mustOk(response, 'POST /api/tokens', 201)) as { token: string }).token;
+  };
+  return { admin: await token('bench seeding', ['admin']), service: await token('bench order load', ['service']) };
+}
