@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
-import { UnauthorizedError } from '#server/core/errors.ts';
+import { ForbiddenError, UnauthorizedError } from '#server/core/errors.ts';
 import { consumeOrRefuse, SESSION_COOKIE } from '#server/http/authenticate.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
@@ -63,12 +63,13 @@ export function authRoutes(deps: AuthDeps) {
     .openapi(loginRoute, async (c) => {
       await consumeOrRefuse(deps.loginLimiter, c.var.clientIp, 'sign-in attempts');
       const input = c.req.valid('json');
+      // Failed attempts are audited too, against the email they tried.
+      c.set('auditTarget', { type: 'login', id: input.email });
       const session = await login(
         deps.db,
         { ...input, ip: c.var.clientIp, userAgent: c.req.header('user-agent') },
         { now: deps.clock.now(), sessionTtlHours: deps.sessionTtlHours },
       );
-      c.set('auditTarget', { type: 'user', id: session.user.id });
       setCookie(c, SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -89,7 +90,8 @@ export function authRoutes(deps: AuthDeps) {
     })
     .openapi(meRoute, async (c) => {
       const actor = c.var.actor;
-      if (actor?.kind !== 'user') throw new UnauthorizedError('Only a signed-in user has a session; this is an API token');
+      // An API token is valid credentials (not a 401), it just has no session.
+      if (actor?.kind !== 'user') throw new ForbiddenError('Only a signed-in user has a session; this is an API token');
       const user = await findUser(deps.db, actor.id);
       if (!user) throw new UnauthorizedError('The account no longer exists');
       return c.json(
@@ -103,11 +105,12 @@ export function authRoutes(deps: AuthDeps) {
     })
     .openapi(passwordRoute, async (c) => {
       const actor = c.var.actor;
-      if (actor?.kind !== 'user') throw new UnauthorizedError('Only a signed-in user has a password');
+      if (actor?.kind !== 'user') throw new ForbiddenError('Only a signed-in user has a password; this is an API token');
       const { currentPassword, newPassword } = c.req.valid('json');
       const current = await passwordHashOf(deps.db, actor.id);
       if (!current || !(await verifyPassword(current, currentPassword))) {
-        throw new UnauthorizedError('The current password is wrong');
+        // Not a 401: the session is still valid, and a client must not take this for a sign-out.
+        throw new ForbiddenError('The current password is wrong', [{ path: 'currentPassword', message: 'is wrong' }]);
       }
       c.set('auditTarget', { type: 'user', id: actor.id });
       await setPassword(deps.db, actor.id, newPassword, deps.clock.now(), 'newPassword');

@@ -42,7 +42,8 @@ export const User = z
   })
   .openapi('User');
 
-const LocationIds = z.array(z.uuid('must be a location id')).max(1000).nullable().openapi({
+// An empty list would limit to nothing yet be stored as "no limit": refuse it (null lifts the limit).
+const LocationIds = z.array(z.uuid('must be a location id')).min(1, 'must name at least one location; null for every location').max(1000).nullable().openapi({
   description: 'limit the user to these locations (staff); null or absent: every location',
 });
 
@@ -87,7 +88,7 @@ export const NewApiTokenInput = z
   .strictObject({
     name: z.string().trim().min(1, 'must not be empty').max(200),
     roles: Roles,
-    channels: z.array(z.enum(channels)).max(channels.length).nullable().optional().openapi({
+    channels: z.array(z.enum(channels)).min(1, 'must name at least one channel; null for every channel').max(channels.length).nullable().optional().openapi({
       description: 'the only sales channels this token may create orders for; null or absent: any',
     }),
     expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).nullable().optional(),

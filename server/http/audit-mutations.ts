@@ -48,6 +48,8 @@ async function targetOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<{ 
   if (fromPath) return { type, id: fromPath };
   if (c.res.status !== 201 || !c.res.headers.get('content-type')?.includes('json')) return undefined;
   const body = (await c.res.clone().json().catch(() => undefined)) as Record<string, unknown> | undefined;
-  const id = body?.['id'] ?? body?.['sku'] ?? body?.['code'];
+  // The key the resource's own routes use, so one targetId finds its creation and its changes:
+  // products are addressed by SKU (`/api/products/:sku`), everything else by id.
+  const id = body?.['sku'] ?? body?.['id'] ?? body?.['code'];
   return typeof id === 'string' || typeof id === 'number' ? { type, id: String(id) } : undefined;
 }

@@ -4,6 +4,7 @@ import { getCookie } from 'hono/cookie';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ActorResolver } from '#server/auth/resolve-actor.ts';
 import { RateLimitedError } from '#server/core/errors.ts';
+import { permissionOf } from './route-permissions.ts';
 import type { AppEnv } from './router.ts';
 
 export const SESSION_COOKIE = 'tower_session';
@@ -38,7 +39,12 @@ export function authenticate(resolver: ActorResolver, publicLimiter: RateLimiter
   return async (c, next) => {
     const ip = clientIp(c);
     c.set('clientIp', ip);
-    c.set('limitPublic', () => consumeOrRefuse(publicLimiter, ip, 'requests'));
+    // At most one point per request, however many guards ask.
+    let limited: Promise<void> | undefined;
+    c.set('limitPublic', () => (limited ??= consumeOrRefuse(publicLimiter, ip, 'requests')));
+    // A public read served without the router's guard (the OpenAPI document) is limited here.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (method === 'GET' && permissionOf(method, c.req.path) === 'public') await c.var.limitPublic();
     const authorization = c.req.header('authorization');
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

@@ -14,6 +14,14 @@ export function recordRoutePermission(method: string, path: string, permission: 
   routePermissions.set(k, permission);
 }
 
+/** Every registered route as `{ method, path, permission }` (path in `/:param` form), e.g. for the route × role matrix test. */
+export function registeredRoutes(): { method: string; path: string; permission: Permission }[] {
+  return [...routePermissions].map(([k, permission]) => {
+    const [method, path] = k.split(' ') as [string, string];
+    return { method, path, permission };
+  });
+}
+
 export function permissionOf(method: string, path: string): Permission | undefined {
   return routePermissions.get(key(method, path));
 }
