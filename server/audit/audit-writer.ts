@@ -4,6 +4,9 @@ import { auditLog } from '#db/schema/identity.ts';
 
 export type AuditEntry = typeof auditLog.$inferInsert;
 
+/** An entry before its target and outcome are known. */
+export type RequestAudit = Omit<AuditEntry, 'id' | 'targetType' | 'targetId' | 'status' | 'outcome'>;
+
 interface Batch {
   entries: AuditEntry[];
   done: Promise<void>;

@@ -22,6 +22,7 @@ export type Actor =
       roles: Role[];
       /** Sales channels this token may create orders for; null when not limited. */
       channels: SalesChannel[] | null;
+      expiresAt: string | null;
     };
 
 export function can(actor: Actor, action: Action): boolean {

@@ -8,6 +8,7 @@ import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { LoginInput, PasswordChangeInput, SessionView } from './auth.schemas.ts';
 import { endSession, login } from './login.ts';
 import { verifyPassword } from './passwords.ts';
+import { hashSecret } from './secrets.ts';
 import type { ActorResolver } from './resolve-actor.ts';
 import { findUser, passwordHashOf, setPassword } from './users.ts';
 
@@ -70,6 +71,17 @@ export function authRoutes(deps: AuthDeps) {
         { ...input, ip: c.var.clientIp, userAgent: c.req.header('user-agent') },
         { now: deps.clock.now(), sessionTtlHours: deps.sessionTtlHours },
       );
+      // The audit entry of a successful sign-in names who signed in.
+      c.set('actor', {
+        kind: 'user',
+        id: session.user.id,
+        label: session.user.email,
+        roles: session.user.roles,
+        locationIds: session.user.locationIds,
+        sessionId: hashSecret(session.token),
+        csrfToken: session.csrfToken,
+        expiresAt: session.expiresAt.toISOString(),
+      });
       setCookie(c, SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -106,6 +118,8 @@ export function authRoutes(deps: AuthDeps) {
     .openapi(passwordRoute, async (c) => {
       const actor = c.var.actor;
       if (actor?.kind !== 'user') throw new ForbiddenError('Only a signed-in user has a password; this is an API token');
+      // Per account: whoever holds a stolen session may not guess the password at full speed.
+      await consumeOrRefuse(deps.loginLimiter, `password:${actor.id}`, 'password attempts');
       const { currentPassword, newPassword } = c.req.valid('json');
       const current = await passwordHashOf(deps.db, actor.id);
       if (!current || !(await verifyPassword(current, currentPassword))) {

@@ -18,6 +18,8 @@ export const permissions = {
   'orders:import': ['admin', 'manager', 'service'],
   'orders:manage': ['admin', 'manager', 'staff'],
   'analytics:read': ['admin', 'manager', 'planner'],
+  /** Bottleneck alerts are acted on by the people on the floor as well as watched by managers. */
+  'alerts:read': ['admin', 'manager', 'planner', 'staff'],
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],
   'audit:read': ['admin'],

@@ -50,22 +50,32 @@ export class ActorResolver {
     const resolution = await load(key.slice(2));
     if (resolution.actor) {
       if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-      const sessionEnds = resolution.actor.kind === 'user' ? Date.parse(resolution.actor.expiresAt) : Infinity;
-      this.cache.set(key, { resolution, until: Math.min(nowMs + CACHE_MS, sessionEnds) });
+      // Never remembered past the session's or token's own expiry.
+      const ends = resolution.actor.expiresAt === null ? Infinity : Date.parse(resolution.actor.expiresAt);
+      this.cache.set(key, { resolution, until: Math.min(nowMs + CACHE_MS, ends) });
     } else this.cache.delete(key);
     return resolution;
   }
 
   private async token(hash: string): Promise<Resolution> {
-    const { rows } = await this.db.execute<{ id: string; name: string; roles: Role[]; channels: SalesChannel[] | null; usable: boolean; revoked: boolean }>(sql`
+    const { rows } = await this.db.execute<{
+      id: string;
+      name: string;
+      roles: Role[];
+      channels: SalesChannel[] | null;
+      expires_at: string | null;
+      usable: boolean;
+      revoked: boolean;
+    }>(sql`
       update api_tokens set last_used_at = now()
       where token_hash = ${hash}
-      returning id, name, roles::text[] as roles, channels::text[] as channels,
+      returning id, name, roles::text[] as roles, channels::text[] as channels, expires_at,
         revoked_at is null and (expires_at is null or expires_at > ${this.now()}) as usable, revoked_at is not null as revoked`);
     const row = rows[0];
     if (!row) return { actor: null, reason: 'The API token is not valid' };
     if (!row.usable) return { actor: null, reason: row.revoked ? 'The API token was revoked' : 'The API token has expired' };
-    return { actor: { kind: 'token', id: row.id, label: row.name, roles: row.roles, channels: row.channels } };
+    const expiresAt = row.expires_at === null ? null : new Date(row.expires_at).toISOString();
+    return { actor: { kind: 'token', id: row.id, label: row.name, roles: row.roles, channels: row.channels, expiresAt } };
   }
 
   private async session(hash: string): Promise<Resolution> {

@@ -1,5 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
-import type { AuditWriter } from '#server/audit/audit-writer.ts';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AuditWriter, RequestAudit } from '#server/audit/audit-writer.ts';
 import { currentRequestId } from './request-context.ts';
 import type { AppEnv } from './router.ts';
 
@@ -19,24 +19,31 @@ export function auditMutations(writer: AuditWriter): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     await next();
-    const actor = c.var.actor ?? null;
+    // A command may have written its own entry in its own statement (order capture does).
+    if (c.var.audited) return;
     const target = c.var.auditTarget ?? (await targetOf(c));
-    await writer.record({
-      occurredAt: new Date(),
-      actorKind: actor?.kind ?? 'anonymous',
-      actorId: actor?.id ?? null,
-      actorLabel: actor?.label ?? null,
-      action: c.var.permission ?? 'unknown',
-      method: c.req.method,
-      path: c.req.path,
-      targetType: target?.type ?? null,
-      targetId: target?.id ?? null,
-      status: c.res.status,
-      outcome: outcomeOf(c.res.status),
-      requestId: currentRequestId() ?? null,
-      ip: c.var.clientIp ?? null,
-      detail: { route: c.req.routePath },
-    });
+    await writer.record({ ...requestAudit(c), targetType: target?.type ?? null, targetId: target?.id ?? null, status: c.res.status, outcome: outcomeOf(c.res.status) });
+  };
+}
+
+/**
+ * Who is acting, how and from where: an audit entry but for its target and outcome. A command
+ * on the hot path gets this to write the entry within its own statement (no extra commit);
+ * it then sets `audited` so the middleware does not write it twice.
+ */
+export function requestAudit(c: Context<AppEnv>): RequestAudit {
+  const actor = c.var.actor ?? null;
+  return {
+    occurredAt: new Date(),
+    actorKind: actor?.kind ?? 'anonymous',
+    actorId: actor?.id ?? null,
+    actorLabel: actor?.label ?? null,
+    action: c.var.permission ?? 'unknown',
+    method: c.req.method,
+    path: c.req.path,
+    requestId: currentRequestId() ?? null,
+    ip: c.var.clientIp ?? null,
+    detail: { route: c.req.routePath },
   };
 }
 

@@ -19,6 +19,8 @@ export interface AppEnv {
     clientIp: string;
     /** What a mutating request acted on, for the audit log, when the path does not say. */
     auditTarget: { type: string; id: string } | undefined;
+    /** Set when the command wrote the request's audit entry itself. */
+    audited: boolean;
   };
 }
 

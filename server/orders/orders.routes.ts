@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireChannel } from '#server/auth/scopes.ts';
 import { NotFoundError } from '#server/core/errors.ts';
+import { requestAudit } from '#server/http/audit-mutations.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { IdempotencyKeyHeader, jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { cancelOrder } from './cancel-order.ts';
@@ -68,7 +69,8 @@ export function ordersRoutes(deps: RouteDeps) {
     .openapi(placeOrderRoute, async (c) => {
       const input = c.req.valid('json');
       requireChannel(c.var.actor, input.channel);
-      const { order, created } = await placeOrder(deps, input, { idempotencyKey: c.req.valid('header')['idempotency-key'] });
+      const { order, created } = await placeOrder(deps, input, { idempotencyKey: c.req.valid('header')['idempotency-key'], audit: requestAudit(c) });
+      c.set('audited', created);
       c.set('auditTarget', { type: 'orders', id: order.id });
       return c.json(order, created ? 201 : 200);
     })

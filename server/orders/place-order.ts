@@ -4,6 +4,7 @@ import { IdempotencyConflictError, OutOfStockError, type Shortage } from '#serve
 import { requestHash } from '#server/core/request-hash.ts';
 import type { ServiceContext } from '#server/context.ts';
 import type { Executor } from '#db/client.ts';
+import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { findIdempotencyKey } from '#server/idempotency/run-idempotent.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
 import { isStockMoved, lockAndPlanReservation, planReservation, type ReservationRequest } from '#server/inventory/reserve-stock.ts';
@@ -17,6 +18,8 @@ import { newOrderView, writeOrder, type OrderDraft } from './write-order.ts';
 
 export interface PlaceOrderOptions {
   idempotencyKey: string;
+  /** Written with the order, in the same statement, when the order is created. */
+  audit?: RequestAudit | undefined;
 }
 
 export interface PlaceOrderResult {
@@ -90,12 +93,12 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
 
     let written: { draft: OrderDraft; number: string } | null;
     try {
-      written = await write(ctx.db, draft(plan), claim);
+      written = await write(ctx.db, draft(plan), claim, options.audit);
     } catch (error) {
       if (!isStockMoved(error)) throw error;
       written = await ctx.db.transaction(async (tx) => {
         const lockedPlan = servablePlan(input, reference, await lockAndPlanReservation(tx, reservation));
-        return write(tx, draft(lockedPlan), claim);
+        return write(tx, draft(lockedPlan), claim, options.audit);
       });
     }
     if (written) return { order: newOrderView(written.draft, written.number), created: true };
@@ -116,8 +119,8 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
   }
 }
 
-async function write(db: Executor, draft: OrderDraft, claim: { scope: string; key: string }) {
-  const row = await writeOrder(db, draft, claim);
+async function write(db: Executor, draft: OrderDraft, claim: { scope: string; key: string }, audit: RequestAudit | undefined) {
+  const row = await writeOrder(db, draft, claim, audit);
   return row ? { draft, number: row.number } : null;
 }
 

@@ -1,6 +1,7 @@
 import { executePrepared } from '#db/prepared-query.ts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
+import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { EventType } from '#server/core/events.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
 import { requirePlannedReservation, reservationStatements } from '#server/inventory/reserve-stock.ts';
@@ -35,7 +36,12 @@ export interface OrderDraft {
  * duplicate won). Fails with a stock-moved error, having written nothing, when the plan's
  * units were taken in the meantime.
  */
-export async function writeOrder(db: Executor, d: OrderDraft, claim: { scope: string; key: string }): Promise<{ number: string } | null> {
+export async function writeOrder(
+  db: Executor,
+  d: OrderDraft,
+  claim: { scope: string; key: string },
+  audit?: RequestAudit,
+): Promise<{ number: string } | null> {
   const { input, priced, placedAt } = d;
   const at = placedAt.toISOString();
   const address = input.shippingAddress ?? null;
@@ -108,9 +114,33 @@ export async function writeOrder(db: Executor, d: OrderDraft, claim: { scope: st
       where exists (select 1 from claim)
       order by e.n
       returning 1
+    ), audited as (
+      insert into audit_log (occurred_at, actor_kind, actor_id, actor_label, action, method, path, target_type, target_id,
+        status, outcome, request_id, ip, detail)
+      select a.occurred_at, a.actor_kind, a.actor_id, a.actor_label, a.action, a.method, a.path, 'orders', ${d.orderId},
+        201, 'ok', a.request_id, a.ip, a.detail
+      from json_to_recordset(${JSON.stringify(audit ? [auditRow(audit)] : [])}::json) as a(occurred_at timestamptz, actor_kind text,
+        actor_id text, actor_label text, action text, method text, path text, request_id text, ip text, detail jsonb)
+      where exists (select 1 from claim)
+      returning 1
     ), ${reservationStatements(d.orderId, d.lineIds, d.plan, placedAt, sql`claim`)}
     select number, ${requirePlannedReservation(d.plan)} as reserved from placed`);
   return result.rows[0] ?? null;
+}
+
+function auditRow(a: RequestAudit) {
+  return {
+    occurred_at: a.occurredAt,
+    actor_kind: a.actorKind,
+    actor_id: a.actorId,
+    actor_label: a.actorLabel,
+    action: a.action,
+    method: a.method,
+    path: a.path,
+    request_id: a.requestId,
+    ip: a.ip,
+    detail: a.detail,
+  };
 }
 
 function paymentRow(d: OrderDraft) {

@@ -8,7 +8,7 @@ import type { Action } from '#server/auth/permissions.ts';
 export const roomPermissions = {
   orders: 'orders:read',
   kpis: 'analytics:read',
-  alerts: 'analytics:read',
+  alerts: 'alerts:read',
   inventory: 'inventory:read',
 } as const satisfies Record<string, Action>;
 

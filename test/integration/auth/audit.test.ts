@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '#test/support/api-client.ts';
-import { expectStatus, unique } from '#test/support/factories.ts';
+import { expectStatus, orderBody, stockedProduct, unique } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
 import { attemptLogin, newUser, productBody, sessionClient } from './helpers.ts';
 
@@ -45,6 +45,27 @@ async function entryFor(requestId: string): Promise<AuditRecord | undefined> {
 }
 
 describe('the audit log', () => {
+  it('records a placed order once, written with the order; a replay and a refusal get their own entries', async () => {
+    const { product } = await stockedProduct(server.api, 1);
+    const service = await namedToken(['service']);
+    const key = randomUUID();
+    const body = orderBody([{ sku: product.sku, quantity: 1 }]);
+    const placed = await service.client.post('/api/orders', body, { 'idempotency-key': key });
+    expect(placed.status).toBe(201);
+    const replayed = await service.client.post('/api/orders', body, { 'idempotency-key': key });
+    expect(replayed.status).toBe(200);
+    const refused = await service.client.post('/api/orders', body, { 'idempotency-key': randomUUID() });
+    expect(refused.status).toBe(409);
+
+    const { items } = await audit({ actor: service.name });
+    expect(items.map((e) => [e.status, e.outcome, e.target?.id ?? null])).toEqual([
+      [409, 'failed', null],
+      [200, 'ok', placed.body.id],
+      [201, 'ok', placed.body.id],
+    ]);
+    expect(items[2]).toMatchObject({ action: 'orders:create', method: 'POST', path: '/api/orders', target: { type: 'orders' } });
+  });
+
   it('records a successful change with its actor, action, target, status and outcome', async () => {
     const admin = await namedToken(['admin']);
     const product = productBody();

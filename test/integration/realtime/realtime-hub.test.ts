@@ -19,7 +19,7 @@ const resolver = {
 };
 
 function token(name: string, roles: Actor['roles']): string {
-  actors.set(name, { kind: 'token', id: name, label: name, roles, channels: null });
+  actors.set(name, { kind: 'token', id: name, label: name, roles, channels: null, expiresAt: null });
   return name;
 }
 
