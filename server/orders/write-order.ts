@@ -170,13 +170,7 @@ export function newOrderView(d: OrderDraft, number: string): Order {
     channel: input.channel,
     externalRef: input.externalRef ?? null,
     currency: input.currency,
-    totals: {
-      subtotal: priced.subtotalCents,
-      discount: priced.discountCents,
-      tax: priced.taxCents,
-      shipping: priced.shippingCents,
-      total: priced.totalCents,
-    },
+    totals: totalsOf(priced),
     lines: priced.lines.map((line, i) => ({
       sku: line.sku,
       name: d.reference.products.get(line.sku)!.name,
@@ -204,6 +198,17 @@ export function newOrderView(d: OrderDraft, number: string): Order {
   };
 }
 
+/** The totals as the API and the events show them. */
+function totalsOf(priced: PricedOrder): Order['totals'] {
+  return {
+    subtotal: priced.subtotalCents,
+    discount: priced.discountCents,
+    tax: priced.taxCents,
+    shipping: priced.shippingCents,
+    total: priced.totalCents,
+  };
+}
+
 function orderPlacedEvents(d: OrderDraft): NewEvent[] {
   const { input, reference, priced, placedAt, plan } = d;
   const base = { aggregateType: 'order' as const, aggregateId: d.orderId, occurredAt: placedAt };
@@ -215,13 +220,7 @@ function orderPlacedEvents(d: OrderDraft): NewEvent[] {
       payload: {
         channel: input.channel,
         currency: input.currency,
-        totals: {
-          subtotal: priced.subtotalCents,
-          discount: priced.discountCents,
-          tax: priced.taxCents,
-          shipping: priced.shippingCents,
-          total: priced.totalCents,
-        },
+        totals: totalsOf(priced),
         lines: priced.lines.map((l) => ({ ...l, category: reference.products.get(l.sku)?.category ?? '' })),
         promotions: priced.appliedPromotions,
         delivery: input.delivery,
