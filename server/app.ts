@@ -17,6 +17,8 @@ import { assertEveryRouteHasPermission, recordRoutePermission } from './http/rou
 import { requestLogging } from './http/request-logging.ts';
 import { createRouter } from './http/router.ts';
 import { inventoryRoutes } from './inventory/inventory.routes.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import { httpMetrics, METRICS_PATH, metricsRoutes } from './metrics/metrics.routes.ts';
 import { ordersImportRoutes } from './orders/orders-import.routes.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 
@@ -27,12 +29,15 @@ export interface AppDeps extends ServiceContext {
   isShuttingDown: () => boolean;
   resolver: ActorResolver;
   audit: AuditWriter;
+  /** This instance's Prometheus registry, served at GET /metrics. */
+  metrics: Metrics;
   auth: { sessionTtlHours: number; cookieSecure: boolean; publicPerMinute: number; loginPerMinute: number };
 }
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestLogging(deps.logger));
+  app.use('*', httpMetrics(deps.metrics));
   app.use('/api/*', async (c, next) => {
     // Bulk files have their own, larger limit; everything else is small JSON.
     const maxSize = c.req.path === '/api/orders/import' ? deps.importLimitBytes : deps.bodyLimitBytes;
@@ -45,7 +50,10 @@ export function createApp(deps: AppDeps) {
         }),
     })(c, next);
   });
-  app.use('/api/*', authenticate(deps.resolver, perMinuteLimiter(deps.auth.publicPerMinute)));
+  const authenticated = authenticate(deps.resolver, perMinuteLimiter(deps.auth.publicPerMinute));
+  app.use('/api/*', authenticated);
+  // Outside /api for scrapers' sake, yet guarded like any route (metrics:read).
+  app.use(METRICS_PATH, authenticated);
   app.use('/api/*', auditMutations(deps.audit));
 
   const authDeps = { ...deps, ...deps.auth, loginLimiter: perMinuteLimiter(deps.auth.loginPerMinute) };
@@ -57,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', inventoryRoutes(deps));
   app.route('/', ordersImportRoutes(deps));
   app.route('/', ordersRoutes(deps));
+  app.route('/', metricsRoutes(deps.metrics));
   app.route('/', apiReferenceRoutes());
   // The API's description is public, like any published API reference.
   recordRoutePermission('get', '/api/openapi.json', 'public');

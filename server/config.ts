@@ -28,6 +28,19 @@ export const configSchema = z.object({
   COOKIE_SECURE: z.enum(['on', 'off']).default('off'),
   RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt.default(300),
   RATE_LIMIT_LOGIN_PER_MINUTE: positiveInt.default(20),
+  /** A ClickHouse server; without it the embedded engine (chdb) keeps its data in DATA_DIR/clickhouse. */
+  CLICKHOUSE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  CLICKHOUSE_USER: z.string().min(1).optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier (letters, digits, _)')
+    .default('tower'),
+  /** Run the outbox relay inside this process (`npm run relay` runs it alone). */
+  RELAY: z.enum(['on', 'off']).default('on'),
+  RELAY_BATCH_SIZE: positiveInt.max(100_000).default(5_000),
+  /** How long a woken relay lets events accumulate before it reads a partial batch. */
+  RELAY_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(50),
 });
 
 export type Config = z.infer<typeof configSchema>;

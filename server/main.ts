@@ -1,4 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { clickHouseOptions } from '#analytics/clickhouse/client.ts';
+import { reportRelayMetrics } from '#analytics/relay/relay-metrics.ts';
+import { startAnalytics, type Analytics } from '#analytics/start-analytics.ts';
 import { openDatabase } from '#db/client.ts';
 import { takeOverShutdownSignals } from '#db/embedded-postgres.ts';
 import { createApp } from './app.ts';
@@ -13,6 +16,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
 import { postgresCheck } from './health/check-health.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
 
 function loadConfigOrExit() {
@@ -43,9 +47,26 @@ logger.info({ postgres: database.kind }, 'database ready, migrations applied');
 
 await bootstrapAdmin(database.db, logger, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
 
+// ClickHouse: the embedded engine must open now; a ClickHouse server may come later (see startAnalytics).
+let analytics: Analytics;
+try {
+  analytics = startAnalytics({
+    clickhouse: clickHouseOptions(config),
+    db: database.db,
+    pool: database.pool,
+    logger,
+    relay: { enabled: config.RELAY === 'on', batchSize: config.RELAY_BATCH_SIZE, lingerMs: config.RELAY_LINGER_MS },
+  });
+} catch (error) {
+  logger.fatal({ err: error instanceof Error ? error : new Error(String(error)) }, 'could not open ClickHouse');
+  await database.close();
+  process.exit(1);
+}
+
 let shuttingDown = false;
 const audit = new AuditWriter(database.db, logger);
 const resolver = new ActorResolver(database.db, () => systemClock.now());
+const metrics = createMetrics();
 const app = createApp({
   db: database.db,
   clock: systemClock,
@@ -54,10 +75,11 @@ const app = createApp({
   logger,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
-  healthChecks: { postgres: postgresCheck(database.db) },
+  healthChecks: { postgres: postgresCheck(database.db), clickhouse: () => analytics.healthCheck() },
   isShuttingDown: () => shuttingDown,
   resolver,
   audit,
+  metrics,
   auth: {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     cookieSecure: config.COOKIE_SECURE === 'on',
@@ -81,7 +103,10 @@ housekeeping.unref();
 const server: ServerType = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info({ url: `http://${config.HOST}:${info.port}` }, 'Tower is listening');
 });
-const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE });
+const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, cluster: { pool: database.pool } });
+metrics.countConnectionsWith(() => realtime.connectionCount());
+// The relay starts once the HTTP server is up (and ClickHouse is ready); it reports to /metrics.
+analytics.startRelay((relay) => reportRelayMetrics(relay, metrics.relay));
 
 /** Stop accepting, let in-flight requests finish, then close the databases (the embedded one cleanly). */
 async function shutdown(signal: string) {
@@ -101,6 +126,8 @@ async function shutdown(signal: string) {
   clearTimeout(deadline);
   clearInterval(housekeeping);
   await audit.drain();
+  // The relay finishes its batch and lets go of its PostgreSQL connection before the pool closes.
+  await analytics.stop();
   await database.close();
   logger.info('stopped');
   process.exit(0);

@@ -23,6 +23,8 @@ export const permissions = {
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],
   'audit:read': ['admin'],
+  /** GET /metrics: Prometheus scrapers authenticate with a service token. */
+  'metrics:read': ['admin', 'service'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof permissions;

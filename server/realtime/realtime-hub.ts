@@ -6,9 +6,11 @@ import type { Actor } from '#server/auth/actor.ts';
 import type { ActorResolver, Credentials } from '#server/auth/resolve-actor.ts';
 import { handshakeCredentials } from './handshake-credentials.ts';
 import type { ClientToServerEvents, KpiSnapshot, OrderEventMessage, AlertMessage, RealtimeProblem, ServerToClientEvents, WhoAmI } from './realtime-events.ts';
+import { postgresAdapter, type RealtimeClusterOptions } from './postgres-adapter.ts';
 import { locationRoom, roomsFor, type Room } from './rooms.ts';
 
 export type * from './realtime-events.ts';
+export type { RealtimeClusterOptions } from './postgres-adapter.ts';
 
 export const REALTIME_PATH = '/socket.io';
 const DEFAULT_RECHECK_MS = 30_000;
@@ -29,6 +31,11 @@ export interface RealtimeOptions {
   sessionCookie: string;
   /** How often every connection's credentials are checked again; 30 s by default. */
   recheckMs?: number;
+  /**
+   * Several Tower instances: broadcasts go through PostgreSQL (LISTEN/NOTIFY), so a client
+   * connected to any instance receives what any other emits. Without it, this instance only.
+   */
+  cluster?: RealtimeClusterOptions;
 }
 
 /** The one way the rest of Tower pushes to socket.io clients. */
@@ -43,8 +50,10 @@ export interface RealtimeHub {
   emitToLocation<E extends keyof ServerToClientEvents>(locationId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   /** Checks every connection's credentials again now (the timer does this every `recheckMs`). */
   recheck(): Promise<void>;
-  /** Connected sockets. */
+  /** Connected sockets (on this instance). */
   connectionCount(): number;
+  /** Instances this one exchanges broadcasts with, itself included (1 without `cluster`). */
+  serverCount(): Promise<number>;
   /** Disconnects everyone and stops; leaves the HTTP server itself open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -65,6 +74,7 @@ export function attachRealtime(httpServer: HttpServer | Http2Server | Http2Secur
     serveClient: false,
     // Clients only ask `whoami`; nothing large ever comes in.
     maxHttpBufferSize: 64 * 1024,
+    ...(options.cluster ? { adapter: postgresAdapter(options.cluster, logger) } : {}),
   });
   /** Kept out of `socket.data`, which adapters may serialize: the secrets stay in this closure. */
   const credentialsOf = new WeakMap<TowerSocket, Credentials>();
@@ -156,11 +166,14 @@ export function attachRealtime(httpServer: HttpServer | Http2Server | Http2Secur
     emitToLocation: (locationId, event, ...args) => void io.to(locationRoom(locationId)).emit(event, ...args),
     recheck,
     connectionCount: () => io.of('/').sockets.size,
+    serverCount: () => io.of('/').adapter.serverCount(),
     async close() {
       clearInterval(timer);
       await checking;
       // Not `io.close()`: that also closes the HTTP server, whose owner closes it (and waits for it).
-      io.disconnectSockets(true);
+      // `local`: with a cluster adapter, a plain disconnectSockets would reach every instance.
+      io.local.disconnectSockets(true);
+      await io.of('/').adapter.close();
       io.engine.close();
     },
   };

@@ -16,6 +16,7 @@ import { systemClock } from '#server/core/clock.ts';
 import { postgresCheck } from '#server/health/check-health.ts';
 import { SESSION_COOKIE } from '#server/http/authenticate.ts';
 import { createLogger } from '#server/logger.ts';
+import { createMetrics, type Metrics } from '#server/metrics/metrics.ts';
 import type { PaymentProvider } from '#server/payments/payment-provider.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { attachRealtime, type RealtimeHub } from '#server/realtime/realtime-hub.ts';
@@ -33,6 +34,8 @@ export interface TestServer {
   http: ServerType;
   /** The socket.io hub on `http`. */
   realtime: RealtimeHub;
+  /** The app's Prometheus metrics (also at GET /metrics). */
+  metrics: Metrics;
   db: Database;
   pool: pg.Pool;
   /** Every log line the server wrote, parsed. */
@@ -52,6 +55,8 @@ export interface TestServerOptions {
   auth?: Partial<AppDeps['auth']>;
   /** How often socket.io connections are re-checked (the hub's `recheckMs`). */
   realtimeRecheckMs?: number;
+  /** socket.io broadcasts through PostgreSQL, shared with the other test servers given the same channel. */
+  realtimeCluster?: { channel: string; heartbeatMs?: number };
 }
 
 /** A real Tower HTTP server on a free port, against the run's test database. */
@@ -67,6 +72,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const logger = createLogger('info', sink);
   const resolver = new ActorResolver(db, () => (options.clock ?? systemClock).now());
+  const metrics = createMetrics();
   const app = createApp({
     db: options.wrapDb ? options.wrapDb(db) : db,
     clock: options.clock ?? systemClock,
@@ -79,12 +85,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     isShuttingDown: () => false,
     resolver,
     audit: new AuditWriter(db, logger),
+    metrics,
     auth: { sessionTtlHours: 12, cookieSecure: false, publicPerMinute: 100_000, loginPerMinute: 100_000, ...options.auth },
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
-  const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, recheckMs: options.realtimeRecheckMs });
+  const cluster = options.realtimeCluster ? { pool, ...options.realtimeCluster } : undefined;
+  const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, recheckMs: options.realtimeRecheckMs, cluster });
+  metrics.countConnectionsWith(() => realtime.connectionCount());
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tokenClient = async (roles: Role[], channels?: SalesChannel[]) => {
     const { token } = await createApiToken(db, { name: `test ${roles.join('+')}`, roles, channels: channels ?? null }, null);
@@ -97,6 +106,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     tokenClient,
     http: server,
     realtime,
+    metrics,
     db,
     pool,
     logs,

@@ -30,6 +30,10 @@ describe('loadConfig', () => {
       COOKIE_SECURE: 'off',
       RATE_LIMIT_PUBLIC_PER_MINUTE: 300,
       RATE_LIMIT_LOGIN_PER_MINUTE: 20,
+      CLICKHOUSE_DATABASE: 'tower',
+      RELAY: 'on',
+      RELAY_BATCH_SIZE: 5_000,
+      RELAY_LINGER_MS: 50,
     });
   });
 
@@ -90,5 +94,20 @@ describe('loadConfig', () => {
   it('rejects a zero pool size and an admin password shorter than 10 characters', () => {
     expect(configError({ PG_POOL_SIZE: '0' }).message).toMatch(/\bPG_POOL_SIZE\b/);
     expect(configError({ ADMIN_PASSWORD: 'too short' }).message).toMatch(/\bADMIN_PASSWORD\b/);
+  });
+
+  it('takes a ClickHouse server as an http(s) URL and a plain database name, naming the variable otherwise', () => {
+    expect(loadConfig({ CLICKHOUSE_URL: 'https://ch.example.com:8443', CLICKHOUSE_DATABASE: 'tower_prod' })).toMatchObject({
+      CLICKHOUSE_URL: 'https://ch.example.com:8443',
+      CLICKHOUSE_DATABASE: 'tower_prod',
+    });
+    expect(configError({ CLICKHOUSE_URL: 'clickhouse://ch:9000' }).message).toMatch(/\bCLICKHOUSE_URL\b/);
+    expect(configError({ CLICKHOUSE_DATABASE: 'tower; drop' }).message).toMatch(/\bCLICKHOUSE_DATABASE\b/);
+  });
+
+  it('reads the relay settings: off, a linger of 0, and no batch of 0', () => {
+    expect(loadConfig({ RELAY: 'off', RELAY_LINGER_MS: '0', RELAY_BATCH_SIZE: '100' })).toMatchObject({ RELAY: 'off', RELAY_LINGER_MS: 0, RELAY_BATCH_SIZE: 100 });
+    expect(configError({ RELAY_BATCH_SIZE: '0' }).message).toMatch(/\bRELAY_BATCH_SIZE\b/);
+    expect(configError({ RELAY: 'maybe' }).message).toMatch(/\bRELAY\b/);
   });
 });
