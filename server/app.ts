@@ -1,4 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
+import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
+import { kpisRoutes } from './analytics/kpis.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import type { AuditWriter } from './audit/audit-writer.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -32,6 +34,8 @@ export interface AppDeps extends ServiceContext {
   /** This instance's Prometheus registry, served at GET /metrics. */
   metrics: Metrics;
   auth: { sessionTtlHours: number; cookieSecure: boolean; publicPerMinute: number; loginPerMinute: number };
+  /** For the KPI and reconciliation routes; without it they answer 503. */
+  clickhouse?: ClickHouseClient | undefined;
 }
 
 export function createApp(deps: AppDeps) {
@@ -65,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', inventoryRoutes(deps));
   app.route('/', ordersImportRoutes(deps));
   app.route('/', ordersRoutes(deps));
+  app.route('/', kpisRoutes(deps));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/', apiReferenceRoutes());
   // The API's description is public, like any published API reference.

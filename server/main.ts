@@ -1,5 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { clickHouseOptions } from '#analytics/clickhouse/client.ts';
+import { computeKpis } from '#analytics/kpis/compute-kpis.ts';
+import { startLivePush, type LivePush } from '#analytics/live/live-push.ts';
 import { reportRelayMetrics } from '#analytics/relay/relay-metrics.ts';
 import { startAnalytics, type Analytics } from '#analytics/start-analytics.ts';
 import { openDatabase } from '#db/client.ts';
@@ -76,6 +78,7 @@ const app = createApp({
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
   healthChecks: { postgres: postgresCheck(database.db), clickhouse: () => analytics.healthCheck() },
+  clickhouse: analytics.clickhouse,
   isShuttingDown: () => shuttingDown,
   resolver,
   audit,
@@ -106,7 +109,13 @@ const server: ServerType = serve({ fetch: app.fetch, port: config.PORT, hostname
 const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, cluster: { pool: database.pool } });
 metrics.countConnectionsWith(() => realtime.connectionCount());
 // The relay starts once the HTTP server is up (and ClickHouse is ready); it reports to /metrics.
-analytics.startRelay((relay) => reportRelayMetrics(relay, metrics.relay));
+// Live push: each relayed batch goes to socket.io clients (order:event) once it is in ClickHouse,
+// followed by a kpis snapshot of the last 24 hours at most once a second.
+let live: LivePush | null = null;
+analytics.startRelay((relay) => {
+  reportRelayMetrics(relay, metrics.relay);
+  live = startLivePush({ hub: realtime, relay, logger, kpis: (window) => computeKpis(analytics.clickhouse, window) });
+});
 
 /** Stop accepting, let in-flight requests finish, then close the databases (the embedded one cleanly). */
 async function shutdown(signal: string) {
@@ -118,6 +127,7 @@ async function shutdown(signal: string) {
     if ('closeAllConnections' in server) server.closeAllConnections();
   }, config.SHUTDOWN_TIMEOUT_MS);
   // socket.io's connections stay open and would keep `server.close` waiting.
+  await live?.stop();
   await realtime.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());

@@ -28,7 +28,12 @@ const STATUS_OF: Record<string, string> = {
   'order.backordered': 'backordered',
   'order.cancelled': 'cancelled',
   'order.held': 'on_hold',
+  'order.shipped': 'shipped',
+  'order.delivered': 'delivered',
 };
+
+/** The fulfillment events (specified in analytics/README.md, "Fulfillment events"). */
+const FULFILLMENT = new Set(['order.shipped', 'order.delivered', 'return.received']);
 
 /**
  * Maps an outbox event to its `order_events` row (JSONEachRow): the typed columns KPIs read,
@@ -38,6 +43,7 @@ const STATUS_OF: Record<string, string> = {
 export function toOrderEventRow(event: OutboxEvent): Record<string, unknown> {
   const p = event.payload;
   const isOrder = event.aggregateType === 'order';
+  const fulfillment = FULFILLMENT.has(event.type);
   const lines = linesOf(event.type, p);
   const totals = record(p['totals']);
   const delivery = record(p['delivery']);
@@ -60,7 +66,7 @@ export function toOrderEventRow(event: OutboxEvent): Record<string, unknown> {
     currency: str(p['currency']),
     status: event.type === 'order.released' ? str(p['to']) : (STATUS_OF[event.type] ?? ''),
     from_status: str(p['from']),
-    location_id: event.type === 'inventory.adjusted' ? uuid(p['locationId']) : mainLocation(lines),
+    location_id: event.type === 'inventory.adjusted' || fulfillment ? uuid(p['locationId']) : mainLocation(lines),
     amount_cents: amount,
     subtotal_cents: int(totals['subtotal']),
     discount_cents: int(totals['discount']),
@@ -80,8 +86,35 @@ export function toOrderEventRow(event: OutboxEvent): Record<string, unknown> {
     'lines.unit_price_cents': lines.map((l) => l.unitPriceCents),
     'lines.discount_cents': lines.map((l) => l.discountCents),
     'lines.tax_cents': lines.map((l) => l.taxCents),
+    ...fulfillmentColumns(event, fulfillment),
     payload: JSON.stringify(p),
   };
+}
+
+/** The columns of migration 0002: defaults for every event but order.shipped / order.delivered / return.received. */
+function fulfillmentColumns(event: OutboxEvent, fulfillment: boolean): Record<string, unknown> {
+  const p = event.payload;
+  if (!fulfillment) return {};
+  const deliveredAt = event.type === 'order.delivered' ? (time(p['deliveredAt']) ?? clickhouseTime(event.occurredAt)) : null;
+  return {
+    carrier: str(p['carrier']),
+    shipment_id: event.type === 'return.received' ? str(p['returnId']) : str(p['shipmentId']),
+    shipment_number: event.type === 'order.shipped' ? Math.max(1, Math.min(65_535, int(p['shipmentNumber']))) : 0,
+    packages: event.type === 'order.shipped' ? Math.min(65_535, list(p['packages']).length) : 0,
+    placed_at: time(p['placedAt']),
+    promised_at: time(p['promisedAt']),
+    delivered_at: deliveredAt,
+    label_cost_cents: int(p['labelCostCents']),
+    packaging_cost_cents: int(p['packagingCostCents']),
+    pick_pack_cost_cents: int(p['pickPackCostCents']),
+  };
+}
+
+/** An ISO 8601 time in a payload, as a DateTime64 column value; null when absent or not a time. */
+function time(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? null : clickhouseTime(at);
 }
 
 function linesOf(type: string, p: Record<string, unknown>): Line[] {
@@ -99,6 +132,10 @@ function linesOf(type: string, p: Record<string, unknown>): Line[] {
       return list(p['released']).map((r) => line({ sku: r['sku'], locationId: r['locationId'], quantity: r['quantity'] }));
     case 'inventory.adjusted':
       return [line({ sku: p['sku'], locationId: p['locationId'], quantity: p['delta'] })];
+    case 'order.shipped':
+    case 'order.delivered':
+    case 'return.received':
+      return list(p['lines']).map((l) => line({ sku: l['sku'], category: l['category'], locationId: p['locationId'], quantity: l['quantity'] }));
     case 'product.created':
       return [line({ sku: p['sku'], category: p['category'], unitPriceCents: p['priceCents'] })];
     default:

@@ -37,7 +37,7 @@ export function postgresAdapter(options: RealtimeClusterOptions, logger: Logger)
  * checked out, so a terminated connection (database restart, failover) would crash the
  * process; (2) is never returned when it dies, so each reconnection would leak a pool slot;
  * (3) goes back to the pool still LISTENing when the adapter closes. This view of the pool
- * hands the adapter a client without those three problems.
+ * hands the adapter a client without those three problems, and sends its NOTIFYs in order.
  */
 function listenSafePool(pool: pg.Pool, logger: Logger): pg.Pool {
   async function connect(): Promise<pg.PoolClient> {
@@ -70,5 +70,13 @@ function listenSafePool(pool: pg.Pool, logger: Logger): pg.Pool {
     };
     return client;
   }
-  return { connect, query: pool.query.bind(pool) } as unknown as pg.Pool;
+  // One query at a time: NOTIFYs sent over several pool connections can arrive out of order,
+  // and clients must see an order's events in the order they happened.
+  let previous: Promise<unknown> = Promise.resolve();
+  const query = (...args: unknown[]) => {
+    const run = previous.then(() => (pool.query as (...a: unknown[]) => Promise<unknown>)(...args));
+    previous = run.catch(() => undefined);
+    return run;
+  };
+  return { connect, query } as unknown as pg.Pool;
 }

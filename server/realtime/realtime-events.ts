@@ -2,11 +2,17 @@ import type { EventType } from '#server/core/events.ts';
 import type { Actor } from '#server/auth/actor.ts';
 import type { Room } from './rooms.ts';
 
-/** One relayed outbox event, as the contract names it: `{"eventId","type","orderId","occurredAt",...}`. */
+/**
+ * One relayed outbox event, as the contract names it: `{"eventId","type","orderId","occurredAt",...}`.
+ * Every event is pushed; `orderId` is null for events about something else (a stock
+ * adjustment, a new product), which `aggregateType` and `aggregateId` name.
+ */
 export interface OrderEventMessage {
   eventId: string;
   type: EventType;
-  orderId: string;
+  orderId: string | null;
+  aggregateType: string;
+  aggregateId: string;
   occurredAt: string;
   [field: string]: unknown;
 }

@@ -8,7 +8,9 @@
  * seeds with an admin API token and places the orders with a `service` token, as an
  * integration would.
  */
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '#test/support/free-port.ts';
 import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.ts';
@@ -34,6 +36,7 @@ const pgbenchClients = [...new Set([concurrency, Math.max(1, Math.floor(concurre
 const progress = (message: string) => process.stderr.write(`[order-placement] ${message}\n`);
 
 let database: BenchDatabase | undefined;
+let dataDir: string | undefined;
 let tower: TowerProcess | undefined;
 let pool: pg.Pool | undefined;
 let client: KeepAliveClient | undefined;
@@ -48,6 +51,7 @@ function cleanUp(): Promise<void> {
     client?.close();
     await pool?.end().catch(() => undefined);
     if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (database) {
       await database.drop().then(
         () => progress(`dropped ${database?.name}`),
@@ -96,6 +100,11 @@ async function measure() {
     SIMULATE: 'off',
     LOG_LEVEL: 'warn',
     PG_POOL_SIZE: String(settings.poolSize),
+    // The measured path is order capture: the relay (outbox reads, ClickHouse inserts, live
+    // push NOTIFYs) would take CPU from it on the same cores; relay-throughput measures it.
+    RELAY: 'off',
+    // Its embedded ClickHouse (opened even with the relay off) must not land in the checkout.
+    DATA_DIR: (dataDir = mkdtempSync(path.join(tmpdir(), 'tower-bench-orders-'))),
   }, nodeArgs);
   await waitForHealthy(tower, 60_000);
   const serverPid = tower.child.pid!;

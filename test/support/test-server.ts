@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
+import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
 import * as schema from '#db/schema/index.ts';
 import type { Database } from '#db/client.ts';
 import { createApp, type AppDeps } from '#server/app.ts';
@@ -57,6 +58,8 @@ export interface TestServerOptions {
   realtimeRecheckMs?: number;
   /** socket.io broadcasts through PostgreSQL, shared with the other test servers given the same channel. */
   realtimeCluster?: { channel: string; heartbeatMs?: number };
+  /** For the analytics routes (KPIs, reconciliation); without it they answer 503. The caller owns and closes it. */
+  clickhouse?: ClickHouseClient;
 }
 
 /** A real Tower HTTP server on a free port, against the run's test database. */
@@ -87,6 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     audit: new AuditWriter(db, logger),
     metrics,
     auth: { sessionTtlHours: 12, cookieSecure: false, publicPerMinute: 100_000, loginPerMinute: 100_000, ...options.auth },
+    clickhouse: options.clickhouse,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

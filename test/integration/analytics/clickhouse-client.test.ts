@@ -40,7 +40,7 @@ describe('ClickHouse migrations', () => {
   it('are numbered files of statements, applied once and recorded, even by two runners at once', async () => {
     const migrations = readClickHouseMigrations();
     expect(migrations[0]).toMatchObject({ version: 1, name: 'order_events' });
-    for (const statement of migrations.flatMap((m) => m.statements)) expect(statement).toMatch(/^CREATE (TABLE|MATERIALIZED VIEW) IF NOT EXISTS /);
+    for (const statement of migrations.flatMap((m) => m.statements)) expect(statement).toMatch(/^(CREATE (TABLE|MATERIALIZED VIEW) IF NOT EXISTS |ALTER TABLE \w+ ADD COLUMN IF NOT EXISTS )/);
     expect(splitStatements('-- a; comment;\nCREATE TABLE a (x String DEFAULT \';\');\n\nSELECT 1;')).toEqual(["CREATE TABLE a (x String DEFAULT ';')", 'SELECT 1']);
 
     // Two runners on a new database at once, without the PostgreSQL lock Tower adds.
@@ -48,10 +48,10 @@ describe('ClickHouse migrations', () => {
     const [one, two] = [createClickHouse({ database, dataDir: testDataDir() }), createClickHouse({ database, dataDir: testDataDir() })];
     await Promise.all([migrateClickHouse(one), migrateClickHouse(two)]);
     expect(await migrateClickHouse(one)).toEqual([]);
-    expect(await rows(one, 'SELECT version, name FROM schema_migrations FINAL')).toEqual([{ version: 1, name: 'order_events' }]);
-    expect(await rows(one, 'SELECT count() AS n FROM schema_migrations')).toEqual([{ n: '1' }]);
+    expect(await rows(one, 'SELECT version, name FROM schema_migrations FINAL ORDER BY version')).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
+    expect(await rows(one, 'SELECT count() AS n FROM schema_migrations')).toEqual([{ n: String(migrations.length) }]);
     const tables = await rows<{ name: string }>(one, 'SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name');
-    expect(tables.map((t) => t.name)).toEqual(['daily_demand', 'daily_demand_mv', 'kpi_minute', 'kpi_minute_mv', 'order_events', 'order_facts', 'order_facts_mv', 'schema_migrations']);
+    expect(tables.map((t) => t.name)).toEqual(['daily_demand', 'daily_demand_mv', 'kpi_minute', 'kpi_minute_mv', 'order_events', 'order_facts', 'order_facts_fulfillment_mv', 'order_facts_mv', 'schema_migrations']);
     await Promise.all([one.close(), two.close()]);
   });
 });

@@ -50,7 +50,7 @@ describe('the realtime hub', () => {
     expect((await whoami(outsider)).rooms).toEqual([]);
     const outsiderSaw = collect(outsider, 'order:event');
 
-    const event = { eventId: 'e1', type: 'order.placed' as const, orderId: 'o1', occurredAt: new Date().toISOString() };
+    const event = { eventId: 'e1', type: 'order.placed' as const, orderId: 'o1', aggregateType: 'order', aggregateId: 'o1', occurredAt: new Date().toISOString() };
     const arrived = next(reader, 'order:event');
     hub.emitOrderEvent(event);
     expect(await arrived).toEqual(event);

@@ -35,7 +35,8 @@ async function newUser(userRoles: Role[], locationIds?: string[]) {
 }
 
 function orderEvent(): OrderEventMessage {
-  return { eventId: unique('evt'), type: 'order.placed', orderId: unique('order'), occurredAt: new Date().toISOString(), total: 1 };
+  const orderId = unique('order');
+  return { eventId: unique('evt'), type: 'order.placed', orderId, aggregateType: 'order', aggregateId: orderId, occurredAt: new Date().toISOString(), total: 1 };
 }
 
 describe('socket.io authentication', () => {

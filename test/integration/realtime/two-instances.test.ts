@@ -22,7 +22,8 @@ let onB: RealtimeClients;
 const tokenOf = (client: ApiClient) => client.defaults.authorization!.replace(/^Bearer /, '');
 
 function orderEvent(extra: Record<string, unknown> = {}): OrderEventMessage {
-  return { eventId: unique('evt'), type: 'order.placed', orderId: unique('order'), occurredAt: new Date().toISOString(), ...extra };
+  const orderId = unique('order');
+  return { eventId: unique('evt'), type: 'order.placed', orderId, aggregateType: 'order', aggregateId: orderId, occurredAt: new Date().toISOString(), ...extra };
 }
 
 /** Both instances heard from each other, so each is listening. */

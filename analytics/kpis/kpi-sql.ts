@@ -1,0 +1,238 @@
+import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
+import { clickhouseTime } from '#analytics/relay/event-row.ts';
+import type { KpiMeasures } from './definitions.ts';
+
+/** Which orders and events a KPI reads besides the window (see analytics/README.md, "KPIs"). */
+export interface KpiFilters {
+  channel?: string | undefined;
+  locationId?: string | undefined;
+  category?: string | undefined;
+}
+
+export interface MeasureQuery extends KpiFilters {
+  from: Date;
+  to: Date;
+  /** Bucket width; the whole window (one bucket) when absent. */
+  stepMs?: number;
+}
+
+/** The event types the KPIs read (the window scan uses the table's key: (type, occurred_at, event_id)). */
+const KPI_EVENT_TYPES = ['order.placed', 'order.backordered', 'order.cancelled', 'order.shipped', 'order.delivered', 'return.received'];
+const FULFILLMENT_TYPES = `('order.shipped', 'order.delivered', 'return.received')`;
+
+/**
+ * Filters, as SQL over an order_events row (parameters {channel}, {locationId}, {category}):
+ *
+ * - channel: the event's channel (every order and fulfillment event carries it);
+ * - location: shipped / delivered / returned events of that location; an order.placed whose
+ *   order had units allocated there at placement (its order.allocated / order.backordered of
+ *   the same instant); cancellations that released stock there;
+ * - category: placed / shipped / delivered / returned events with a line of that category;
+ *   backorders and cancellations of orders placed (up to `to`) with such a line.
+ */
+function filterSql(filters: KpiFilters): string {
+  const conditions: string[] = [];
+  if (filters.channel !== undefined) conditions.push('channel = {channel:String}');
+  if (filters.locationId !== undefined) {
+    conditions.push(`multiIf(
+      type IN ${FULFILLMENT_TYPES}, location_id = {locationId:UUID},
+      type = 'order.placed', order_id IN (
+        SELECT order_id FROM order_events
+        WHERE type IN ('order.allocated', 'order.backordered') AND from_backorder = 0
+          AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+          AND has(lines.location_id, {locationId:UUID})),
+      has(lines.location_id, {locationId:UUID}))`);
+  }
+  if (filters.category !== undefined) {
+    conditions.push(`multiIf(
+      type IN ('order.placed', 'order.shipped', 'order.delivered', 'return.received'), has(lines.category, {category:String}),
+      order_id IN (
+        SELECT order_id FROM order_events
+        WHERE type = 'order.placed' AND occurred_at < {to:DateTime64(3, 'UTC')} AND has(lines.category, {category:String})))`);
+  }
+  return conditions.map((c) => `AND ${c}`).join('\n');
+}
+
+function windowSql(): string {
+  return `occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+}
+
+/** Units of a delivered / returned event: all its lines, or those of the category filtered on. */
+function unitsSql(filters: KpiFilters): string {
+  return filters.category === undefined ? 'units' : `arraySum(arrayMap((q, c) -> if(c = {category:String}, q, 0), lines.quantity, lines.category))`;
+}
+
+function bucketSql(column: string): string {
+  return `intDiv(toUnixTimestamp64Milli(${column}) - {fromMs:Int64}, {stepMs:Int64})`;
+}
+
+/** One scan of the window: every flow measure, per bucket. */
+export function flowMeasuresSql(filters: KpiFilters): string {
+  return `
+SELECT
+  ${bucketSql('occurred_at')} AS bucket,
+  countIf(type = 'order.placed') AS orders,
+  sumIf(amount_cents, type = 'order.placed') AS revenue_cents,
+  countIf(type = 'order.backordered') AS backordered_orders,
+  countIf(type = 'order.cancelled') AS cancelled_orders,
+  countIf(type = 'order.shipped') AS shipments,
+  uniqExactIf(order_id, type = 'order.shipped') AS shipped_orders,
+  sumIf(pick_pack_cost_cents, type = 'order.shipped') AS pick_pack_cents,
+  sumIf(packaging_cost_cents, type = 'order.shipped') AS packaging_cents,
+  sumIf(label_cost_cents, type = 'order.shipped') AS label_cents,
+  sumIf(pick_pack_cost_cents + packaging_cost_cents + label_cost_cents, type = 'order.shipped' AND shipment_number > 1) AS split_extra_cents,
+  sumIf(${unitsSql(filters)}, type = 'order.delivered') AS delivered_units,
+  sumIf(${unitsSql(filters)}, type = 'return.received') AS returned_units,
+  max(occurred_at) AS newest_event_at
+FROM order_events
+WHERE type IN (${KPI_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})
+  AND ${windowSql()}
+  ${filterSql(filters)}
+GROUP BY bucket`;
+}
+
+/**
+ * Delivery time per order: the order's last order.delivered in the window (deliveredAt)
+ * minus its placedAt, bucketed by that last delivery. Orders whose events lack placedAt are
+ * left out (they cannot have a delivery time); on time = delivered at or before promisedAt.
+ */
+export function deliveryMeasuresSql(filters: KpiFilters): string {
+  return `
+SELECT
+  ${bucketSql('last_event_at')} AS bucket,
+  count() AS delivered_orders,
+  quantilesExactInclusive(0.5, 0.9)(hours) AS hours_quantiles,
+  avg(hours) AS hours_mean,
+  countIf(promised IS NOT NULL) AS promised_orders,
+  countIf(promised IS NOT NULL AND delivered <= promised) AS on_time_orders
+FROM
+(
+  SELECT
+    order_id,
+    max(occurred_at) AS last_event_at,
+    max(coalesce(delivered_at, occurred_at)) AS delivered,
+    min(placed_at) AS placed,
+    min(promised_at) AS promised,
+    assumeNotNull(dateDiff('millisecond', placed, delivered)) / 3600000 AS hours
+  FROM order_events
+  WHERE type = 'order.delivered' AND ${windowSql()}
+    ${filterSql(filters)}
+  GROUP BY order_id
+  HAVING placed IS NOT NULL
+)
+GROUP BY bucket`;
+}
+
+interface FlowRow {
+  bucket: string;
+  orders: string;
+  revenue_cents: string;
+  backordered_orders: string;
+  cancelled_orders: string;
+  shipments: string;
+  shipped_orders: string;
+  pick_pack_cents: string;
+  packaging_cents: string;
+  label_cents: string;
+  split_extra_cents: string;
+  delivered_units: string;
+  returned_units: string;
+  newest_event_at: string;
+}
+
+interface DeliveryRow {
+  bucket: string;
+  delivered_orders: string;
+  hours_quantiles: number[];
+  hours_mean: number;
+  promised_orders: string;
+  on_time_orders: string;
+}
+
+export function emptyMeasures(): KpiMeasures {
+  return {
+    orders: 0,
+    revenueCents: 0,
+    backorderedOrders: 0,
+    cancelledOrders: 0,
+    shipments: 0,
+    shippedOrders: 0,
+    pickPackCents: 0,
+    packagingCents: 0,
+    labelCents: 0,
+    splitExtraCents: 0,
+    deliveredUnits: 0,
+    returnedUnits: 0,
+    deliveredOrders: 0,
+    deliveryHoursP50: null,
+    deliveryHoursP90: null,
+    deliveryHoursMean: null,
+    promisedOrders: 0,
+    onTimeOrders: 0,
+    newestEventAt: null,
+  };
+}
+
+/** `2024-05-01 12:34:56.789` (UTC, what DateTime64 prints) → ISO 8601. */
+function isoOf(clickhouse: string): string {
+  return new Date(`${clickhouse.replace(' ', 'T')}Z`).toISOString();
+}
+
+/**
+ * The measures of the window [from, to) per bucket of `stepMs` (bucket i starts at
+ * from + i·stepMs); buckets without events are absent from the map. Two statements: the
+ * flow scan and the per-order delivery times.
+ */
+export async function queryMeasures(clickhouse: ClickHouseClient, query: MeasureQuery): Promise<Map<number, KpiMeasures>> {
+  const fromMs = query.from.getTime();
+  const stepMs = query.stepMs ?? Math.max(1, query.to.getTime() - fromMs);
+  const params: Record<string, unknown> = {
+    from: clickhouseTime(query.from),
+    to: clickhouseTime(query.to),
+    fromMs,
+    stepMs,
+    ...(query.channel !== undefined ? { channel: query.channel } : {}),
+    ...(query.locationId !== undefined ? { locationId: query.locationId } : {}),
+    ...(query.category !== undefined ? { category: query.category } : {}),
+  };
+  const buckets = new Map<number, KpiMeasures>();
+  const at = (bucket: string) => {
+    const key = Number(bucket);
+    let measures = buckets.get(key);
+    if (!measures) buckets.set(key, (measures = emptyMeasures()));
+    return measures;
+  };
+
+  const flows = await clickhouse.query({ query: flowMeasuresSql(query), query_params: params, format: 'JSONEachRow' });
+  for (const row of await flows.json<FlowRow>()) {
+    Object.assign(at(row.bucket), {
+      orders: Number(row.orders),
+      revenueCents: Number(row.revenue_cents),
+      backorderedOrders: Number(row.backordered_orders),
+      cancelledOrders: Number(row.cancelled_orders),
+      shipments: Number(row.shipments),
+      shippedOrders: Number(row.shipped_orders),
+      pickPackCents: Number(row.pick_pack_cents),
+      packagingCents: Number(row.packaging_cents),
+      labelCents: Number(row.label_cents),
+      splitExtraCents: Number(row.split_extra_cents),
+      deliveredUnits: Number(row.delivered_units),
+      returnedUnits: Number(row.returned_units),
+      newestEventAt: isoOf(row.newest_event_at),
+    } satisfies Partial<KpiMeasures>);
+  }
+
+  const deliveries = await clickhouse.query({ query: deliveryMeasuresSql(query), query_params: params, format: 'JSONEachRow' });
+  for (const row of await deliveries.json<DeliveryRow>()) {
+    const count = Number(row.delivered_orders);
+    Object.assign(at(row.bucket), {
+      deliveredOrders: count,
+      deliveryHoursP50: count > 0 ? Number(row.hours_quantiles[0]) : null,
+      deliveryHoursP90: count > 0 ? Number(row.hours_quantiles[1]) : null,
+      deliveryHoursMean: count > 0 ? Number(row.hours_mean) : null,
+      promisedOrders: Number(row.promised_orders),
+      onTimeOrders: Number(row.on_time_orders),
+    } satisfies Partial<KpiMeasures>);
+  }
+  return buckets;
+}
