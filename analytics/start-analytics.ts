@@ -42,6 +42,8 @@ export function startAnalytics(options: AnalyticsOptions): Analytics {
   let migrated = false;
   let relay: RelayHandle | null = null;
   let relayClient: ClickHouseClient | null = null;
+  /** Settles once startRelay's start has run (or was skipped): stop() waits for it. */
+  let relayStarting: Promise<void> = Promise.resolve();
 
   const ready = (async () => {
     for (let attempt = 0, delay = 500; !stopping.signal.aborted; attempt += 1, delay = Math.min(delay * 2, 30_000)) {
@@ -77,7 +79,7 @@ export function startAnalytics(options: AnalyticsOptions): Analytics {
         logger.info('relay off (RELAY=off): another process relays the outbox');
         return;
       }
-      void ready.then(() => {
+      relayStarting = ready.then(() => {
         if (stopping.signal.aborted) return;
         relayClient = createClickHouse(options.clickhouse);
         relay = runRelay({
@@ -95,6 +97,7 @@ export function startAnalytics(options: AnalyticsOptions): Analytics {
     async stop() {
       stopping.abort();
       await ready;
+      await relayStarting;
       await relay?.done;
       await relayClient?.close();
       await clickhouse.close();

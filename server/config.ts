@@ -38,7 +38,8 @@ export const configSchema = z.object({
     .default('tower'),
   /** Run the outbox relay inside this process (`npm run relay` runs it alone). */
   RELAY: z.enum(['on', 'off']).default('on'),
-  RELAY_BATCH_SIZE: positiveInt.max(100_000).default(5_000),
+  /** Most events per ClickHouse insert (a backlog drains in full batches; 10,000 measured faster than 5,000: test/bench/RESULTS.md). */
+  RELAY_BATCH_SIZE: positiveInt.max(100_000).default(10_000),
   /** How long a woken relay lets events accumulate before it reads a partial batch. */
   RELAY_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(50),
 });

@@ -40,6 +40,14 @@ export interface LivePushOptions {
    * API. The KPI snapshot still counts them. 60 s by default.
    */
   maxEventAgeMs?: number;
+  /**
+   * While the relay drains a backlog (the latest batch held only events older than
+   * `maxEventAgeMs`), snapshots are spaced by this instead of `intervalMs`: each one is a
+   * 24-hour KPI query on the same cores as the relay's inserts, and the figures move anyway
+   * until the backlog is in. A batch with a fresh event returns to `intervalMs` at once.
+   * 5 s by default.
+   */
+  backlogIntervalMs?: number;
   now?: () => number;
 }
 
@@ -58,7 +66,8 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
  * batch goes to socket.io room `orders` as `order:event` (so clients see exactly what
  * ClickHouse holds), and a `kpis` snapshot of the last 24 hours follows: the first batch after
  * a quiet spell is answered at once, further batches at most once per `intervalMs` (one
- * trailing snapshot covers all that arrived meanwhile), nothing while no batch arrives.
+ * trailing snapshot covers all that arrived meanwhile; `backlogIntervalMs` while a backlog of
+ * stale events drains), nothing while no batch arrives.
  *
  * Only the leading relay of a ClickHouse store emits batches, so with several instances each
  * event is pushed once, and the cluster adapter carries it to every instance's clients.
@@ -69,12 +78,17 @@ export function startLivePush(options: LivePushOptions): LivePush {
   const intervalMs = options.intervalMs ?? 1_000;
   const windowMs = options.windowMs ?? LIVE_KPI_WINDOW_MS;
   const maxEventAgeMs = options.maxEventAgeMs ?? 60_000;
+  const backlogIntervalMs = Math.max(intervalMs, options.backlogIntervalMs ?? 5_000);
   const now = options.now ?? Date.now;
   const counters = { events: 0, skipped: 0, snapshots: 0, snapshotFailures: 0 };
 
   let stopped = false;
   let dirty = false;
   let timer: NodeJS.Timeout | null = null;
+  /** The spacing `timer` was set with. */
+  let timerSpacing = intervalMs;
+  /** The latest batch held stale events only (a backlog being drained). */
+  let draining = false;
   let computing: Promise<void> | null = null;
   let lastPublishedAt = Number.NEGATIVE_INFINITY;
 
@@ -95,14 +109,21 @@ export function startLivePush(options: LivePushOptions): LivePush {
       logger.info({ skipped, fromId: batch.fromId, toId: batch.toId }, 'stale order events relayed (backlog); not pushed one by one');
     }
     if (options.kpis && batch.events.length > 0) {
+      draining = skipped === batch.events.length;
       dirty = true;
+      // A fresh event after a backlog: the snapshot waiting at the backlog's spacing comes sooner.
+      if (timer && !draining && timerSpacing > intervalMs) {
+        clearTimeout(timer);
+        timer = null;
+      }
       schedule();
     }
   }
 
   function schedule(): void {
     if (stopped || !dirty || timer || computing) return;
-    const wait = Math.max(0, lastPublishedAt + intervalMs - now());
+    timerSpacing = draining ? backlogIntervalMs : intervalMs;
+    const wait = Math.max(0, lastPublishedAt + timerSpacing - now());
     timer = setTimeout(() => {
       timer = null;
       computing = publish().finally(() => {

@@ -91,6 +91,46 @@ export function toOrderEventRow(event: OutboxEvent): Record<string, unknown> {
   };
 }
 
+/**
+ * The `order_events` columns the relay writes, in the order of `toOrderEventValues`: every key
+ * `toOrderEventRow` can return (the fulfillment ones included). Any other column (`relayed_at`,
+ * columns added by later migrations) takes its default.
+ */
+export const ORDER_EVENT_COLUMNS = [
+  'event_id', 'event_uuid', 'type', 'aggregate_type', 'aggregate_id', 'order_id', 'occurred_at', 'channel', 'currency',
+  'status', 'from_status', 'location_id', 'amount_cents', 'subtotal_cents', 'discount_cents', 'tax_cents', 'shipping_cents',
+  'units', 'backordered_units', 'from_backorder', 'delivery_method', 'delivery_service', 'country', 'region',
+  'lines.sku', 'lines.category', 'lines.location_id', 'lines.quantity', 'lines.unit_price_cents', 'lines.discount_cents', 'lines.tax_cents',
+  'carrier', 'shipment_id', 'shipment_number', 'packages', 'placed_at', 'promised_at', 'delivered_at',
+  'label_cost_cents', 'packaging_cost_cents', 'pick_pack_cost_cents',
+  'payload',
+] as const;
+
+/** What a column absent from `toOrderEventRow`'s answer holds (the columns' defaults in migration 0002). */
+const COLUMN_DEFAULTS: Partial<Record<(typeof ORDER_EVENT_COLUMNS)[number], unknown>> = {
+  carrier: '',
+  shipment_id: '',
+  shipment_number: 0,
+  packages: 0,
+  placed_at: null,
+  promised_at: null,
+  delivered_at: null,
+  label_cost_cents: 0,
+  packaging_cost_cents: 0,
+  pick_pack_cost_cents: 0,
+};
+
+/**
+ * The same row as `toOrderEventRow`, as the values of `ORDER_EVENT_COLUMNS` in that order: what
+ * the relay inserts (format JSONCompactEachRow). Without the column names on every row,
+ * ClickHouse parses a batch in about two thirds of the time JSONEachRow takes (see
+ * test/bench/RESULTS.md, relay throughput).
+ */
+export function toOrderEventValues(event: OutboxEvent): unknown[] {
+  const row = toOrderEventRow(event);
+  return ORDER_EVENT_COLUMNS.map((column) => (column in row ? row[column] : (COLUMN_DEFAULTS[column] ?? null)));
+}
+
 /** The columns of migration 0002: defaults for every event but order.shipped / order.delivered / return.received. */
 function fulfillmentColumns(event: OutboxEvent, fulfillment: boolean): Record<string, unknown> {
   const p = event.payload;

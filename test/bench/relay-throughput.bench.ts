@@ -3,7 +3,7 @@
  * pre-filled outbox into its embedded ClickHouse. Prints ONE JSON line on stdout; progress
  * goes to stderr. Settings: DATABASE_URL (a server to create a scratch database on),
  * BENCH_RELAY_EVENTS (default 200,000; a multiple of 3 is used: placed, payment.authorized,
- * allocated per order), BENCH_RELAY_BATCH_SIZE (Tower's RELAY_BATCH_SIZE, default 5,000).
+ * allocated per order), BENCH_RELAY_BATCH_SIZE (Tower's RELAY_BATCH_SIZE, default 10,000 like Tower's).
  *
  * The outbox is filled by SQL before Tower starts (payloads shaped like the ones
  * server/orders/write-order.ts writes, 3 lines per order), with occurred_at spread over the
@@ -27,7 +27,7 @@ import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
 const TARGETS = { eventsPerSecAtLeast: 20_000 };
 const orders = Math.ceil(Number(process.env.BENCH_RELAY_EVENTS ?? 200_000) / 3);
 const events = orders * 3;
-const batchSize = Number(process.env.BENCH_RELAY_BATCH_SIZE ?? 5_000);
+const batchSize = Number(process.env.BENCH_RELAY_BATCH_SIZE ?? 10_000);
 if (!Number.isInteger(orders) || orders < 1 || !Number.isInteger(batchSize) || batchSize < 1) throw new Error('BENCH_RELAY_EVENTS and BENCH_RELAY_BATCH_SIZE must be whole numbers ≥ 1');
 
 const progress = (message: string) => process.stderr.write(`[relay-throughput] ${message}\n`);

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_LOGIN_PER_MINUTE: 20,
       CLICKHOUSE_DATABASE: 'tower',
       RELAY: 'on',
-      RELAY_BATCH_SIZE: 5_000,
+      RELAY_BATCH_SIZE: 10_000,
       RELAY_LINGER_MS: 50,
     });
   });
