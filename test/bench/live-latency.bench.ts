@@ -18,11 +18,12 @@ import type { ClientToServerEvents, ServerToClientEvents } from '#server/realtim
 import { freePort } from '#test/support/free-port.ts';
 import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.ts';
 import { benchAdmin, createBenchTokens } from './support/bench-auth.ts';
-import { createBenchDatabase, DEFAULT_SERVER_URL, PostgresUnreachableError, type BenchDatabase } from './support/bench-database.ts';
+import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './support/bench-database.ts';
 import { KeepAliveClient } from './support/http-load.ts';
 import { summarizeLatencies } from './support/percentiles.ts';
 import { orderRequest, seedCatalog } from './support/seed-catalog.ts';
 import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { runBenchMain } from './support/bench-main.ts';
 
 const TARGETS = { p99MsBelow: 1_000 };
 const rate = Number(process.env.BENCH_LIVE_RATE ?? 200);
@@ -190,17 +191,4 @@ async function measure() {
   };
 }
 
-let exitCode = 0;
-try {
-  const result = await measure();
-  if (!interrupted) process.stdout.write(`${JSON.stringify(result)}\n`);
-} catch (error) {
-  exitCode = 1;
-  if (interrupted) progress('interrupted');
-  else if (error instanceof PostgresUnreachableError) progress(error.message);
-  else progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  if (tower && !interrupted) progress(`Tower output:\n${tower.output().slice(-4_000)}`);
-} finally {
-  await cleanUp();
-}
-process.exit(exitCode);
+await runBenchMain({ measure, cleanUp, progress, interrupted: () => interrupted, serverOutput: () => tower?.output() });

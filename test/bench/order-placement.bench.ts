@@ -15,13 +15,14 @@ import pg from 'pg';
 import { freePort } from '#test/support/free-port.ts';
 import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.ts';
 import { benchAdmin, createBenchTokens } from './support/bench-auth.ts';
-import { committedTransactions, createBenchDatabase, DEFAULT_SERVER_URL, PostgresUnreachableError, type BenchDatabase } from './support/bench-database.ts';
+import { committedTransactions, createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './support/bench-database.ts';
 import { closedLoop, KeepAliveClient, openLoop, type RunStats } from './support/http-load.ts';
 import { round, summarizeLatencies } from './support/percentiles.ts';
 import { preparePgbench, runPgbench, type PgbenchResult } from './support/pgbench.ts';
 import { openCpuWindow, type CpuWindow } from './support/resource-usage.ts';
 import { orderRequest, seedCatalog } from './support/seed-catalog.ts';
 import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { runBenchMain } from './support/bench-main.ts';
 
 const TARGETS = { ratioAtLeast: 0.4, p99MsBelow: 50 };
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -202,17 +203,4 @@ async function measure() {
   };
 }
 
-let exitCode = 0;
-try {
-  const result = await measure();
-  if (!interrupted) process.stdout.write(`${JSON.stringify(result)}\n`);
-} catch (error) {
-  exitCode = 1;
-  if (interrupted) progress('interrupted');
-  else if (error instanceof PostgresUnreachableError) progress(error.message);
-  else progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  if (tower && !interrupted) progress(`Tower output:\n${tower.output().slice(-4_000)}`);
-} finally {
-  await cleanUp();
-}
-process.exit(exitCode);
+await runBenchMain({ measure, cleanUp, progress, interrupted: () => interrupted, serverOutput: () => tower?.output() });

@@ -20,9 +20,10 @@ import { createClickHouse } from '#analytics/clickhouse/client.ts';
 import { applyMigrations } from '#db/migrate.ts';
 import { freePort } from '#test/support/free-port.ts';
 import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.ts';
-import { createBenchDatabase, DEFAULT_SERVER_URL, PostgresUnreachableError, type BenchDatabase } from './support/bench-database.ts';
+import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './support/bench-database.ts';
 import { round } from './support/percentiles.ts';
 import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { runBenchMain } from './support/bench-main.ts';
 
 const TARGETS = { eventsPerSecAtLeast: 20_000 };
 const orders = Math.ceil(Number(process.env.BENCH_RELAY_EVENTS ?? 200_000) / 3);
@@ -175,17 +176,4 @@ async function measure() {
   };
 }
 
-let exitCode = 0;
-try {
-  const result = await measure();
-  if (!interrupted) process.stdout.write(`${JSON.stringify(result)}\n`);
-} catch (error) {
-  exitCode = 1;
-  if (interrupted) progress('interrupted');
-  else if (error instanceof PostgresUnreachableError) progress(error.message);
-  else progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  if (tower && !interrupted) progress(`Tower output:\n${tower.output().slice(-4_000)}`);
-} finally {
-  await cleanUp();
-}
-process.exit(exitCode);
+await runBenchMain({ measure, cleanUp, progress, interrupted: () => interrupted, serverOutput: () => tower?.output() });
