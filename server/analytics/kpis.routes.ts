@@ -1,12 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
-import { computeKpis, kpiTimeseries, type KpiMetric } from '#analytics/kpis/compute-kpis.ts';
+import { computeBacklog, computeKpis, kpiTimeseries, type KpiMetric } from '#analytics/kpis/compute-kpis.ts';
 import { poolOf, reconcile } from '#analytics/reconcile.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { problemResponse } from '#server/http/problem.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
-import { KpiQuerySchema, KpisSchema, ReconciliationQuerySchema, ReconciliationSchema, stepMs, TimeseriesQuerySchema, TimeseriesSchema } from './kpis.schemas.ts';
+import { BacklogQuerySchema, BacklogSchema, KpiQuerySchema, KpisSchema, ReconciliationQuerySchema, ReconciliationSchema, stepMs, TimeseriesQuerySchema, TimeseriesSchema } from './kpis.schemas.ts';
 
 export interface AnalyticsRouteDeps extends RouteDeps {
   /** Without it (or while it fails), every analytics route answers 503 `unavailable`. */
@@ -43,6 +43,16 @@ const reconciliationRoute = createRoute({
   responses: { 200: jsonContent(ReconciliationSchema, 'The comparison; ok = no difference'), ...problemResponses(422, 503) },
 });
 
+const backlogRoute = createRoute({
+  method: 'get',
+  path: '/api/kpis/backlog',
+  'x-permission': 'analytics:read',
+  tags: ['analytics'],
+  summary: 'Backlog now: open orders per status × location',
+  request: { query: BacklogQuerySchema },
+  responses: { 200: jsonContent(BacklogSchema, 'One cell per status × location with open orders'), ...problemResponses(422, 503) },
+});
+
 function unavailable(c: Context, detail: string) {
   return problemResponse(c, { type: 'unavailable', title: 'Analytics unavailable', status: 503, detail });
 }
@@ -71,6 +81,15 @@ export function kpisRoutes(deps: AnalyticsRouteDeps) {
           ...(q.channel !== undefined ? { channel: q.channel } : {}),
           ...(q.locationId !== undefined ? { locationId: q.locationId } : {}),
           ...(q.category !== undefined ? { category: q.category } : {}),
+        }),
+      ) as never;
+    })
+    .openapi(backlogRoute, async (c) => {
+      const q = c.req.valid('query');
+      return withClickHouse(c, deps, (clickhouse) =>
+        computeBacklog(clickhouse, {
+          ...(q.channel !== undefined ? { channel: q.channel } : {}),
+          ...(q.locationId !== undefined ? { locationId: q.locationId } : {}),
         }),
       ) as never;
     })

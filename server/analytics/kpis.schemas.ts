@@ -43,6 +43,12 @@ export const TimeseriesQuerySchema = z
     if (points > MAX_TIMESERIES_POINTS) ctx.addIssue({ code: 'custom', path: ['step'], message: `gives ${points} points for this window; at most ${MAX_TIMESERIES_POINTS} (use a larger step)` });
   });
 
+export const BacklogQuerySchema = z.strictObject({ channel: Filters.channel, locationId: Filters.locationId });
+
+export const BacklogSchema = z
+  .array(z.object({ status: z.string(), locationId: z.string(), orders: z.number().int() }))
+  .openapi('Backlog', { description: 'open orders now, per current status × location (the location most of the order is allocated to)' });
+
 export const ReconciliationQuerySchema = z.strictObject(Window).superRefine(windowOrdered);
 
 const nullableNumber = z.number().nullable();

@@ -276,3 +276,38 @@ describe('GET /api/kpis and /api/kpis/timeseries', () => {
     expect(NIL).toBe(toOrderEventRow(fixture[0]!)['location_id']);
   });
 });
+
+describe('GET /api/kpis/backlog', () => {
+  it('counts open orders now per current status × location, with channel and location filters', async () => {
+    const store = await openTestClickHouse();
+    const backlogServer = await startTestServer({ clickhouse: store.client });
+    try {
+      const [E, F, G, K] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const allocated = (orderId: string, atMs: number, channel: string, sku: string, locationId: string) =>
+        event('order.allocated', orderId, at(atMs), { channel, allocations: [{ sku, locationId, quantity: 1 }] });
+      const events = [
+        placed(E, 1 * H, 'web', 100, [{ ...TEE, quantity: 1 }]),
+        allocated(E, 1 * H, 'web', 'TEE', L1),
+        placed(F, 2 * H, 'web', 100, [{ ...TEE, quantity: 1 }]),
+        allocated(F, 2 * H, 'web', 'TEE', L1),
+        placed(G, 3 * H, 'store', 100, [{ ...HAT, quantity: 1 }]),
+        allocated(G, 3 * H, 'store', 'HAT', L2),
+        // Cancelled: no longer in the backlog.
+        placed(K, 4 * H, 'web', 100, [{ ...TEE, quantity: 1 }]),
+        allocated(K, 4 * H, 'web', 'TEE', L2),
+        event('order.cancelled', K, at(5 * H), { channel: 'web', from: 'allocated', released: [{ sku: 'TEE', locationId: L2, quantity: 1 }], totalCents: 100, currency: 'USD' }),
+      ];
+      await store.client.insert({ table: 'order_events', values: events.map(toOrderEventRow), format: 'JSONEachRow', clickhouse_settings: { async_insert: 0 } });
+      const byLocation = (cells: { locationId: string }[]) => [...cells].sort((a, b) => a.locationId.localeCompare(b.locationId));
+
+      const all = expectStatus(await backlogServer.api.get('/api/kpis/backlog'), 200).body as { status: string; locationId: string; orders: number }[];
+      expect(byLocation(all)).toEqual(byLocation([{ status: 'allocated', locationId: L1, orders: 2 }, { status: 'allocated', locationId: L2, orders: 1 }]));
+      expect(expectStatus(await backlogServer.api.get('/api/kpis/backlog?channel=store'), 200).body).toEqual([{ status: 'allocated', locationId: L2, orders: 1 }]);
+      expect(expectStatus(await backlogServer.api.get(`/api/kpis/backlog?locationId=${L1}`), 200).body).toEqual([{ status: 'allocated', locationId: L1, orders: 2 }]);
+      expectStatus(await backlogServer.api.get('/api/kpis/backlog?locationId=nope'), 422);
+    } finally {
+      await backlogServer.close();
+      await store.client.close();
+    }
+  });
+});
