@@ -298,7 +298,7 @@ describe('GET /api/kpis/backlog', () => {
         event('order.cancelled', K, at(5 * H), { channel: 'web', from: 'allocated', released: [{ sku: 'TEE', locationId: L2, quantity: 1 }], totalCents: 100, currency: 'USD' }),
       ];
       await store.client.insert({ table: 'order_events', values: events.map(toOrderEventRow), format: 'JSONEachRow', clickhouse_settings: { async_insert: 0 } });
-      const byLocation = (cells: { locationId: string }[]) => [...cells].sort((a, b) => a.locationId.localeCompare(b.locationId));
+      const byLocation = <T extends { locationId: string }>(cells: T[]) => [...cells].sort((a, b) => a.locationId.localeCompare(b.locationId));
 
       const all = expectStatus(await backlogServer.api.get('/api/kpis/backlog'), 200).body as { status: string; locationId: string; orders: number }[];
       expect(byLocation(all)).toEqual(byLocation([{ status: 'allocated', locationId: L1, orders: 2 }, { status: 'allocated', locationId: L2, orders: 1 }]));
