@@ -70,9 +70,24 @@ it('npm start relays the outbox into its embedded ClickHouse; npm run relay -- -
     tower.child.kill('SIGTERM');
     expect(await tower.exited).toBe(0);
   }
+  // Compared by the time each line was logged: two log streams may reach the pipe out of order.
   const said = tower.output();
-  expect(said.indexOf('"msg":"relay stopped"')).toBeGreaterThan(-1);
-  expect(said.indexOf('"msg":"relay stopped"'), said.slice(-3000)).toBeLessThan(said.indexOf('"msg":"stopped"'));
+  const loggedAt = (msg: string) =>
+    said
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as { msg?: string; time?: string }];
+        } catch {
+          return []; // not a log line (npm's own output)
+        }
+      })
+      .filter((line) => line.msg === msg)
+      .map((line) => Date.parse(line.time ?? ''))[0];
+  const relayStopped = loggedAt('relay stopped');
+  const serverStopped = loggedAt('stopped');
+  expect(relayStopped, said.slice(-3000)).toBeDefined();
+  expect(relayStopped!, said.slice(-3000)).toBeLessThanOrEqual(serverStopped!);
 
   const upTo = await maxOutboxId(server.pool);
   const rebuilt = await relayCommand(['--rebuild']);
