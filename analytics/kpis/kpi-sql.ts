@@ -78,17 +78,16 @@ function bucketSql(column: string): string {
   return `intDiv(toUnixTimestamp64Milli(${column}) - {fromMs:Int64}, {stepMs:Int64})`;
 }
 
-/** One scan of the window: every flow measure, per bucket. */
-export function flowMeasuresSql(filters: KpiFilters): string {
-  return `
-SELECT
-  ${bucketSql('occurred_at')} AS bucket,
-  countIf(type = 'order.placed') AS orders,
+/**
+ * The flow sums of the window's KPI events and the FROM/WHERE that selects them: shared by
+ * the per-bucket scan (timeseries) and the one-statement window (computeKpis).
+ */
+function flowSumsSql(filters: KpiFilters): string {
+  return `countIf(type = 'order.placed') AS orders,
   sumIf(amount_cents, type = 'order.placed') AS revenue_cents,
   countIf(type = 'order.backordered') AS backordered_orders,
   countIf(type = 'order.cancelled') AS cancelled_orders,
   countIf(type = 'order.shipped') AS shipments,
-  uniqExactIf(order_id, type = 'order.shipped') AS shipped_orders,
   sumIf(pick_pack_cost_cents, type = 'order.shipped') AS pick_pack_cents,
   sumIf(packaging_cost_cents, type = 'order.shipped') AS packaging_cents,
   sumIf(label_cost_cents, type = 'order.shipped') AS label_cents,
@@ -99,7 +98,16 @@ SELECT
 FROM order_events
 WHERE type IN (${KPI_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})
   AND ${windowSql()}
-  ${filterSql(filters)}
+  ${filterSql(filters)}`;
+}
+
+/** One scan of the window: every flow measure, per bucket. */
+export function flowMeasuresSql(filters: KpiFilters): string {
+  return `
+SELECT
+  ${bucketSql('occurred_at')} AS bucket,
+  uniqExactIf(order_id, type = 'order.shipped') AS shipped_orders,
+  ${flowSumsSql(filters)}
 GROUP BY bucket`;
 }
 
@@ -150,22 +158,7 @@ FROM
 (
   SELECT
     count() AS events,
-    countIf(type = 'order.placed') AS orders,
-    sumIf(amount_cents, type = 'order.placed') AS revenue_cents,
-    countIf(type = 'order.backordered') AS backordered_orders,
-    countIf(type = 'order.cancelled') AS cancelled_orders,
-    countIf(type = 'order.shipped') AS shipments,
-    sumIf(pick_pack_cost_cents, type = 'order.shipped') AS pick_pack_cents,
-    sumIf(packaging_cost_cents, type = 'order.shipped') AS packaging_cents,
-    sumIf(label_cost_cents, type = 'order.shipped') AS label_cents,
-    sumIf(pick_pack_cost_cents + packaging_cost_cents + label_cost_cents, type = 'order.shipped' AND shipment_number > 1) AS split_extra_cents,
-    sumIf(${unitsSql(filters)}, type = 'order.delivered') AS delivered_units,
-    sumIf(${unitsSql(filters)}, type = 'return.received') AS returned_units,
-    max(occurred_at) AS newest_event_at
-  FROM order_events
-  WHERE type IN (${KPI_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})
-    AND ${windowSql()}
-    ${filterSql(filters)}
+    ${flowSumsSql(filters)}
 ) AS flows
 CROSS JOIN
 (
