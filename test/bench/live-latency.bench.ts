@@ -40,26 +40,13 @@ let tower: TowerProcess | undefined;
 let client: KeepAliveClient | undefined;
 let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
 let dataDir: string | undefined;
-let cleaning: Promise<void> | undefined;
-let interrupted = false;
 
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    socket?.close();
-    client?.close();
-    if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
-    if (database) await database.drop().then(() => progress(`dropped ${database?.name}`), (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`));
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    interrupted = true;
-    progress(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
+async function cleanUp(): Promise<void> {
+  socket?.close();
+  client?.close();
+  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
+  if (database) await database.drop().then(() => progress(`dropped ${database?.name}`), (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
 interface Placed {
@@ -191,4 +178,4 @@ async function measure() {
   };
 }
 
-await runBenchMain({ measure, cleanUp, progress, interrupted: () => interrupted, serverOutput: () => tower?.output() });
+await runBenchMain({ measure, cleanUp, progress, serverOutput: () => tower?.output() });

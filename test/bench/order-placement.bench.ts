@@ -42,33 +42,20 @@ let tower: TowerProcess | undefined;
 let pool: pg.Pool | undefined;
 let client: KeepAliveClient | undefined;
 let seedClient: KeepAliveClient | undefined;
-let cleaning: Promise<void> | undefined;
-let interrupted = false;
 
 /** Stops the server and drops the database, once, whatever happened before. */
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    seedClient?.close();
-    client?.close();
-    await pool?.end().catch(() => undefined);
-    if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (database) {
-      await database.drop().then(
-        () => progress(`dropped ${database?.name}`),
-        (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`),
-      );
-    }
-  })();
-  return cleaning;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    interrupted = true;
-    progress(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
+async function cleanUp(): Promise<void> {
+  seedClient?.close();
+  client?.close();
+  await pool?.end().catch(() => undefined);
+  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (database) {
+    await database.drop().then(
+      () => progress(`dropped ${database?.name}`),
+      (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`),
+    );
+  }
 }
 
 function perOrder(cpu: CpuWindow, orders: number) {
@@ -203,4 +190,4 @@ async function measure() {
   };
 }
 
-await runBenchMain({ measure, cleanUp, progress, interrupted: () => interrupted, serverOutput: () => tower?.output() });
+await runBenchMain({ measure, cleanUp, progress, serverOutput: () => tower?.output() });
