@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '#server/audit/audit-queries.ts';
 import { ApiClient } from '#test/support/api-client.ts';
 import { expectStatus, orderBody, stockedProduct, unique } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
@@ -10,20 +11,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
-
-interface AuditRecord {
-  id: number;
-  occurredAt: string;
-  actor: { kind: string; id: string | null; label: string | null };
-  action: string;
-  method: string;
-  path: string;
-  target: { type: string; id: string } | null;
-  status: number;
-  outcome: string;
-  requestId: string | null;
-  ip: string | null;
-}
 
 /** An API token of its own, so that this test's entries can be told apart by actor. */
 async function namedToken(roles: string[]): Promise<{ id: string; name: string; client: ApiClient }> {
