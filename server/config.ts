@@ -18,6 +18,10 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(1_000_000),
   IMPORT_LIMIT_BYTES: positiveInt.default(20_000_000),
   PAYMENT_TIMEOUT_MS: positiveInt.default(5_000),
+  /** Most new orders written by one statement (group commit; test/bench/RESULTS.md). */
+  ORDER_WRITE_BATCH: positiveInt.max(1_000).default(32),
+  /** Order-writing statements running at once; orders arriving meanwhile join the next one. */
+  ORDER_WRITE_CONCURRENCY: positiveInt.max(100).default(2),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(72),
   SIMULATE: z.enum(['on', 'off']).default('on'),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '#db/client.ts';
 import type { Clock } from './core/clock.ts';
+import type { OrderWriter } from './orders/order-writer.ts';
 import type { PaymentProvider } from './payments/payment-provider.ts';
 
 /** What every domain command receives: its dependencies, never HTTP. */
@@ -10,4 +11,6 @@ export interface ServiceContext {
   payments: PaymentProvider;
   paymentTimeoutMs: number;
   logger: Logger;
+  /** Writes new orders, several to a statement under load. */
+  orderWriter: OrderWriter;
 }

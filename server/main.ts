@@ -19,6 +19,7 @@ import { systemClock } from './core/clock.ts';
 import { postgresCheck } from './health/check-health.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
+import { OrderWriter } from './orders/order-writer.ts';
 import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
 
 function loadConfigOrExit() {
@@ -75,6 +76,7 @@ const app = createApp({
   payments: new SandboxPaymentProvider(),
   paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
   logger,
+  orderWriter: new OrderWriter(database.db, { maxBatch: config.ORDER_WRITE_BATCH, maxInFlight: config.ORDER_WRITE_CONCURRENCY }),
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
   healthChecks: { postgres: postgresCheck(database.db), clickhouse: () => analytics.healthCheck() },

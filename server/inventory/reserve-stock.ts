@@ -52,51 +52,71 @@ export function isStockMoved(error: unknown): boolean {
   return pgErrorCode(error) === STOCK_MOVED;
 }
 
-/**
- * The writes of a planned reservation as CTEs, so a command can put them in the same single
- * statement as its other writes: reserved stock goes up, the allocations are recorded against
- * their lines (`lineIds[lineIndex]`) and the ledger says why. `gate` names a CTE that must
- * have returned a row for anything to be written (e.g. a claimed idempotency key).
- *
- * A level is raised only while it still has the units (checked again on the latest row
- * version when a concurrent order updated it first), so a plan made from an unlocked read
- * can never oversell: the statement must then end with `requirePlannedReservation`.
- * Within one statement the levels are updated in (sku, location) order, like the locking
- * read, which keeps concurrent orders from deadlocking in the usual nested-loop plan.
- */
-export function reservationStatements(orderId: string, lineIds: readonly string[], plan: AllocationPlan, occurredAt: Date, gate?: SQL): SQL {
-  const rows = plan.allocations.map((a) => {
+/** One planned allocation of one order line, as the reservation CTEs take it. */
+export interface ReservationRow {
+  order_id: string;
+  line_id: string;
+  sku: string;
+  location_id: string;
+  quantity: number;
+  occurred_at: string;
+}
+
+/** The rows of an order's plan, its lines named by `lineIds[lineIndex]`. */
+export function reservationRows(orderId: string, lineIds: readonly string[], plan: AllocationPlan, occurredAt: Date): ReservationRow[] {
+  const at = occurredAt.toISOString();
+  return plan.allocations.map((a) => {
     const lineId = lineIds[a.lineIndex];
     if (!lineId) throw new Error(`allocation for unknown line ${a.lineIndex}`);
-    return { line_id: lineId, sku: a.sku, location_id: a.locationId, quantity: a.quantity };
+    return { order_id: orderId, line_id: lineId, sku: a.sku, location_id: a.locationId, quantity: a.quantity, occurred_at: at };
   });
-  const onlyIfGate = gate ? sql`where exists (select 1 from ${gate})` : sql``;
+}
+
+/**
+ * The writes of planned reservations (of one order or of several) as CTEs, so a command can
+ * put them in the same single statement as its other writes: reserved stock goes up, the
+ * allocations are recorded against their lines and the ledger says why. `gate` names a CTE
+ * with an `order_id` column: only those orders' rows are written (e.g. orders whose
+ * idempotency key was claimed).
+ *
+ * A level is raised only while it still has the units for all the orders of the statement
+ * (checked again on the latest row version when a concurrent order updated it first), so a
+ * plan made from an unlocked read can never oversell: the statement must then end with
+ * `requirePlannedReservation`. Demand is summed per level first, because an UPDATE applies
+ * only one source row to each target row. The levels are updated in (sku, location) order,
+ * like the locking read, which keeps concurrent orders from deadlocking in the usual
+ * nested-loop plan.
+ */
+export function reservationStatements(rows: readonly ReservationRow[], gate?: SQL): SQL {
+  const onlyGated = gate ? sql`where r.order_id in (select order_id from ${gate})` : sql``;
   return sql`
     reservation as (
-      select * from json_to_recordset(${JSON.stringify(rows)}::json) as r(line_id uuid, sku text, location_id uuid, quantity int)
+      select r.* from json_to_recordset(${JSON.stringify(rows)}::json)
+        as r(order_id uuid, line_id uuid, sku text, location_id uuid, quantity int, occurred_at timestamptz)
+      ${onlyGated}
+    ), reservation_demand as (
+      select sku, location_id, sum(quantity)::int as quantity from reservation group by sku, location_id
     ), reserved_levels as (
-      update inventory_levels l set reserved = l.reserved + r.quantity, updated_at = now()
-      from (select * from reservation ${onlyIfGate} order by sku, location_id) r
-      where l.sku = r.sku and l.location_id = r.location_id
-        and l.on_hand - l.reserved - l.safety_stock >= r.quantity
+      update inventory_levels l set reserved = l.reserved + d.quantity, updated_at = now()
+      from (select * from reservation_demand order by sku, location_id) d
+      where l.sku = d.sku and l.location_id = d.location_id
+        and l.on_hand - l.reserved - l.safety_stock >= d.quantity
       returning 1
     ), reserved_allocations as (
       insert into order_allocations (order_id, order_line_id, sku, location_id, quantity, created_at)
-      select ${orderId}::uuid, r.line_id, r.sku, r.location_id, r.quantity, ${occurredAt.toISOString()}::timestamptz
-      from reservation r ${onlyIfGate}
+      select r.order_id, r.line_id, r.sku, r.location_id, r.quantity, r.occurred_at from reservation r
       returning 1
     ), reserved_ledger as (
       insert into inventory_ledger (sku, location_id, reserved_delta, reason, order_id, occurred_at)
-      select r.sku, r.location_id, r.quantity, 'reservation', ${orderId}::uuid, ${occurredAt.toISOString()}::timestamptz
-      from reservation r ${onlyIfGate}
+      select r.sku, r.location_id, r.quantity, 'reservation', r.order_id, r.occurred_at from reservation r
       returning 1
     )`;
 }
 
 /**
- * An expression for the statement's final select: true when every planned level was raised,
- * else it raises STOCK_MOVED, which undoes the whole statement.
+ * An expression for the statement's final select: true when every level with planned demand
+ * was raised, else it raises STOCK_MOVED, which undoes the whole statement.
  */
-export function requirePlannedReservation(plan: AllocationPlan): SQL {
-  return sql`require_planned_reservation((select count(*) from reserved_levels), ${plan.allocations.length}::int)`;
+export function requirePlannedReservation(): SQL {
+  return sql`require_planned_reservation((select count(*) from reserved_levels), (select count(*) from reservation_demand)::int)`;
 }

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { orders } from '#db/schema/orders.ts';
 import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { lockAndPlanReservation, requirePlannedReservation, reservationStatements } from '#server/inventory/reserve-stock.ts';
+import { lockAndPlanReservation, requirePlannedReservation, reservationRows, reservationStatements } from '#server/inventory/reserve-stock.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import { lockOrder } from './lock-order.ts';
 
@@ -44,10 +44,10 @@ export async function allocateBackorders(ctx: ServiceContext, sku: string): Prom
       if (plan.allocations.length === 0) return 'waiting';
       const lineIds = lines.map((l) => l.line_id);
       await tx.execute(sql`
-        with ${reservationStatements(id, lineIds, plan, occurredAt)}
+        with ${reservationStatements(reservationRows(id, lineIds, plan, occurredAt))}
         update order_lines l set backordered_quantity = v.short
         from unnest(${sql.param(lineIds)}::uuid[], ${sql.param(lines.map((_, i) => plan.shortByLine.get(i) ?? 0))}::int[]) as v(id, short)
-        where l.id = v.id and ${requirePlannedReservation(plan)}`);
+        where l.id = v.id and ${requirePlannedReservation()}`);
       const allocations = plan.allocations.map((a) => ({ sku: a.sku, locationId: a.locationId, quantity: a.quantity }));
       if (plan.shortByLine.size > 0) return 'waiting';
       await tx.update(orders).set({ status: 'allocated', updatedAt: occurredAt }).where(eq(orders.id, id));

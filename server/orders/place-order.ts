@@ -3,7 +3,6 @@ import { isUniqueViolation } from '#db/errors.ts';
 import { IdempotencyConflictError, OutOfStockError, type Shortage } from '#server/core/errors.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import type { ServiceContext } from '#server/context.ts';
-import type { Executor } from '#db/client.ts';
 import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { findIdempotencyKey } from '#server/idempotency/run-idempotent.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
@@ -14,7 +13,7 @@ import { loadOrderContext, type OrderContext } from './load-order-context.ts';
 import { findOrder, findOrderIdByExternalRef } from './order-queries.ts';
 import type { Order, PlaceOrderInput } from './order.schemas.ts';
 import { priceOrder } from './pricing.ts';
-import { newOrderView, writeOrder, type OrderDraft } from './write-order.ts';
+import { newOrderView, writeOrders, type OrderDraft } from './write-orders.ts';
 
 export interface PlaceOrderOptions {
   idempotencyKey: string;
@@ -67,6 +66,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
 
   const orderId = randomUUID();
   const lineIds = input.lines.map(() => randomUUID());
+  const addressId = randomUUID();
   let authorization: Authorization | undefined;
   try {
     if (input.payment.method === 'card' && priced.totalCents > 0) {
@@ -80,6 +80,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
     const draft = (plan: AllocationPlan): OrderDraft => ({
       orderId,
       lineIds,
+      addressId,
       input,
       reference,
       priced,
@@ -89,16 +90,21 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
       requestHash: hash,
       authorization,
       provider: ctx.payments.name,
+      claim,
+      audit: options.audit,
     });
 
     let written: { draft: OrderDraft; number: string } | null;
     try {
-      written = await write(ctx.db, draft(plan), claim, options.audit);
+      const optimistic = draft(plan);
+      const number = await ctx.orderWriter.write(optimistic);
+      written = number === null ? null : { draft: optimistic, number };
     } catch (error) {
       if (!isStockMoved(error)) throw error;
       written = await ctx.db.transaction(async (tx) => {
-        const lockedPlan = servablePlan(input, reference, await lockAndPlanReservation(tx, reservation));
-        return write(tx, draft(lockedPlan), claim, options.audit);
+        const locked = draft(servablePlan(input, reference, await lockAndPlanReservation(tx, reservation)));
+        const number = (await writeOrders(tx, [locked])).get(orderId);
+        return number === undefined ? null : { draft: locked, number };
       });
     }
     if (written) return { order: newOrderView(written.draft, written.number), created: true };
@@ -117,11 +123,6 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
     }
     throw error;
   }
-}
-
-async function write(db: Executor, draft: OrderDraft, claim: { scope: string; key: string }, audit: RequestAudit | undefined) {
-  const row = await writeOrder(db, draft, claim, audit);
-  return row ? { draft, number: row.number } : null;
 }
 
 function destinationOf(input: PlaceOrderInput, reference: OrderContext) {

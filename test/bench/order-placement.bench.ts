@@ -3,7 +3,8 @@
  * writes as plain SQL on the same machine in the same run. Prints ONE JSON line on stdout;
  * progress goes to stderr. Settings: DATABASE_URL (a server to create a scratch database on),
  * BENCH_CONCURRENCY (default 16), BENCH_MEASURE_SECONDS (default 15), BENCH_SERVER_NODE_ARGS
- * (node flags for the Tower process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/tower-prof").
+ * (node flags for the Tower process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/tower-prof"),
+ * BENCH_SERVER_ENV (extra environment of the Tower process, e.g. "ORDER_WRITE_CONCURRENCY=1").
  * Tower starts with a first admin (ADMIN_EMAIL / ADMIN_PASSWORD); the bench signs in as it,
  * seeds with an admin API token and places the orders with a `service` token, as an
  * integration would.
@@ -79,6 +80,7 @@ async function measure() {
 
   const port = await freePort();
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const serverEnv = Object.fromEntries((process.env.BENCH_SERVER_ENV?.split(' ').filter(Boolean) ?? []).map((pair) => pair.split('=', 2) as [string, string]));
   const admin = benchAdmin();
   tower = spawnTowerServer({
     ADMIN_EMAIL: admin.email,
@@ -93,6 +95,7 @@ async function measure() {
     RELAY: 'off',
     // Its embedded ClickHouse (opened even with the relay off) must not land in the checkout.
     DATA_DIR: (dataDir = mkdtempSync(path.join(tmpdir(), 'tower-bench-orders-'))),
+    ...serverEnv,
   }, nodeArgs);
   await waitForHealthy(tower, 60_000);
   const serverPid = tower.child.pid!;

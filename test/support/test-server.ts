@@ -18,6 +18,7 @@ import { postgresCheck } from '#server/health/check-health.ts';
 import { SESSION_COOKIE } from '#server/http/authenticate.ts';
 import { createLogger } from '#server/logger.ts';
 import { createMetrics, type Metrics } from '#server/metrics/metrics.ts';
+import { OrderWriter, type OrderWriterOptions } from '#server/orders/order-writer.ts';
 import type { PaymentProvider } from '#server/payments/payment-provider.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { attachRealtime, type RealtimeHub } from '#server/realtime/realtime-hub.ts';
@@ -37,6 +38,8 @@ export interface TestServer {
   realtime: RealtimeHub;
   /** The app's Prometheus metrics (also at GET /metrics). */
   metrics: Metrics;
+  /** Writes the orders the app places (group commit). */
+  orderWriter: OrderWriter;
   db: Database;
   pool: pg.Pool;
   /** Every log line the server wrote, parsed. */
@@ -52,6 +55,8 @@ export interface TestServerOptions {
   bodyLimitBytes?: number;
   /** Wraps the database handed to the services, e.g. to inject a failure. */
   wrapDb?: (db: Database) => Database;
+  /** Group commit settings of order capture (the defaults of a running Tower otherwise). */
+  orderWriter?: Partial<OrderWriterOptions>;
   /** Rate limits are high by default so tests never trip them by accident. */
   auth?: Partial<AppDeps['auth']>;
   /** How often socket.io connections are re-checked (the hub's `recheckMs`). */
@@ -76,8 +81,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logger = createLogger('info', sink);
   const resolver = new ActorResolver(db, () => (options.clock ?? systemClock).now());
   const metrics = createMetrics();
+  const appDb = options.wrapDb ? options.wrapDb(db) : db;
+  const orderWriter = new OrderWriter(appDb, options.orderWriter);
   const app = createApp({
-    db: options.wrapDb ? options.wrapDb(db) : db,
+    orderWriter,
+    db: appDb,
     clock: options.clock ?? systemClock,
     payments: options.payments ?? new SandboxPaymentProvider(),
     paymentTimeoutMs: options.paymentTimeoutMs ?? 2_000,
@@ -111,6 +119,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     http: server,
     realtime,
     metrics,
+    orderWriter,
     db,
     pool,
     logs,

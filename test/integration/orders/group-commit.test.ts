@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderBody, placeOrder, stockedProduct, uniqueEmail } from '#test/support/factories.ts';
+import { startTestServer, type TestServer } from '#test/support/test-server.ts';
+
+/**
+ * Order capture writes the orders that arrive together in one statement. With one statement
+ * at a time, concurrent orders are sure to share statements; each must still get exactly
+ * the outcome it would have had alone.
+ */
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ orderWriter: { maxInFlight: 1, maxBatch: 16 } });
+});
+afterAll(() => server.close());
+
+async function books(sku: string) {
+  const { rows } = await server.pool.query(
+    `select coalesce(sum(l.on_hand), 0)::int as on_hand, coalesce(sum(l.reserved), 0)::int as reserved,
+            (select coalesce(sum(reserved_delta), 0)::int from inventory_ledger where sku = $1) as ledger_reserved,
+            (select coalesce(sum(quantity), 0)::int from order_allocations where sku = $1 and released_at is null) as allocated,
+            (select count(*)::int from order_lines where sku = $1) as lines
+     from inventory_levels l where l.sku = $1`,
+    [sku],
+  );
+  return rows[0];
+}
+
+describe('orders written together (group commit)', () => {
+  it('40 concurrent orders of one customer share statements: all placed, one customer, numbers distinct, books agree', async () => {
+    const { product } = await stockedProduct(server.api, 100);
+    const email = uniqueEmail('group');
+    const before = server.orderWriter.stats();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        placeOrder(server.api, orderBody([{ sku: product.sku, quantity: 2 }], { customer: { email, name: `Name ${i}` } })),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(40).fill(201));
+    const after = server.orderWriter.stats();
+    expect(after.orders - before.orders).toBe(40);
+    expect(after.statements - before.statements).toBeLessThan(40);
+    expect(new Set(results.map((r) => r.body.number)).size).toBe(40);
+
+    const customers = await server.pool.query('select count(*)::int as n from customers where email = $1', [email]);
+    expect(customers.rows[0].n).toBe(1);
+    const events = await server.pool.query(
+      `select count(*)::int as n from outbox where aggregate_id = any($1::uuid[])`,
+      [results.map((r) => r.body.id)],
+    );
+    expect(events.rows[0].n).toBe(40 * 3);
+    expect(await books(product.sku)).toEqual({ on_hand: 100, reserved: 80, ledger_reserved: 80, allocated: 80, lines: 40 });
+  });
+
+  it('when a shared statement fails because one SKU ran out, the orders for other SKUs are still placed', async () => {
+    const scarce = (await stockedProduct(server.api, 5)).product;
+    const plenty = (await stockedProduct(server.api, 1000)).product;
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        placeOrder(server.api, orderBody([{ sku: i % 2 === 0 ? scarce.sku : plenty.sku, quantity: 1 }])),
+      ),
+    );
+    const scarceStatuses = results.filter((_, i) => i % 2 === 0).map((r) => r.status);
+    expect(scarceStatuses.filter((s) => s === 201)).toHaveLength(5);
+    expect(scarceStatuses.filter((s) => s === 409)).toHaveLength(15);
+    expect(results.filter((_, i) => i % 2 === 1).map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(await books(scarce.sku)).toEqual({ on_hand: 5, reserved: 5, ledger_reserved: 5, allocated: 5, lines: 5 });
+    expect(await books(plenty.sku)).toEqual({ on_hand: 1000, reserved: 20, ledger_reserved: 20, allocated: 20, lines: 20 });
+  });
+
+  it('the same Idempotency-Key 30 times concurrently, among other orders, places one order for it', async () => {
+    const { product } = await stockedProduct(server.api, 200);
+    const body = orderBody([{ sku: product.sku, quantity: 1 }]);
+    const key = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        i % 2 === 0 ? placeOrder(server.api, body, key) : placeOrder(server.api, orderBody([{ sku: product.sku, quantity: 1 }])),
+      ),
+    );
+    const repeated = results.filter((_, i) => i % 2 === 0);
+    expect(new Set(repeated.map((r) => r.body.id)).size).toBe(1);
+    expect(repeated.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(repeated.filter((r) => r.status === 200)).toHaveLength(29);
+    expect(results.filter((_, i) => i % 2 === 1).map((r) => r.status)).toEqual(Array(30).fill(201));
+    expect((await books(product.sku)).lines).toBe(31);
+  });
+
+  it('one externalRef sent concurrently under 20 different keys places one order', async () => {
+    const { product } = await stockedProduct(server.api, 100);
+    const body = orderBody([{ sku: product.sku, quantity: 1 }], { channel: 'marketplace', externalRef: `MP-${randomUUID()}` });
+    const results = await Promise.all(Array.from({ length: 20 }, () => placeOrder(server.api, body)));
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(19);
+    expect((await books(product.sku)).lines).toBe(1);
+  });
+});
