@@ -1,4 +1,3 @@
-import { bodyLimit } from 'hono/body-limit';
 import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
 import { kpisRoutes } from './analytics/kpis.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
@@ -17,6 +16,7 @@ import { authenticate, perMinuteLimiter } from './http/authenticate.ts';
 import { problem, problemFromUnknown, problemResponse } from './http/problem.ts';
 import { assertEveryRouteHasPermission, recordRoutePermission } from './http/route-permissions.ts';
 import { requestLogging } from './http/request-logging.ts';
+import { bodyLimit } from './http/body-limit.ts';
 import { createRouter } from './http/router.ts';
 import { inventoryRoutes } from './inventory/inventory.routes.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -42,18 +42,16 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestLogging(deps.logger));
   app.use('*', httpMetrics(deps.metrics));
-  app.use('/api/*', async (c, next) => {
-    // Bulk files have their own, larger limit; everything else is small JSON.
-    const maxSize = c.req.path === '/api/orders/import' ? deps.importLimitBytes : deps.bodyLimitBytes;
-    return bodyLimit({
+  // Bulk files have their own, larger limit; everything else is small JSON.
+  const limitOf = (maxSize: number) =>
+    bodyLimit({
       maxSize,
       // The unread rest of the body is still on the socket; closing is the only safe end.
-      onError: (c) =>
-        problemResponse(c, problem('payload_too_large', `The request body is larger than ${maxSize} bytes`), {
-          connection: 'close',
-        }),
-    })(c, next);
-  });
+      onError: (c) => problemResponse(c, problem('payload_too_large', `The request body is larger than ${maxSize} bytes`), { connection: 'close' }),
+    });
+  const importLimit = limitOf(deps.importLimitBytes);
+  const jsonLimit = limitOf(deps.bodyLimitBytes);
+  app.use('/api/*', (c, next) => (c.req.path === '/api/orders/import' ? importLimit : jsonLimit)(c, next));
   const authenticated = authenticate(deps.resolver, perMinuteLimiter(deps.auth.publicPerMinute));
   app.use('/api/*', authenticated);
   // Outside /api for scrapers' sake, yet guarded like any route (metrics:read).

@@ -54,14 +54,19 @@ function postOnOwnConnection(
   path: string,
   body: string,
   headers: Record<string, string>,
-  { keepAlive = false } = {},
+  { keepAlive = false, chunked = false } = {},
 ): Promise<ApiResponse> {
   // A keep-alive agent asks the server to keep the connection; without one Node asks it to close.
   const agent = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : false;
   return new Promise<ApiResponse>((resolve, reject) => {
     const request = http.request(
       baseUrl + path,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } },
+      {
+        method: 'POST',
+        agent,
+        // Without a content-length Node sends the body chunked, its size known only at the end.
+        headers: { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers },
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
@@ -75,7 +80,10 @@ function postOnOwnConnection(
     );
     // The server may drop the socket while the rest of the body is still being written.
     request.on('error', reject);
-    request.end(body);
+    if (chunked) {
+      for (let at = 0; at < body.length; at += 1000) request.write(body.slice(at, at + 1000));
+      request.end();
+    } else request.end(body);
   }).finally(() => {
     if (agent) agent.destroy();
   });
@@ -390,6 +398,25 @@ it('a 413 tells a keep-alive client to close the connection, since the server dr
   const response = await postOnOwnConnection(server.url, '/api/products', JSON.stringify({ name: 'x'.repeat(1_100_000) }), {}, { keepAlive: true });
   expect(response.status).toBe(413);
   expect(response.headers.get('connection')).toBe('close');
+});
+
+describe('a chunked body (no content-length) is measured as it arrives', () => {
+  it('over the limit it is a 413 payload_too_large and nothing is written', async () => {
+    const { product } = await stockedProduct(server.api, 10);
+    const email = uniqueEmail('chunked-over');
+    const body = { ...orderBody([{ sku: product.sku, quantity: 1 }], { customer: { email, name: 'Ada Lovelace' } }), padding: 'x'.repeat(2500) };
+    const response = await postOnOwnConnection(smallLimitServer.url, '/api/orders', JSON.stringify(body), { ...server.api.defaults, 'idempotency-key': randomUUID() }, { chunked: true });
+    expectProblem(response, 413, 'payload_too_large');
+    expect((await orderFootprint(server.pool, { email, sku: product.sku })).orders).toBe(0);
+  });
+
+  it('within the limit the order is placed as usual', async () => {
+    const { product } = await stockedProduct(server.api, 10);
+    const body = orderBody([{ sku: product.sku, quantity: 1 }], { customer: { email: uniqueEmail('chunked-ok'), name: 'Ada Lovelace' } });
+    const response = await postOnOwnConnection(server.url, '/api/orders', JSON.stringify(body), { ...server.api.defaults, 'idempotency-key': randomUUID() }, { chunked: true });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    expect(response.body.lines).toMatchObject([{ sku: product.sku, quantity: 1 }]);
+  });
 });
 
 describe('catalog and inventory writes refuse bad input and write nothing', () => {
