@@ -8,3 +8,4 @@ export * from './payments.ts';
 export * from './outbox.ts';
 export * from './idempotency.ts';
 export * from './identity.ts';
+export * from './fulfillment.ts';

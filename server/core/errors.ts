@@ -80,7 +80,7 @@ export class PaymentUnavailableError extends DomainError {
 export class InvalidTransitionError extends DomainError {
   readonly type = 'invalid_transition';
   constructor(from: string, to: string, entity = 'order') {
-    super(`An ${entity} in status '${from}' cannot become '${to}'`, [], { from, to });
+    super(`${/^[aeiou]/.test(entity) ? 'An' : 'A'} ${entity} in status '${from}' cannot become '${to}'`, [], { from, to });
   }
 }
 
