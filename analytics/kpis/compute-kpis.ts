@@ -1,12 +1,14 @@
 import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
 import { relayStats } from '#analytics/relay/relay.ts';
 import { KPI_DEFINITIONS, OPEN_STATUSES, type KpiMeasures, type KpiMetric } from './definitions.ts';
-import { emptyMeasures, queryMeasures, type KpiFilters } from './kpi-sql.ts';
+import { pickFilters, type KpiFilters } from './kpi-filters.ts';
+import { emptyMeasures, queryMeasures } from './kpi-sql.ts';
 
 export { KPI_DEFINITIONS, KPI_METRICS, isKpiMetric, type KpiMetric } from './definitions.ts';
-export type { KpiFilters } from './kpi-sql.ts';
+export type { KpiFilters } from './kpi-filters.ts';
 
-export type KpiQuery = { from: Date; to: Date; channel?: string; locationId?: string; category?: string };
+/** A window and its filters (definitions: KPI_FILTER_DEFINITIONS in ./definitions.ts). */
+export type KpiQuery = { from: Date; to: Date } & KpiFilters;
 
 /**
  * `GET /api/kpis` (shape fixed by CONTRACT.md) plus `freshAsOf`. Every field's meaning is in
@@ -39,10 +41,6 @@ export const MAX_TIMESERIES_POINTS = 1_000;
 
 function assertWindow(from: Date, to: Date) {
   if (!(from.getTime() < to.getTime())) throw new RangeError('the window must have from < to');
-}
-
-function filtersOf(query: KpiFilters): KpiFilters {
-  return { channel: query.channel, locationId: query.locationId, category: query.category };
 }
 
 const value = (metric: KpiMetric, m: KpiMeasures) => KPI_DEFINITIONS[metric].value(m);
@@ -80,7 +78,7 @@ export function kpisFromMeasures(m: KpiMeasures, lagMs: number | null): Kpis {
 /** Every KPI of the window [from, to), with the filters (see analytics/README.md, "KPIs"). */
 export async function computeKpis(clickhouse: ClickHouseClient, query: KpiQuery): Promise<Kpis> {
   assertWindow(query.from, query.to);
-  const buckets = await queryMeasures(clickhouse, { from: query.from, to: query.to, ...filtersOf(query) });
+  const buckets = await queryMeasures(clickhouse, { from: query.from, to: query.to, ...pickFilters(query) });
   return kpisFromMeasures(buckets.get(0) ?? emptyMeasures(), pipelineLagMs());
 }
 
@@ -109,7 +107,7 @@ export async function kpiTimeseries(clickhouse: ClickHouseClient, query: Timeser
   if (!(Number.isInteger(query.stepMs) && query.stepMs > 0)) throw new RangeError('step must be a positive whole number of milliseconds');
   const points = timeseriesPoints(query.from, query.to, query.stepMs);
   if (points > MAX_TIMESERIES_POINTS) throw new RangeError(`the window and step give ${points} points, at most ${MAX_TIMESERIES_POINTS}`);
-  const buckets = await queryMeasures(clickhouse, { from: query.from, to: query.to, stepMs: query.stepMs, ...filtersOf(query.filters ?? {}) });
+  const buckets = await queryMeasures(clickhouse, { from: query.from, to: query.to, stepMs: query.stepMs, ...pickFilters(query.filters ?? {}) });
   const fromMs = query.from.getTime();
   return Array.from({ length: points }, (_, i) => ({
     t: new Date(fromMs + i * query.stepMs).toISOString(),
@@ -123,23 +121,28 @@ export interface BacklogCell {
   orders: number;
 }
 
+/** The filters the backlog takes: what order_facts knows of an open order (it has no shipment yet, and no lines). */
+export type BacklogFilters = Pick<KpiFilters, 'channel' | 'locationId' | 'region'>;
+
 /** BACKLOG_DEFINITION (./definitions.ts): open orders now, per current status × main location. */
-export async function computeBacklog(clickhouse: ClickHouseClient, filters: { channel?: string; locationId?: string } = {}): Promise<BacklogCell[]> {
+export async function computeBacklog(clickhouse: ClickHouseClient, filters: BacklogFilters = {}): Promise<BacklogCell[]> {
+  const { channel, locationId, region } = filters;
   const result = await clickhouse.query({
     query: `
       SELECT status, location_id, count() AS orders
       FROM
       (
-        SELECT order_id, max(status).2 AS status, max(location_id) AS location_id, max(channel) AS channel
+        SELECT order_id, max(status).2 AS status, max(location_id) AS location_id, max(channel) AS channel, max(region) AS region
         FROM order_facts
         GROUP BY order_id
       )
       WHERE status IN {open:Array(String)}
-        ${filters.channel !== undefined ? 'AND channel = {channel:String}' : ''}
-        ${filters.locationId !== undefined ? 'AND location_id = {locationId:UUID}' : ''}
+        ${channel !== undefined ? 'AND channel = {channel:String}' : ''}
+        ${locationId !== undefined ? 'AND location_id = {locationId:UUID}' : ''}
+        ${region !== undefined ? 'AND upperUTF8(region) = upperUTF8({region:String})' : ''}
       GROUP BY status, location_id
       ORDER BY status, location_id`,
-    query_params: { open: [...OPEN_STATUSES], ...filters },
+    query_params: { open: [...OPEN_STATUSES], ...pickFilters({ channel, locationId, region }) },
     format: 'JSONEachRow',
   });
   const rows = await result.json<{ status: BacklogCell['status']; location_id: string; orders: string }>();

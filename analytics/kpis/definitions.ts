@@ -8,6 +8,8 @@
  * A ratio whose denominator is 0 is null ("no data in the window"), never 0 or a guess.
  */
 
+import type { KpiFilters } from './kpi-filters.ts';
+
 /** The sums and counts one scan of order_events yields per window (or per bucket). */
 export interface KpiMeasures {
   /** order.placed events. */
@@ -58,7 +60,7 @@ const fulfillmentCents = (m: KpiMeasures) => m.pickPackCents + m.packagingCents 
 export const KPI_DEFINITIONS = {
   orders: {
     name: 'Orders',
-    description: 'Orders placed in the window (order.placed events). Filters: channel; location = orders with units allocated there at placement; category = orders with a line of that category.',
+    description: 'Orders placed in the window (order.placed events). Filters: see KPI_FILTER_DEFINITIONS (e.g. location = orders with units allocated there at placement; carrier = orders that carrier shipped in the window).',
     unit: 'count',
     value: (m) => m.orders,
   },
@@ -145,7 +147,8 @@ export const KPI_DEFINITIONS = {
   },
   returnRate: {
     name: 'Return rate',
-    description: 'Units received back (return.received lines) in the window ÷ units delivered (order.delivered lines) in the window; with a category filter, units of that category only. Null without deliveries.',
+    description:
+      'Units received back (return.received lines) in the window ÷ units delivered (order.delivered lines) in the window; with a sku or category filter, units of that sku or category only; with a carrier filter, deliveries of that carrier and the returned units of the lines (order, sku) it shipped. Null without deliveries.',
     unit: 'ratio',
     value: (m) => ratio(m.returnedUnits, m.deliveredUnits),
   },
@@ -157,6 +160,25 @@ export const KPI_METRICS = Object.keys(KPI_DEFINITIONS) as KpiMetric[];
 export function isKpiMetric(value: string): value is KpiMetric {
   return Object.hasOwn(KPI_DEFINITIONS, value);
 }
+
+/**
+ * What each filter of GET /api/kpis and /api/kpis/timeseries selects, for every KPI (the SQL:
+ * ./kpi-filters.ts). Filters combine with AND. A fulfillment KPI under a filter reads only the
+ * filtered shipments and deliveries: e.g. with a carrier, an order's delivery time runs to its
+ * last delivery by that carrier, and its cost is that carrier's shipments.
+ */
+export const KPI_FILTER_DEFINITIONS = {
+  channel: "The event's sales channel (every order and fulfillment event carries its order's).",
+  locationId:
+    'Orders with units allocated at that location at placement (orders, revenue, backorders); shipments, deliveries and returns of that location (shipped from, delivered from, received at); cancellations that released stock there.',
+  category:
+    'Orders placed, shipments, deliveries and returns with a line of that product category; backorders and cancellations of orders placed (before `to`) with such a line. The return rate counts only units of that category.',
+  sku: 'Orders placed, shipments, deliveries and returns with a line of that sku; backorders and cancellations of orders placed (before `to`) with such a line. The return rate counts only units of that sku.',
+  region:
+    "The order's destination region (order.placed's `destination.region`, which shipments, deliveries and returns carry too), compared case-insensitively: orders placed, shipments, deliveries and returns of orders going there; backorders and cancellations through their order.placed (before `to`). Orders without a shipping address have no region. The same region name in two countries is one region.",
+  carrier:
+    "Shipments (order.shipped) and deliveries (order.delivered) of that carrier (compared case-insensitively); orders placed, backorders and cancellations of orders that carrier shipped in the window; returns: the returned units of the lines (order, sku) that carrier shipped before `to`.",
+} as const satisfies Record<keyof KpiFilters, string>;
 
 /** Not a formula over a window's events, but definitions all the same. */
 export const PIPELINE_LAG_DEFINITION = {

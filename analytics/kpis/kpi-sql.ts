@@ -1,13 +1,7 @@
 import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
 import { clickhouseTime } from '#analytics/relay/event-row.ts';
 import type { KpiMeasures } from './definitions.ts';
-
-/** Which orders and events a KPI reads besides the window (see analytics/README.md, "KPIs"). */
-export interface KpiFilters {
-  channel?: string | undefined;
-  locationId?: string | undefined;
-  category?: string | undefined;
-}
+import { filterSql, fulfillmentFilterSql, pickFilters, unitsSql, type KpiFilters } from './kpi-filters.ts';
 
 export interface MeasureQuery extends KpiFilters {
   from: Date;
@@ -18,60 +12,9 @@ export interface MeasureQuery extends KpiFilters {
 
 /** The event types the KPIs read (the window scan uses the table's key: (type, occurred_at, event_id)). */
 const KPI_EVENT_TYPES = ['order.placed', 'order.backordered', 'order.cancelled', 'order.shipped', 'order.delivered', 'return.received'];
-const FULFILLMENT_TYPES = `('order.shipped', 'order.delivered', 'return.received')`;
-
-/**
- * Filters, as SQL over an order_events row (parameters {channel}, {locationId}, {category}):
- *
- * - channel: the event's channel (every order and fulfillment event carries it);
- * - location: shipped / delivered / returned events of that location; an order.placed whose
- *   order had units allocated there at placement (its order.allocated / order.backordered of
- *   the same instant); cancellations that released stock there;
- * - category: placed / shipped / delivered / returned events with a line of that category;
- *   backorders and cancellations of orders placed (up to `to`) with such a line.
- */
-function filterSql(filters: KpiFilters): string {
-  const conditions: string[] = [];
-  if (filters.channel !== undefined) conditions.push('channel = {channel:String}');
-  if (filters.locationId !== undefined) {
-    conditions.push(`multiIf(
-      type IN ${FULFILLMENT_TYPES}, location_id = {locationId:UUID},
-      type = 'order.placed', order_id IN (
-        SELECT order_id FROM order_events
-        WHERE type IN ('order.allocated', 'order.backordered') AND from_backorder = 0
-          AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
-          AND has(lines.location_id, {locationId:UUID})),
-      has(lines.location_id, {locationId:UUID}))`);
-  }
-  if (filters.category !== undefined) {
-    conditions.push(`multiIf(
-      type IN ('order.placed', 'order.shipped', 'order.delivered', 'return.received'), has(lines.category, {category:String}),
-      order_id IN (
-        SELECT order_id FROM order_events
-        WHERE type = 'order.placed' AND occurred_at < {to:DateTime64(3, 'UTC')} AND has(lines.category, {category:String})))`);
-  }
-  return conditions.map((c) => `AND ${c}`).join('\n');
-}
-
-/**
- * filterSql for order.shipped / order.delivered rows only: what its multiIf gives for those
- * types, without building the subquery sets that only other types need.
- */
-function fulfillmentFilterSql(filters: KpiFilters): string {
-  const conditions: string[] = [];
-  if (filters.channel !== undefined) conditions.push('channel = {channel:String}');
-  if (filters.locationId !== undefined) conditions.push('location_id = {locationId:UUID}');
-  if (filters.category !== undefined) conditions.push('has(lines.category, {category:String})');
-  return conditions.map((c) => `AND ${c}`).join('\n');
-}
 
 function windowSql(): string {
   return `occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
-}
-
-/** Units of a delivered / returned event: all its lines, or those of the category filtered on. */
-function unitsSql(filters: KpiFilters): string {
-  return filters.category === undefined ? 'units' : `arraySum(arrayMap((q, c) -> if(c = {category:String}, q, 0), lines.quantity, lines.category))`;
 }
 
 function bucketSql(column: string): string {
@@ -92,8 +35,8 @@ function flowSumsSql(filters: KpiFilters): string {
   sumIf(packaging_cost_cents, type = 'order.shipped') AS packaging_cents,
   sumIf(label_cost_cents, type = 'order.shipped') AS label_cents,
   sumIf(pick_pack_cost_cents + packaging_cost_cents + label_cost_cents, type = 'order.shipped' AND shipment_number > 1) AS split_extra_cents,
-  sumIf(${unitsSql(filters)}, type = 'order.delivered') AS delivered_units,
-  sumIf(${unitsSql(filters)}, type = 'return.received') AS returned_units,
+  sumIf(${unitsSql(filters, 'delivered')}, type = 'order.delivered') AS delivered_units,
+  sumIf(${unitsSql(filters, 'returned')}, type = 'return.received') AS returned_units,
   max(occurred_at) AS newest_event_at
 FROM order_events
 WHERE type IN (${KPI_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})
@@ -254,9 +197,7 @@ export async function queryMeasures(clickhouse: ClickHouseClient, query: Measure
     to: clickhouseTime(query.to),
     fromMs,
     stepMs,
-    ...(query.channel !== undefined ? { channel: query.channel } : {}),
-    ...(query.locationId !== undefined ? { locationId: query.locationId } : {}),
-    ...(query.category !== undefined ? { category: query.category } : {}),
+    ...pickFilters(query),
   };
   const buckets = new Map<number, KpiMeasures>();
   const at = (bucket: string) => {

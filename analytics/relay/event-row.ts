@@ -77,6 +77,7 @@ export function toOrderEventRow(event: OutboxEvent): Record<string, unknown> {
     from_backorder: p['fromBackorder'] === true ? 1 : 0,
     delivery_method: str(delivery['method']),
     delivery_service: str(delivery['service']),
+    // order.placed's destination, which the fulfillment events copy (the KPIs' region filter reads it per row)
     country: str(destination['country']),
     region: str(destination['region']),
     'lines.sku': lines.map((l) => l.sku),

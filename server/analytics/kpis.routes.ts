@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
 import { computeBacklog, computeKpis, kpiTimeseries, type KpiMetric } from '#analytics/kpis/compute-kpis.ts';
+import { pickFilters } from '#analytics/kpis/kpi-filters.ts';
 import { poolOf, reconcile } from '#analytics/reconcile.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { problemResponse } from '#server/http/problem.ts';
@@ -18,7 +19,7 @@ const kpisRoute = createRoute({
   path: '/api/kpis',
   'x-permission': 'analytics:read',
   tags: ['analytics'],
-  summary: 'Every KPI over a window [from, to), optionally for one channel, location or category (definitions: analytics/kpis/definitions.ts)',
+  summary: 'Every KPI over a window [from, to), optionally for one channel, location, category, sku, carrier or destination region (definitions: analytics/kpis/definitions.ts)',
   request: { query: KpiQuerySchema },
   responses: { 200: jsonContent(KpisSchema, 'The KPIs; null where the window has no data for one; freshAsOf = newest event included'), ...problemResponses(422, 503) },
 });
@@ -48,7 +49,7 @@ const backlogRoute = createRoute({
   path: '/api/kpis/backlog',
   'x-permission': 'analytics:read',
   tags: ['analytics'],
-  summary: 'Backlog now: open orders per status × location',
+  summary: 'Backlog now: open orders per status × location, optionally for one channel, location or destination region',
   request: { query: BacklogQuerySchema },
   responses: { 200: jsonContent(BacklogSchema, 'One cell per status × location with open orders'), ...problemResponses(422, 503) },
 });
@@ -75,22 +76,13 @@ export function kpisRoutes(deps: AnalyticsRouteDeps) {
     .openapi(kpisRoute, async (c) => {
       const q = c.req.valid('query');
       return withClickHouse(c, deps, (clickhouse) =>
-        computeKpis(clickhouse, {
-          from: new Date(q.from),
-          to: new Date(q.to),
-          ...(q.channel !== undefined ? { channel: q.channel } : {}),
-          ...(q.locationId !== undefined ? { locationId: q.locationId } : {}),
-          ...(q.category !== undefined ? { category: q.category } : {}),
-        }),
+        computeKpis(clickhouse, { from: new Date(q.from), to: new Date(q.to), ...pickFilters(q) }),
       ) as never;
     })
     .openapi(backlogRoute, async (c) => {
       const q = c.req.valid('query');
       return withClickHouse(c, deps, (clickhouse) =>
-        computeBacklog(clickhouse, {
-          ...(q.channel !== undefined ? { channel: q.channel } : {}),
-          ...(q.locationId !== undefined ? { locationId: q.locationId } : {}),
-        }),
+        computeBacklog(clickhouse, pickFilters(q)),
       ) as never;
     })
     .openapi(timeseriesRoute, async (c) => {
@@ -101,7 +93,7 @@ export function kpisRoutes(deps: AnalyticsRouteDeps) {
           from: new Date(q.from),
           to: new Date(q.to),
           stepMs: stepMs(q.step),
-          filters: { channel: q.channel, locationId: q.locationId, category: q.category },
+          filters: pickFilters(q),
         }),
       ) as never;
     })

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { channels } from '#db/schema/orders.ts';
 import { KPI_METRICS, MAX_TIMESERIES_POINTS, timeseriesPoints } from '#analytics/kpis/compute-kpis.ts';
+import { KPI_FILTER_DEFINITIONS } from '#analytics/kpis/definitions.ts';
+import { CreateProductInput } from '#server/catalog/catalog.schemas.ts';
 
 const Timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time (e.g. 2026-11-01T00:00:00Z)' });
 
@@ -10,9 +12,25 @@ const Window = {
 };
 
 const Filters = {
-  channel: z.enum(channels).optional().openapi({ description: 'only this sales channel' }),
-  locationId: z.uuid('must be a location id (UUID)').optional().openapi({ description: 'only orders allocated / shipped from this location' }),
-  category: z.string().trim().min(1).max(100).optional().openapi({ description: 'only orders (and units) of this product category' }),
+  channel: z.enum(channels).optional().openapi({ description: `only this sales channel: ${KPI_FILTER_DEFINITIONS.channel}` }),
+  locationId: z.uuid('must be a location id (UUID)').optional().openapi({ description: `only this location: ${KPI_FILTER_DEFINITIONS.locationId}` }),
+  category: z.string().trim().min(1).max(100).optional().openapi({ description: `only this product category: ${KPI_FILTER_DEFINITIONS.category}` }),
+  carrier: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .optional()
+    .openapi({ description: `only this carrier: ${KPI_FILTER_DEFINITIONS.carrier}`, example: 'ups' }),
+  region: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(100, 'must be at most 100 characters')
+    .optional()
+    .openapi({ description: `only this destination region: ${KPI_FILTER_DEFINITIONS.region}`, example: 'TX' }),
+  // The catalog's own rule for a sku: a value it refuses can match no line.
+  sku: CreateProductInput.shape.sku.optional().openapi({ description: `only this sku: ${KPI_FILTER_DEFINITIONS.sku}` }),
 };
 
 function windowOrdered(query: { from: string; to: string }, ctx: z.RefinementCtx) {
@@ -43,7 +61,8 @@ export const TimeseriesQuerySchema = z
     if (points > MAX_TIMESERIES_POINTS) ctx.addIssue({ code: 'custom', path: ['step'], message: `gives ${points} points for this window; at most ${MAX_TIMESERIES_POINTS} (use a larger step)` });
   });
 
-export const BacklogQuerySchema = z.strictObject({ channel: Filters.channel, locationId: Filters.locationId });
+// Open orders have no shipment and order_facts keeps no lines: no carrier, sku or category here.
+export const BacklogQuerySchema = z.strictObject({ channel: Filters.channel, locationId: Filters.locationId, region: Filters.region });
 
 export const BacklogSchema = z
   .array(z.object({ status: z.string(), locationId: z.string(), orders: z.number().int() }))
