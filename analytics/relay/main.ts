@@ -10,6 +10,11 @@
  * joined if a server is running it; CLICKHOUSE_URL or the embedded ClickHouse in DATA_DIR).
  * The embedded ClickHouse belongs to one process: while `npm start` runs on the same
  * DATA_DIR, it is that server's relay that feeds it, and this command says so and exits.
+ *
+ * Live push: while it relays (not with --drain or --rebuild), each batch it inserts goes to
+ * socket.io clients as `order:event` and `kpis` through the PostgreSQL channel the Tower
+ * instances share (../live/cluster-publisher.ts), so the clients of every `npm start` instance
+ * receive what this process relayed, as when a server's own relay pushes.
  */
 import { EMBEDDED_DATABASE, openDatabase, type DatabaseHandle } from '#db/client.ts';
 import { runningEmbeddedPostgresUrl, takeOverShutdownSignals } from '#db/embedded-postgres.ts';
@@ -17,6 +22,9 @@ import { ConfigError, loadConfig } from '#server/config.ts';
 import { createLogger } from '#server/logger.ts';
 import { clickHouseOptions, createClickHouse, ensureClickHouseDatabase, type ClickHouseClient } from '#analytics/clickhouse/client.ts';
 import { migrateClickHouse } from '#analytics/clickhouse/migrate.ts';
+import { computeKpis } from '#analytics/kpis/compute-kpis.ts';
+import { startClusterPublisher, type ClusterPublisher } from '#analytics/live/cluster-publisher.ts';
+import { startLivePush, type LivePush } from '#analytics/live/live-push.ts';
 import { lastOutboxId } from './progress.ts';
 import { rebuildClickHouse } from './rebuild.ts';
 import { runRelay } from './relay.ts';
@@ -42,6 +50,9 @@ const logger = createLogger(config.LOG_LEVEL);
 
 let database: DatabaseHandle | undefined;
 let clickhouse: ClickHouseClient | undefined;
+let kpiClient: ClickHouseClient | undefined;
+let publisher: ClusterPublisher | undefined;
+let live: LivePush | undefined;
 const stop = new AbortController();
 takeOverShutdownSignals();
 process.on('SIGTERM', () => stop.abort());
@@ -53,7 +64,8 @@ try {
     databaseUrl: config.DATABASE_URL ?? runningEmbeddedPostgresUrl(config.DATA_DIR, EMBEDDED_DATABASE),
     dataDir: config.DATA_DIR,
     embeddedPort: config.EMBEDDED_PG_PORT,
-    poolSize: 4,
+    // The relay's own connection, the socket.io adapter's LISTEN, its NOTIFYs, and spares.
+    poolSize: 6,
   });
   const options = clickHouseOptions(config);
   clickhouse = createClickHouse(options);
@@ -72,6 +84,13 @@ try {
     lingerMs: config.RELAY_LINGER_MS,
     signal: stop.signal,
   });
+  if (!drain) {
+    // Its own connection for the KPI snapshots: a connection runs one call at a time, and the relay's is busy inserting.
+    const kpis = (kpiClient = createClickHouse(options));
+    publisher = startClusterPublisher({ pool: database.pool, logger });
+    live = startLivePush({ hub: publisher, relay, logger, kpis: (window) => computeKpis(kpis, window) });
+    logger.info('live push on: relayed events and KPI snapshots go to the socket.io clients of every Tower instance');
+  }
   if (drain) {
     const from = relay.stats().lastRelayedId;
     const progress = setInterval(() => showProgress(relay.stats().lastRelayedId, from, upTo, startedAt), 500);
@@ -97,6 +116,9 @@ try {
   logger.fatal({ err: error instanceof Error ? error : new Error(String(error)) }, 'relay failed');
   process.exitCode = 1;
 } finally {
+  await live?.stop();
+  await publisher?.close();
+  await kpiClient?.close();
   await clickhouse?.close();
   await database?.close();
 }
