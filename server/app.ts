@@ -8,6 +8,7 @@ import { usersRoutes } from './auth/users.routes.ts';
 import { RateLimitedError } from './core/errors.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
 import type { ServiceContext } from './context.ts';
+import { fulfillmentRoutes } from './fulfillment/fulfillment.routes.ts';
 import type { HealthCheck } from './health/check-health.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { apiReferenceRoutes } from './http/api-reference.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', inventoryRoutes(deps));
   app.route('/', ordersImportRoutes(deps));
   app.route('/', ordersRoutes(deps));
+  app.route('/', fulfillmentRoutes(deps));
   app.route('/', kpisRoutes(deps));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/', apiReferenceRoutes());

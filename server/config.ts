@@ -46,6 +46,28 @@ export const configSchema = z.object({
   RELAY_BATCH_SIZE: positiveInt.max(100_000).default(10_000),
   /** How long a woken relay lets events accumulate before it reads a partial batch. */
   RELAY_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(50),
+  /** How often allocated orders are released to the floor as shipments; 0 turns the loop off (POST /api/fulfillment/release still works). */
+  FULFILLMENT_RELEASE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** Most orders one release transaction takes; a backlog is released batch after batch. */
+  FULFILLMENT_RELEASE_BATCH: positiveInt.max(10_000).default(100),
+  /** HMAC-SHA256 key of every carrier's tracking webhooks; without it (and without a per-carrier one) they are refused with 503. */
+  CARRIER_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Per-carrier keys, `carrier=secret` separated by commas; they win over CARRIER_WEBHOOK_SECRET. */
+  CARRIER_WEBHOOK_SECRETS: z
+    .string()
+    .transform((value, ctx) => {
+      const secrets: Record<string, string> = {};
+      for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+        const match = /^([a-z0-9][a-z0-9_-]{0,31})=(.{16,})$/.exec(entry);
+        if (!match) {
+          ctx.addIssue({ code: 'custom', message: 'must be carrier=secret pairs separated by commas (carrier in lower case, secret of 16+ characters)' });
+          return z.NEVER;
+        }
+        secrets[match[1]!] = match[2]!;
+      }
+      return secrets;
+    })
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -19,6 +19,7 @@ import { systemClock } from './core/clock.ts';
 import { postgresCheck } from './health/check-health.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
+import { startReleaseLoop, type ReleaseLoop } from './fulfillment/release-loop.ts';
 import { OrderWriter } from './orders/order-writer.ts';
 import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
 
@@ -93,6 +94,12 @@ const app = createApp({
   },
 });
 
+// Allocated orders become shipments on the floor; every instance may run this (they take different orders).
+const releaseLoop: ReleaseLoop | null =
+  config.FULFILLMENT_RELEASE_INTERVAL_MS > 0
+    ? startReleaseLoop({ db: database.db, clock: systemClock, logger }, { intervalMs: config.FULFILLMENT_RELEASE_INTERVAL_MS, batchSize: config.FULFILLMENT_RELEASE_BATCH })
+    : null;
+
 const HOUR_MS = 3_600_000;
 const housekeeping = setInterval(() => {
   const cutoff = new Date(Date.now() - config.IDEMPOTENCY_RETENTION_HOURS * HOUR_MS);
@@ -137,6 +144,7 @@ async function shutdown(signal: string) {
   });
   clearTimeout(deadline);
   clearInterval(housekeeping);
+  await releaseLoop?.stop();
   await audit.drain();
   // The relay finishes its batch and lets go of its PostgreSQL connection before the pool closes.
   await analytics.stop();

@@ -69,6 +69,8 @@ export const shipmentLines = pgTable(
     /** The picker who claimed the line: nobody else may pick it meanwhile. */
     pickerId: uuid('picker_id').references(() => users.id),
     pickClaimedAt: timestamptz('pick_claimed_at'),
+    /** When the claimer confirmed the pick (`picked_quantity` may be short); null while still to pick. */
+    pickedAt: timestamptz('picked_at'),
   },
   (t) => [
     index('shipment_lines_shipment_idx').on(t.shipmentId),

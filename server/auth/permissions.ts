@@ -17,6 +17,12 @@ export const permissions = {
   'orders:create': ['admin', 'manager', 'staff', 'service'],
   'orders:import': ['admin', 'manager', 'service'],
   'orders:manage': ['admin', 'manager', 'staff'],
+  /** Pick lists, shipments and packages; a WMS integration reads them with a service token. */
+  'fulfillment:read': ['admin', 'manager', 'planner', 'staff', 'service'],
+  /** Picking, packing, shipping and pickup hand-over, on the floor (staff limited to their locations). */
+  'fulfillment:work': ['admin', 'manager', 'staff'],
+  /** Releasing allocated orders to the floor on demand (the server also does it on an interval). */
+  'fulfillment:release': ['admin', 'manager'],
   'analytics:read': ['admin', 'manager', 'planner'],
   /** Bottleneck alerts are acted on by the people on the floor as well as watched by managers. */
   'alerts:read': ['admin', 'manager', 'planner', 'staff'],

@@ -6,9 +6,14 @@ export const EventType = {
   orderCancelled: 'order.cancelled',
   orderHeld: 'order.held',
   orderReleased: 'order.released',
+  /** One per shipment that leaves (or is ready for pickup); payload fixed in analytics/README.md. */
+  orderShipped: 'order.shipped',
+  /** One per shipment that arrives (or is picked up); payload fixed in analytics/README.md. */
+  orderDelivered: 'order.delivered',
   paymentAuthorized: 'payment.authorized',
   paymentVoided: 'payment.voided',
   paymentRefunded: 'payment.refunded',
+  paymentCaptured: 'payment.captured',
   inventoryAdjusted: 'inventory.adjusted',
   productCreated: 'product.created',
   locationCreated: 'location.created',

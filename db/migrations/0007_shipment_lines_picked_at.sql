@@ -1,0 +1,1 @@
+ALTER TABLE "shipment_lines" ADD COLUMN "picked_at" timestamp with time zone;

@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import { EventType } from '#server/core/events.ts';
+import type { ServiceContext } from '#server/context.ts';
+import type { NewEvent } from '#server/outbox/append-events.ts';
+import { withProviderTimeout } from '#server/payments/with-timeout.ts';
+import type { LockedShipment } from './lock-shipment.ts';
+
+/**
+ * Captures the shipment's share of the order's card payment, in the caller's transaction (the
+ * provider call too: if it fails, nothing is written and the hand-over can be retried).
+ * The share is the value of the units it carries (each line's total after discount, with tax,
+ * pro rata to the units packed) plus the order's shipping on shipment 1; the order's last
+ * shipment takes whatever is still authorized, unless a short pick left units unshipped.
+ * Invoice payments capture nothing here (they are billed). Returns the amount and its event.
+ */
+export async function captureShipmentPayment(
+  ctx: Pick<ServiceContext, 'payments' | 'paymentTimeoutMs'>,
+  tx: Executor,
+  shipment: LockedShipment,
+  occurredAt: Date,
+): Promise<{ capturedCents: number; event: NewEvent | null }> {
+  const payment = (
+    await tx.execute<{ id: string; provider_ref: string; authorized_cents: number; captured_cents: number; currency: string }>(sql`
+      select id, provider_ref, authorized_cents, captured_cents, currency from payments
+      where order_id = ${shipment.orderId} and method = 'card' and status in ('authorized', 'captured') and provider_ref is not null
+      order by created_at limit 1 for update`)
+  ).rows[0];
+  if (!payment) return { capturedCents: 0, event: null };
+  const remaining = payment.authorized_cents - payment.captured_cents;
+  const share = await tx.execute<{ value: number; shipping: number; others_open: number; short_units: number }>(sql`
+    select
+      coalesce((select sum(((ol.quantity * ol.unit_price_cents - ol.discount_cents + ol.tax_cents)::bigint * sl.packed_quantity) / ol.quantity)
+        from shipment_lines sl join order_lines ol on ol.id = sl.order_line_id where sl.shipment_id = ${shipment.id}), 0)::int as value,
+      (select case when ${shipment.number} = 1 then shipping_cents else 0 end from orders where id = ${shipment.orderId})::int as shipping,
+      (select count(*) from shipments where order_id = ${shipment.orderId} and id <> ${shipment.id}
+        and status in ('pending', 'picking', 'packed'))::int as others_open,
+      coalesce((select sum(sl.quantity - sl.packed_quantity) from shipment_lines sl join shipments s on s.id = sl.shipment_id
+        where s.order_id = ${shipment.orderId} and s.status <> 'cancelled'), 0)::int as short_units`);
+  const { value, shipping, others_open: othersOpen, short_units: shortUnits } = share.rows[0]!;
+  const amount = Math.min(remaining, othersOpen === 0 && shortUnits === 0 ? remaining : value + shipping);
+  if (amount <= 0) return { capturedCents: 0, event: null };
+  await withProviderTimeout(ctx.paymentTimeoutMs, () => ctx.payments.capture(payment.provider_ref, amount));
+  await tx.execute(sql`
+    update payments set captured_cents = captured_cents + ${amount}, status = 'captured', updated_at = ${occurredAt} where id = ${payment.id}`);
+  await tx.execute(sql`update shipments set captured_cents = captured_cents + ${amount} where id = ${shipment.id}`);
+  return {
+    capturedCents: amount,
+    event: {
+      type: EventType.paymentCaptured,
+      aggregateType: 'order',
+      aggregateId: shipment.orderId,
+      occurredAt,
+      payload: { amountCents: amount, currency: payment.currency, shipmentId: shipment.id },
+    },
+  };
+}

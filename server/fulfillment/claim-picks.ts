@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import type { Actor } from '#server/auth/actor.ts';
+import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError, type FieldError } from '#server/core/errors.ts';
+import type { ServiceContext } from '#server/context.ts';
+import { shipmentsOfLines } from './shipment-lines.ts';
+import { lockShipments, requireShipmentLocation } from './lock-shipment.ts';
+import { advanceOrder } from './order-progress.ts';
+import { assertShipmentTransition } from './shipment-status.ts';
+import type { PickClaimInput, Shipment } from './fulfillment.schemas.ts';
+
+/**
+ * A picker claims shipment lines: all of them or none. A line another picker holds is a 409
+ * naming it; the picker's own claims are claimed again harmlessly. The shipments start picking
+ * and their orders with them. Two pickers claiming one line at once queue on the order's lock:
+ * the second sees the first's claim.
+ */
+export async function claimPicks(ctx: ServiceContext, actor: Actor | null, input: PickClaimInput): Promise<{ claimed: Shipment['lines'] }> {
+  if (actor?.kind !== 'user') throw new ForbiddenError('Pick claims are made by a signed-in person, not an API token');
+  const ids = [...new Set(input.shipmentLineIds)];
+  const pathOf = (id: string) => `shipmentLineIds.${input.shipmentLineIds.indexOf(id)}`;
+  const occurredAt = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const shipmentIds = await shipmentsOfLines(tx, ids);
+    const locked = await lockShipments(tx, shipmentIds);
+    const lines = await tx.execute<{ id: string; shipment_id: string; picker_id: string | null; picked_at: Date | null }>(sql`
+      select id, shipment_id, picker_id, picked_at from shipment_lines where id = any(${sql.param(ids)}::uuid[]) order by id for update`);
+    const byId = new Map(lines.rows.map((l) => [l.id, l]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length > 0) throw new NotFoundError(`Shipment line ${missing.join(', ')}`);
+    const shipmentById = new Map(locked.map((s) => [s.id, s]));
+    const conflicts: FieldError[] = [];
+    for (const id of ids) {
+      const line = byId.get(id)!;
+      const shipment = shipmentById.get(line.shipment_id)!;
+      requireShipmentLocation(actor, shipment.locationId, pathOf(id));
+      if (shipment.status !== 'pending' && shipment.status !== 'picking') throw new InvalidTransitionError(shipment.status, 'picking', 'shipment');
+      if (line.picked_at !== null) conflicts.push({ path: pathOf(id), message: `line ${id} is already picked` });
+      else if (line.picker_id !== null && line.picker_id !== actor.id) conflicts.push({ path: pathOf(id), message: `line ${id} is claimed by another picker` });
+    }
+    if (conflicts.length > 0) throw new ConflictError(conflicts.map((c) => c.message).join('; '), conflicts);
+
+    const claimed = await tx.execute<{ id: string; sku: string; quantity: number; picked_quantity: number; packed_quantity: number; picker_id: string; pick_claimed_at: Date }>(sql`
+      update shipment_lines set picker_id = ${actor.id}, pick_claimed_at = coalesce(pick_claimed_at, ${occurredAt})
+      where id = any(${sql.param(ids)}::uuid[])
+      returning id, sku, quantity, picked_quantity, packed_quantity, picker_id, pick_claimed_at`);
+    const starting = locked.filter((s) => s.status === 'pending' && lines.rows.some((l) => l.shipment_id === s.id));
+    for (const s of starting) assertShipmentTransition(s.status, 'picking');
+    if (starting.length > 0) {
+      await tx.execute(sql`update shipments set status = 'picking', updated_at = ${occurredAt} where id = any(${sql.param(starting.map((s) => s.id))}::uuid[])`);
+    }
+    for (const orderId of new Set(starting.map((s) => s.orderId))) await advanceOrder(tx, orderId, occurredAt);
+    return {
+      claimed: claimed.rows
+        .map((l) => ({
+          id: l.id,
+          sku: l.sku,
+          quantity: l.quantity,
+          pickedQuantity: l.picked_quantity,
+          packedQuantity: l.packed_quantity,
+          pickerId: l.picker_id,
+          pickClaimedAt: new Date(l.pick_claimed_at).toISOString(),
+          pickedAt: null,
+        }))
+        .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)),
+    };
+  });
+}

@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import type { LockedShipment } from './lock-shipment.ts';
+
+/**
+ * The shipment's units leave the building, in the caller's transaction: on hand and reserved go
+ * down by the packed units (ledger `shipment`), the reservation of units a short pick did not
+ * find is given back (ledger `release`), and the order's allocations at the location are
+ * stamped, so that a later cancel of the rest of the order does not release them again.
+ */
+export async function consumeShipmentStock(tx: Executor, shipment: LockedShipment, occurredAt: Date): Promise<void> {
+  // Same lock order as reservations and releases (sku, location), so none of them deadlock.
+  await tx.execute(sql`
+    select 1 from inventory_levels l
+    where l.location_id = ${shipment.locationId} and l.sku in (select sku from shipment_lines where shipment_id = ${shipment.id})
+    order by l.sku, l.location_id for update`);
+  await tx.execute(sql`
+    with moved as (
+      select sku, sum(packed_quantity)::int as shipped, sum(quantity - packed_quantity)::int as short
+      from shipment_lines where shipment_id = ${shipment.id} group by sku
+    ), levels as (
+      update inventory_levels l set on_hand = l.on_hand - m.shipped, reserved = l.reserved - m.shipped - m.short, updated_at = now()
+      from moved m where l.sku = m.sku and l.location_id = ${shipment.locationId}
+      returning l.sku
+    ), shipped as (
+      insert into inventory_ledger (sku, location_id, on_hand_delta, reserved_delta, reason, order_id, occurred_at)
+      select sku, ${shipment.locationId}, -shipped, -shipped, 'shipment', ${shipment.orderId}, ${occurredAt} from moved where shipped > 0
+    ), released as (
+      insert into inventory_ledger (sku, location_id, reserved_delta, reason, order_id, note, occurred_at)
+      select sku, ${shipment.locationId}, -short, 'release', ${shipment.orderId}, 'short pick', ${occurredAt} from moved where short > 0
+    )
+    update order_allocations set released_at = ${occurredAt}
+    where order_id = ${shipment.orderId} and location_id = ${shipment.locationId} and released_at is null
+      and order_line_id in (select order_line_id from shipment_lines where shipment_id = ${shipment.id})`);
+}

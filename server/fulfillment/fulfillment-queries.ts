@@ -1,0 +1,152 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import type { PickList, Shipment } from './fulfillment.schemas.ts';
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+type ShipmentRow = {
+  id: string;
+  order_id: string;
+  order_number: string;
+  number: number;
+  location_id: string;
+  status: Shipment['status'];
+  carrier: string | null;
+  service: Shipment['service'];
+  promised_at: string | null;
+  currency: string;
+  pick_pack_cost_cents: number;
+  packaging_cost_cents: number;
+  label_cost_cents: number;
+  captured_cents: number;
+  shipped_at: string | null;
+  delivered_at: string | null;
+  lines: { id: string; sku: string; quantity: number; picked_quantity: number; packed_quantity: number; picker_id: string | null; pick_claimed_at: string | null; picked_at: string | null }[];
+  packages:
+    | {
+        id: string;
+        number: number;
+        packaging_code: string;
+        weight_grams: number;
+        tracking_number: string;
+        status: Shipment['packages'][number]['status'];
+        label_cost_cents: number;
+        last_event_at: string | null;
+        contents: { sku: string; quantity: number }[];
+      }[]
+    | null;
+};
+
+/** Shipments with their lines and packages, by a condition on `s`. */
+async function selectShipments(db: Executor, where: ReturnType<typeof sql>): Promise<Shipment[]> {
+  const result = await db.execute<ShipmentRow>(sql`
+    select s.id, s.order_id, o.number as order_number, s.number, s.location_id, s.status, s.carrier, s.service, s.promised_at,
+      o.currency, s.pick_pack_cost_cents, s.packaging_cost_cents, s.label_cost_cents, s.captured_cents, s.shipped_at, s.delivered_at,
+      (select coalesce(json_agg(json_build_object('id', sl.id, 'sku', sl.sku, 'quantity', sl.quantity, 'picked_quantity', sl.picked_quantity,
+          'packed_quantity', sl.packed_quantity, 'picker_id', sl.picker_id, 'pick_claimed_at', sl.pick_claimed_at, 'picked_at', sl.picked_at) order by sl.sku, sl.id), '[]')
+        from shipment_lines sl where sl.shipment_id = s.id) as lines,
+      (select json_agg(json_build_object('id', p.id, 'number', p.number, 'packaging_code', p.packaging_code, 'weight_grams', p.weight_grams,
+          'tracking_number', p.tracking_number, 'status', p.status, 'label_cost_cents', p.label_cost_cents, 'last_event_at', p.last_event_at,
+          'contents', (select coalesce(json_agg(json_build_object('sku', sl.sku, 'quantity', pc.quantity) order by sl.sku), '[]')
+                       from package_contents pc join shipment_lines sl on sl.id = pc.shipment_line_id where pc.package_id = p.id)) order by p.number)
+        from packages p where p.shipment_id = s.id) as packages
+    from shipments s join orders o on o.id = s.order_id
+    where ${where}
+    order by s.order_id, s.number`);
+  return result.rows.map((r) => ({
+    id: r.id,
+    orderId: r.order_id,
+    orderNumber: r.order_number,
+    number: r.number,
+    locationId: r.location_id,
+    status: r.status,
+    carrier: r.carrier,
+    service: r.service,
+    promisedAt: iso(r.promised_at),
+    currency: r.currency,
+    pickPackCostCents: r.pick_pack_cost_cents,
+    packagingCostCents: r.packaging_cost_cents,
+    labelCostCents: r.label_cost_cents,
+    capturedCents: r.captured_cents,
+    shippedAt: iso(r.shipped_at),
+    deliveredAt: iso(r.delivered_at),
+    lines: r.lines.map((l) => ({
+      id: l.id,
+      sku: l.sku,
+      quantity: l.quantity,
+      pickedQuantity: l.picked_quantity,
+      packedQuantity: l.packed_quantity,
+      pickerId: l.picker_id,
+      pickClaimedAt: iso(l.pick_claimed_at),
+      pickedAt: iso(l.picked_at),
+    })),
+    packages: (r.packages ?? []).map((p) => ({
+      id: p.id,
+      number: p.number,
+      packagingCode: p.packaging_code,
+      weightGrams: p.weight_grams,
+      trackingNumber: p.tracking_number,
+      status: p.status,
+      labelCostCents: p.label_cost_cents,
+      lastEventAt: iso(p.last_event_at),
+      contents: p.contents,
+    })),
+  }));
+}
+
+export async function findShipment(db: Executor, id: string): Promise<Shipment | null> {
+  return (await selectShipments(db, sql`s.id = ${id}`))[0] ?? null;
+}
+
+export async function shipmentsOfOrder(db: Executor, orderId: string): Promise<Shipment[]> {
+  return selectShipments(db, sql`s.order_id = ${orderId}`);
+}
+
+/**
+ * What is left to pick at a location: the lines not yet picked of its shipments that are pending or
+ * being picked, batched across orders by SKU. There are no bin locations yet, so the walk is in
+ * SKU order; within a SKU the oldest shipment comes first.
+ */
+export async function pickListOf(db: Executor, locationId: string): Promise<PickList> {
+  const result = await db.execute<{
+    shipment_line_id: string;
+    shipment_id: string;
+    order_id: string;
+    order_number: string;
+    sku: string;
+    name: string;
+    quantity: number;
+    picked_quantity: number;
+    picker_id: string | null;
+  }>(sql`
+    select sl.id as shipment_line_id, s.id as shipment_id, s.order_id, o.number as order_number, sl.sku, coalesce(p.name, sl.sku) as name,
+      sl.quantity, sl.picked_quantity, sl.picker_id
+    from shipments s
+    join shipment_lines sl on sl.shipment_id = s.id
+    join orders o on o.id = s.order_id
+    left join products p on p.sku = sl.sku
+    where s.location_id = ${locationId} and s.status in ('pending', 'picking') and sl.picked_at is null
+      and o.status in ('allocated', 'picking')
+    order by sl.sku, s.created_at, s.id, sl.id`);
+  const items: PickList['items'] = [];
+  for (const r of result.rows) {
+    let item = items.at(-1);
+    if (item?.sku !== r.sku) {
+      item = { sku: r.sku, name: r.name, openUnits: 0, lines: [] };
+      items.push(item);
+    }
+    item.openUnits += r.quantity;
+    item.lines.push({
+      shipmentLineId: r.shipment_line_id,
+      shipmentId: r.shipment_id,
+      orderId: r.order_id,
+      orderNumber: r.order_number,
+      sku: r.sku,
+      name: r.name,
+      quantity: r.quantity,
+      pickedQuantity: r.picked_quantity,
+      pickerId: r.picker_id,
+    });
+  }
+  return { locationId, items };
+}

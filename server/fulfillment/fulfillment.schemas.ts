@@ -1,0 +1,111 @@
+import { z } from '@hono/zod-openapi';
+import { packageStatuses, shipmentStatuses } from '#db/schema/fulfillment.ts';
+import { deliveryServices } from '#db/schema/orders.ts';
+
+const MAX_UNITS = 100_000;
+const uuid = z.uuid('must be an id');
+
+export const ShipmentStatus = z.enum(shipmentStatuses);
+export const PackageStatus = z.enum(packageStatuses);
+
+export const ReleaseInput = z.strictObject({
+  limit: z.number().int('must be a whole number').min(1).max(10_000).default(500).openapi({ description: 'most orders to release in this call' }),
+});
+export type ReleaseInput = z.infer<typeof ReleaseInput>;
+
+export const ReleaseResult = z.object({ orders: z.number().int(), shipments: z.number().int() }).openapi('ReleaseResult');
+
+export const ShipmentLine = z.object({
+  id: z.string(),
+  sku: z.string(),
+  quantity: z.number().int(),
+  pickedQuantity: z.number().int(),
+  packedQuantity: z.number().int(),
+  pickerId: z.string().nullable(),
+  pickClaimedAt: z.string().nullable(),
+  pickedAt: z.string().nullable(),
+});
+
+export const Package = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    packagingCode: z.string(),
+    weightGrams: z.number().int(),
+    trackingNumber: z.string(),
+    status: PackageStatus,
+    labelCostCents: z.number().int(),
+    lastEventAt: z.string().nullable(),
+    contents: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
+  })
+  .openapi('Package');
+
+export const Shipment = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    orderNumber: z.string(),
+    number: z.number().int(),
+    locationId: z.string(),
+    status: ShipmentStatus,
+    carrier: z.string().nullable(),
+    service: z.enum(deliveryServices),
+    promisedAt: z.string().nullable(),
+    currency: z.string(),
+    pickPackCostCents: z.number().int(),
+    packagingCostCents: z.number().int(),
+    labelCostCents: z.number().int(),
+    capturedCents: z.number().int(),
+    shippedAt: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    lines: z.array(ShipmentLine),
+    packages: z.array(Package),
+  })
+  .openapi('Shipment');
+export type Shipment = z.infer<typeof Shipment>;
+
+export const ShipmentQuery = z.strictObject({ orderId: uuid });
+
+export const PickListItem = z.object({
+  shipmentLineId: z.string(),
+  shipmentId: z.string(),
+  orderId: z.string(),
+  orderNumber: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number().int(),
+  pickedQuantity: z.number().int(),
+  pickerId: z.string().nullable(),
+});
+
+export const PickList = z
+  .object({
+    locationId: z.string(),
+    /** Per SKU, the open lines of every order that needs it (no bin locations yet: sorted by SKU). */
+    items: z.array(z.object({ sku: z.string(), name: z.string(), openUnits: z.number().int(), lines: z.array(PickListItem) })),
+  })
+  .openapi('PickList');
+export type PickList = z.infer<typeof PickList>;
+
+export const PickClaimInput = z.strictObject({
+  shipmentLineIds: z.array(uuid).min(1, 'claim at least one line').max(500, 'claim at most 500 lines at once'),
+});
+export type PickClaimInput = z.infer<typeof PickClaimInput>;
+
+export const PickClaims = z.object({ claimed: z.array(ShipmentLine) }).openapi('PickClaims');
+
+export const ConfirmPickInput = z.strictObject({
+  quantity: z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_UNITS),
+});
+export type ConfirmPickInput = z.infer<typeof ConfirmPickInput>;
+
+export const PackInput = z.strictObject({
+  items: z
+    .array(z.strictObject({ sku: z.string().trim().min(1, 'must not be empty').max(64), quantity: z.number().int('must be a whole number').positive('must be at least 1').max(MAX_UNITS) }))
+    .min(1, 'scan at least one item')
+    .max(1_000),
+});
+export type PackInput = z.infer<typeof PackInput>;
+
+export const IdParams = z.object({ id: uuid });
+export const LocationParams = z.object({ locationId: uuid });

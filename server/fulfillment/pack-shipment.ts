@@ -1,0 +1,106 @@
+import { sql } from 'drizzle-orm';
+import { packageContents, packages } from '#db/schema/fulfillment.ts';
+import type { Actor } from '#server/auth/actor.ts';
+import { ConflictError, ValidationError, type FieldError } from '#server/core/errors.ts';
+import type { ServiceContext } from '#server/context.ts';
+import { labelCostCents, newTrackingNumber } from './carrier-rules.ts';
+import { findShipment } from './fulfillment-queries.ts';
+import type { PackInput, Shipment } from './fulfillment.schemas.ts';
+import { lockShipment } from './lock-shipment.ts';
+import { advanceOrder } from './order-progress.ts';
+import { planPackages, type PackUnit, type Packaging } from './plan-packages.ts';
+import { assertShipmentTransition } from './shipment-status.ts';
+
+/**
+ * Packs a picked shipment. The packer's scans (SKU and quantity) must equal the picked units
+ * exactly, else 422 naming the item and nothing is written. Packaging is chosen by
+ * planPackages; each package gets a tracking number, its weight (contents + tare) and the
+ * carrier's label cost; the shipment records its packaging and label costs and becomes packed.
+ */
+export async function packShipment(ctx: ServiceContext, actor: Actor | null, shipmentId: string, input: PackInput): Promise<Shipment> {
+  const occurredAt = ctx.clock.now();
+  await ctx.db.transaction(async (tx) => {
+    const shipment = await lockShipment(tx, shipmentId, actor);
+    assertShipmentTransition(shipment.status, 'packed');
+    const lines = await tx.execute<{
+      id: string;
+      sku: string;
+      picked_quantity: number;
+      picked_at: Date | null;
+      weight_grams: number | null;
+      length_mm: number | null;
+      width_mm: number | null;
+      height_mm: number | null;
+    }>(sql`
+      select sl.id, sl.sku, sl.picked_quantity, sl.picked_at, p.weight_grams, p.length_mm, p.width_mm, p.height_mm
+      from shipment_lines sl left join products p on p.sku = sl.sku
+      where sl.shipment_id = ${shipment.id} order by sl.sku, sl.id for update of sl`);
+    const unpicked = lines.rows.filter((l) => l.picked_at === null);
+    if (unpicked.length > 0) {
+      throw new ConflictError(`Lines still to pick: ${unpicked.map((l) => `${l.sku} (${l.id})`).join(', ')}`, [{ path: 'items', message: 'the shipment is not fully picked yet' }]);
+    }
+    assertScansMatch(input, lines.rows);
+
+    const types = await tx.execute<Packaging & Record<string, unknown>>(sql`
+      select code, inner_length_mm as "innerLengthMm", inner_width_mm as "innerWidthMm", inner_height_mm as "innerHeightMm",
+        max_weight_grams as "maxWeightGrams", tare_grams as "tareGrams", cost_cents as "costCents"
+      from packaging_types where active order by code`);
+    const units: PackUnit[] = lines.rows
+      .filter((l) => l.picked_quantity > 0)
+      .map((l) => ({
+        lineId: l.id,
+        sku: l.sku,
+        quantity: l.picked_quantity,
+        unitWeightGrams: l.weight_grams ?? 0,
+        dimensionsMm: l.length_mm && l.width_mm && l.height_mm ? [l.length_mm, l.width_mm, l.height_mm] : null,
+      }));
+    const plan = planPackages(units, types.rows);
+    if (!plan.ok) {
+      const index = input.items.findIndex((item) => item.sku === plan.sku);
+      throw ValidationError.field(`items.${index}.sku`, `${plan.sku} ${plan.reason}`);
+    }
+    const rows = plan.packages.map((p, i) => {
+      const weightGrams = Math.max(1, p.weightGrams);
+      return {
+        shipmentId: shipment.id,
+        number: i + 1,
+        packagingCode: p.packaging.code,
+        weightGrams,
+        trackingNumber: newTrackingNumber(shipment.carrier),
+        labelCostCents: labelCostCents(shipment.carrier, shipment.service, weightGrams),
+      };
+    });
+    const inserted = await tx.insert(packages).values(rows).returning({ id: packages.id, number: packages.number });
+    const idOf = new Map(inserted.map((p) => [p.number, p.id]));
+    await tx.insert(packageContents).values(
+      plan.packages.flatMap((p, i) => p.contents.map((c) => ({ packageId: idOf.get(i + 1)!, shipmentLineId: c.lineId, quantity: c.quantity }))),
+    );
+    await tx.execute(sql`update shipment_lines set packed_quantity = picked_quantity where shipment_id = ${shipment.id}`);
+    const packagingCostCents = plan.packages.reduce((sum, p) => sum + p.packaging.costCents, 0);
+    const labelCost = rows.reduce((sum, p) => sum + p.labelCostCents, 0);
+    await tx.execute(sql`
+      update shipments set status = 'packed', packaging_cost_cents = ${packagingCostCents}, label_cost_cents = ${labelCost}, updated_at = ${occurredAt}
+      where id = ${shipment.id}`);
+    await advanceOrder(tx, shipment.orderId, occurredAt);
+  });
+  return (await findShipment(ctx.db, shipmentId))!;
+}
+
+/** 422 naming every scan that does not match what was picked: unknown or repeated SKUs, wrong quantities, SKUs not scanned. */
+function assertScansMatch(input: PackInput, lines: { sku: string; picked_quantity: number }[]): void {
+  const picked = new Map<string, number>();
+  for (const l of lines) picked.set(l.sku, (picked.get(l.sku) ?? 0) + l.picked_quantity);
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  input.items.forEach((item, i) => {
+    const expected = picked.get(item.sku);
+    if (seen.has(item.sku)) errors.push({ path: `items.${i}.sku`, message: `${item.sku} is scanned twice; put its whole quantity on one item` });
+    else if (expected === undefined || expected === 0) errors.push({ path: `items.${i}.sku`, message: `${item.sku} was not picked for this shipment` });
+    else if (item.quantity !== expected) errors.push({ path: `items.${i}.quantity`, message: `${expected} units of ${item.sku} were picked, ${item.quantity} scanned` });
+    seen.add(item.sku);
+  });
+  for (const [sku, quantity] of picked) {
+    if (quantity > 0 && !seen.has(sku)) errors.push({ path: 'items', message: `${sku} was picked (${quantity} units) but not scanned` });
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+}

@@ -1,0 +1,89 @@
+import { sql } from 'drizzle-orm';
+import { shipmentLines, shipments } from '#db/schema/fulfillment.ts';
+import type { ServiceContext } from '#server/context.ts';
+import { carrierRules, promisedAt, type DeliveryService } from './carrier-rules.ts';
+
+export interface ReleaseResult {
+  orders: number;
+  shipments: number;
+}
+
+type OpenAllocation = {
+  order_id: string;
+  order_line_id: string;
+  location_id: string;
+  sku: string;
+  quantity: number;
+};
+
+/**
+ * Releases allocated orders that have no shipments yet to the floor: one shipment per location
+ * their open allocations hold units at, numbered 1, 2, … by units (most first, then location
+ * id), with one shipment line per order line × location. Several instances may run this at once:
+ * each takes the orders no one else has locked (SKIP LOCKED) and looks again for shipments once
+ * it holds the lock; the unique (order_id, number) is the last word.
+ */
+export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, input: { limit: number }): Promise<ReleaseResult> {
+  return ctx.db.transaction(async (tx) => {
+    const candidates = await tx.execute<{ id: string; placed_at: Date | string; delivery_method: 'ship' | 'pickup'; delivery_service: DeliveryService }>(sql`
+      select o.id, o.placed_at, o.delivery_method, o.delivery_service from orders o
+      where o.status = 'allocated' and not exists (select 1 from shipments s where s.order_id = o.id)
+      order by o.placed_at, o.id
+      limit ${input.limit}
+      for update of o skip locked`);
+    if (candidates.rows.length === 0) return { orders: 0, shipments: 0 };
+    const ids = candidates.rows.map((r) => r.id);
+    // A statement after the lock sees what another instance committed before we got it.
+    const allocations = await tx.execute<OpenAllocation>(sql`
+      select a.order_id, a.order_line_id, a.location_id, a.sku, sum(a.quantity)::int as quantity
+      from order_allocations a
+      where a.order_id = any(${sql.param(ids)}::uuid[]) and a.released_at is null
+        and not exists (select 1 from shipments s where s.order_id = a.order_id)
+      group by a.order_id, a.order_line_id, a.location_id, a.sku
+      order by a.order_id, a.location_id, a.sku`);
+    const locationIds = [...new Set(allocations.rows.map((a) => a.location_id))];
+    const costs = await tx.execute<{ id: string; pick_cost_cents: number; pack_cost_cents: number }>(
+      sql`select id, pick_cost_cents, pack_cost_cents from locations where id = any(${sql.param(locationIds)}::uuid[])`,
+    );
+    const costOf = new Map(costs.rows.map((l) => [l.id, l]));
+
+    const newShipments: (typeof shipments.$inferInsert)[] = [];
+    const linesByShipment: { orderId: string; locationId: string; lines: OpenAllocation[] }[] = [];
+    let released = 0;
+    for (const order of candidates.rows) {
+      const byLocation = new Map<string, OpenAllocation[]>();
+      for (const a of allocations.rows.filter((r) => r.order_id === order.id)) byLocation.set(a.location_id, [...(byLocation.get(a.location_id) ?? []), a]);
+      if (byLocation.size === 0) continue;
+      released += 1;
+      const units = (lines: OpenAllocation[]) => lines.reduce((sum, l) => sum + l.quantity, 0);
+      const ordered = [...byLocation.entries()].sort(([a, la], [b, lb]) => units(lb) - units(la) || (a < b ? -1 : 1));
+      const placedAt = new Date(order.placed_at);
+      ordered.forEach(([locationId, lines], i) => {
+        const cost = costOf.get(locationId);
+        newShipments.push({
+          orderId: order.id,
+          number: i + 1,
+          locationId,
+          carrier: order.delivery_method === 'pickup' ? null : carrierRules[order.delivery_service].carrier,
+          service: order.delivery_service,
+          promisedAt: promisedAt(placedAt, order.delivery_method, order.delivery_service),
+          // Picking is paid per unit, packing per shipment (the locations' cost columns).
+          pickPackCostCents: (cost?.pick_cost_cents ?? 0) * units(lines) + (cost?.pack_cost_cents ?? 0),
+        });
+        linesByShipment.push({ orderId: order.id, locationId, lines });
+      });
+    }
+    if (newShipments.length === 0) return { orders: 0, shipments: 0 };
+    const inserted = await tx
+      .insert(shipments)
+      .values(newShipments)
+      .returning({ id: shipments.id, orderId: shipments.orderId, locationId: shipments.locationId });
+    const idOf = new Map(inserted.map((s) => [`${s.orderId}/${s.locationId}`, s.id]));
+    await tx.insert(shipmentLines).values(
+      linesByShipment.flatMap(({ orderId, locationId, lines }) =>
+        lines.map((l) => ({ shipmentId: idOf.get(`${orderId}/${locationId}`)!, orderLineId: l.order_line_id, sku: l.sku, quantity: l.quantity })),
+      ),
+    );
+    return { orders: released, shipments: inserted.length };
+  });
+}
