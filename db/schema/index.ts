@@ -9,3 +9,4 @@ export * from './outbox.ts';
 export * from './idempotency.ts';
 export * from './identity.ts';
 export * from './fulfillment.ts';
+export * from './returns.ts';
