@@ -10,3 +10,4 @@ export * from './idempotency.ts';
 export * from './identity.ts';
 export * from './fulfillment.ts';
 export * from './returns.ts';
+export * from './notifications.ts';
