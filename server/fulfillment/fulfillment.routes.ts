@@ -22,6 +22,7 @@ import {
 import { handOverPickup } from './hand-over-pickup.ts';
 import { markReadyForPickup } from './mark-ready-for-pickup.ts';
 import { packShipment } from './pack-shipment.ts';
+import { packageLabel } from './package-label.ts';
 import { releaseOrders } from './release-orders.ts';
 import { shipShipment } from './ship-shipment.ts';
 
@@ -97,6 +98,19 @@ const packRoute = createRoute({
   responses: { 200: jsonContent(Shipment, 'The packed shipment with its packages'), ...problemResponses(404, 409, 422) },
 });
 
+const labelRoute = createRoute({
+  method: 'get',
+  path: '/api/fulfillment/packages/{id}/label',
+  'x-permission': 'fulfillment:read',
+  tags,
+  summary: "A package's 4×6 shipping label (PDF with the tracking number as a Code 128 barcode)",
+  request: { params: IdParams },
+  responses: {
+    200: { description: 'The label', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } },
+    ...problemResponses(404, 409, 422),
+  },
+});
+
 function handOverRoute(action: 'ship' | 'ready-for-pickup' | 'picked-up', summary: string) {
   return createRoute({
     method: 'post',
@@ -129,6 +143,10 @@ export function fulfillmentRoutes(deps: RouteDeps) {
     .openapi(claimRoute, async (c) => c.json(await claimPicks(deps, c.var.actor, c.req.valid('json')), 200))
     .openapi(confirmPickRoute, async (c) => c.json(await confirmPick(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(packRoute, async (c) => c.json(await packShipment(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(labelRoute, async (c) => {
+      const pdf = await packageLabel(deps, c.var.actor, c.req.valid('param').id);
+      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf' });
+    })
     .openapi(handOverRoute('ship', 'Hand a packed shipment to its carrier: stock leaves, payment share captured, order.shipped'), async (c) =>
       c.json(await shipShipment(deps, c.var.actor, c.req.valid('param').id), 200),
     )

@@ -27,7 +27,7 @@ describe('the pick list', () => {
     const two = await placedOrder(server.api, orderBody([{ sku: b.sku, quantity: 3 }]));
     await release(server);
 
-    const list = expectStatus(await server.api.get(`/api/fulfillment/locations/${location.id}/pick-list`), 200).body;
+    const list = expectStatus(await server.api.get(`/api/fulfillment/locations/${location.id}/pick-list`), 200).body as any;
     expect(list.items.map((i: any) => [i.sku, i.openUnits, i.lines.map((l: any) => l.orderId)])).toEqual([
       [a.sku, 2, [one.id]],
       [b.sku, 4, [one.id, two.id]],
@@ -109,11 +109,11 @@ describe('confirming a pick', () => {
 
     expect((await bob.client.post(`/api/fulfillment/shipment-lines/${line.id}/pick`, { quantity: 5 })).status).toBe(403);
     expect((await ann.client.post(`/api/fulfillment/shipment-lines/${line.id}/pick`, { quantity: 6 })).body).toMatchObject({ status: 422, errors: [{ path: 'quantity' }] });
-    const picked = expectStatus(await ann.client.post(`/api/fulfillment/shipment-lines/${line.id}/pick`, { quantity: 3 }), 200).body;
+    const picked = expectStatus(await ann.client.post(`/api/fulfillment/shipment-lines/${line.id}/pick`, { quantity: 3 }), 200).body as any;
     expect(picked.lines[0]).toMatchObject({ quantity: 5, pickedQuantity: 3 });
     expect((await ann.client.post(`/api/fulfillment/shipment-lines/${line.id}/pick`, { quantity: 3 })).status).toBe(409);
 
-    const list = expectStatus(await server.api.get(`/api/fulfillment/locations/${shipment.locationId}/pick-list`), 200).body;
+    const list = expectStatus(await server.api.get(`/api/fulfillment/locations/${shipment.locationId}/pick-list`), 200).body as any;
     expect(list.items.flatMap((i: any) => i.lines.map((l: any) => l.orderId))).not.toContain(order.id);
   });
 });
