@@ -68,6 +68,17 @@ export const configSchema = z.object({
       return secrets;
     })
     .optional(),
+  /** Customer emails go through this SMTP server (`smtp://user:pass@host:587`, `smtps://…:465`); without it they are written as .eml files to DATA_DIR/mail. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  /** The From of customer emails. */
+  MAIL_FROM: z.string().min(3).default('Tower <orders@tower.local>'),
+  /** Where customers reach Tower: links in emails (`PUBLIC_URL/track/<order number>`). */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('http://127.0.0.1:3000')
+    .transform((url) => url.replace(/\/+$/, '')),
+  /** Sends of one customer email before it is marked failed (retried with exponential backoff). */
+  MAIL_MAX_ATTEMPTS: positiveInt.max(100).default(10),
 });
 
 export type Config = z.infer<typeof configSchema>;
