@@ -8,6 +8,8 @@ import { usersRoutes } from './auth/users.routes.ts';
 import { RateLimitedError } from './core/errors.ts';
 import { catalogRoutes } from './catalog/catalog.routes.ts';
 import type { ServiceContext } from './context.ts';
+import { carrierEventsRoutes } from './fulfillment/carrier-events.routes.ts';
+import type { CarrierWebhookSecrets } from './fulfillment/carrier-signature.ts';
 import { fulfillmentRoutes } from './fulfillment/fulfillment.routes.ts';
 import type { HealthCheck } from './health/check-health.ts';
 import { healthRoutes } from './health/health.routes.ts';
@@ -24,6 +26,8 @@ import type { Metrics } from './metrics/metrics.ts';
 import { httpMetrics, METRICS_PATH, metricsRoutes } from './metrics/metrics.routes.ts';
 import { ordersImportRoutes } from './orders/orders-import.routes.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
+import { returnsRoutes } from './returns/returns.routes.ts';
+import { storeCreditRoutes } from './store-credit/store-credit.routes.ts';
 
 export interface AppDeps extends ServiceContext {
   bodyLimitBytes: number;
@@ -37,6 +41,8 @@ export interface AppDeps extends ServiceContext {
   auth: { sessionTtlHours: number; cookieSecure: boolean; publicPerMinute: number; loginPerMinute: number };
   /** For the KPI and reconciliation routes; without it they answer 503. */
   clickhouse?: ClickHouseClient | undefined;
+  /** Keys of the carriers' tracking webhooks; without one for a carrier, its webhook answers 503. */
+  carrierWebhooks?: CarrierWebhookSecrets | undefined;
 }
 
 export function createApp(deps: AppDeps) {
@@ -69,6 +75,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', ordersImportRoutes(deps));
   app.route('/', ordersRoutes(deps));
   app.route('/', fulfillmentRoutes(deps));
+  app.route('/', returnsRoutes(deps));
+  app.route('/', storeCreditRoutes(deps));
+  app.route('/', carrierEventsRoutes(deps));
   app.route('/', kpisRoutes(deps));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/', apiReferenceRoutes());

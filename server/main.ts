@@ -82,6 +82,7 @@ const app = createApp({
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
   healthChecks: { postgres: postgresCheck(database.db), clickhouse: () => analytics.healthCheck() },
   clickhouse: analytics.clickhouse,
+  carrierWebhooks: { shared: config.CARRIER_WEBHOOK_SECRET, perCarrier: config.CARRIER_WEBHOOK_SECRETS },
   isShuttingDown: () => shuttingDown,
   resolver,
   audit,
