@@ -23,6 +23,13 @@ export const permissions = {
   'fulfillment:work': ['admin', 'manager', 'staff'],
   /** Releasing allocated orders to the floor on demand (the server also does it on an interval). */
   'fulfillment:release': ['admin', 'manager'],
+  /** RMAs and return policies; a customer service integration reads them with a service token. */
+  'returns:read': ['admin', 'manager', 'planner', 'staff', 'service'],
+  /** Opening RMAs for customers, receiving and inspecting returned goods, refunds and exchanges. */
+  'returns:manage': ['admin', 'manager', 'staff'],
+  /** Return windows per category. */
+  'returns:configure': ['admin', 'manager'],
+  'store_credit:read': ['admin', 'manager', 'staff', 'service'],
   'analytics:read': ['admin', 'manager', 'planner'],
   /** Bottleneck alerts are acted on by the people on the floor as well as watched by managers. */
   'alerts:read': ['admin', 'manager', 'planner', 'staff'],

@@ -15,6 +15,19 @@ export const EventType = {
   paymentRefunded: 'payment.refunded',
   paymentCaptured: 'payment.captured',
   inventoryAdjusted: 'inventory.adjusted',
+  /** An RMA was opened for delivered units (by staff or by the customer). */
+  returnRequested: 'return.requested',
+  returnAuthorized: 'return.authorized',
+  returnRejected: 'return.rejected',
+  returnCancelled: 'return.cancelled',
+  /** Returned goods arrived at a location; payload fixed in analytics/README.md. */
+  returnReceived: 'return.received',
+  /** The disposition of the units of one receipt (restock, refurbish, scrap, return to vendor). */
+  returnInspected: 'return.inspected',
+  /** The RMA was closed with a refund, store credit or an exchange. */
+  returnResolved: 'return.resolved',
+  storeCreditIssued: 'store_credit.issued',
+  storeCreditRedeemed: 'store_credit.redeemed',
   productCreated: 'product.created',
   locationCreated: 'location.created',
 } as const;

@@ -1,0 +1,115 @@
+import { eq, sql } from 'drizzle-orm';
+import { orders } from '#db/schema/orders.ts';
+import { returnLines, returns } from '#db/schema/returns.ts';
+import { InvalidTransitionError, NotFoundError, ValidationError, type FieldError } from '#server/core/errors.ts';
+import { EventType } from '#server/core/events.ts';
+import type { ServiceContext } from '#server/context.ts';
+import { lockOrder } from '#server/orders/lock-order.ts';
+import { canTransition } from '#server/orders/order-status.ts';
+import type { OrderStatus } from '#server/orders/order.schemas.ts';
+import { appendEvents } from '#server/outbox/append-events.ts';
+import { orderFacts, returnEvent } from './return-events.ts';
+import { findReturn } from './return-queries.ts';
+import { returnableLines } from './returnable-lines.ts';
+import { returnDeadline, returnWindows } from './return-window.ts';
+import type { CustomerReturnInput, Return } from './returns.schemas.ts';
+
+/** An order whose units are out with the customer: delivered, or already partly on an RMA. */
+const RETURNABLE_ORDER: readonly OrderStatus[] = ['delivered', 'return_requested', 'returned'];
+
+export interface ReturnRequest extends CustomerReturnInput {
+  /** Order id or number. */
+  order: string;
+  requestedBy: 'staff' | 'customer';
+}
+
+/**
+ * Opens an RMA for delivered units of one order: each line's units must have been delivered,
+ * not already be on another RMA, and still be within their category's return window counted
+ * from their delivery. The order becomes return_requested.
+ */
+export async function requestReturn(ctx: ServiceContext, input: ReturnRequest): Promise<Return> {
+  const occurredAt = ctx.clock.now();
+  const returnId = await ctx.db.transaction(async (tx) => {
+    const order = await lockOrder(tx, input.order);
+    if (!RETURNABLE_ORDER.includes(order.status)) throw new InvalidTransitionError(order.status, 'return_requested');
+    const [customer] = await tx.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, order.id));
+
+    const lines = await returnableLines(tx, order.id);
+    const windows = await returnWindows(tx, [...new Set([...lines.values()].map((l) => l.category))]);
+    const errors: FieldError[] = [];
+    input.lines.forEach((line, i) => {
+      const have = lines.get(line.sku);
+      if (!have) return errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is not on order ${input.order}` });
+      if (have.delivered === 0 || !have.deliveredAt) {
+        return errors.push({ path: `lines.${i}.quantity`, message: `no unit of ${line.sku} has been delivered yet` });
+      }
+      const left = have.delivered - have.onReturn;
+      if (line.quantity > left) {
+        errors.push({ path: `lines.${i}.quantity`, message: `only ${left} of the ${have.delivered} delivered units of ${line.sku} can still be returned` });
+      }
+      const windowDays = windows.get(have.category)!;
+      const deadline = returnDeadline(have.deliveredAt, windowDays);
+      if (occurredAt > deadline) {
+        errors.push({ path: `lines.${i}.sku`, message: `the ${windowDays}-day return window for ${have.category} ended at ${deadline.toISOString()}` });
+      }
+      return undefined;
+    });
+    if (errors.length > 0) throw new ValidationError(errors);
+
+    const [rma] = await tx
+      .insert(returns)
+      .values({
+        orderId: order.id,
+        customerId: customer!.customerId,
+        status: 'requested',
+        requestedBy: input.requestedBy,
+        note: input.note ?? null,
+        currency: order.currency,
+        requestedAt: occurredAt,
+      })
+      .returning({ id: returns.id, number: returns.number });
+    const rows = input.lines.map((line) => {
+      const have = lines.get(line.sku)!;
+      return { returnId: rma!.id, orderLineId: have.orderLineId, sku: line.sku, category: have.category, quantity: line.quantity, reason: line.reason, reasonNote: line.note ?? null };
+    });
+    await tx.insert(returnLines).values(rows);
+
+    const to: OrderStatus = canTransition(order.status, 'return_requested') ? 'return_requested' : order.status;
+    if (to !== order.status) await tx.update(orders).set({ status: to, updatedAt: occurredAt }).where(eq(orders.id, order.id));
+    const facts = await orderFacts(tx, order.id);
+    await appendEvents(tx, [
+      returnEvent(EventType.returnRequested, order.id, occurredAt, {
+        channel: facts.channel,
+        destination: facts.destination,
+        returnId: rma!.id,
+        rmaNumber: rma!.number,
+        requestedBy: input.requestedBy,
+        from: order.status,
+        to,
+        lines: rows.map((r) => ({
+          sku: r.sku,
+          category: r.category,
+          quantity: r.quantity,
+          reason: r.reason,
+          deliveredAt: lines.get(r.sku)!.deliveredAt!.toISOString(),
+        })),
+      }),
+    ]);
+    return rma!.id;
+  });
+  return (await findReturn(ctx.db, returnId))!;
+}
+
+/**
+ * The customer's own request from the tracking page: the email must be the order's. A wrong
+ * email gets exactly the answer an unknown number gets, so numbers cannot be probed.
+ */
+export async function requestCustomerReturn(ctx: ServiceContext, orderNumber: string, email: string, input: CustomerReturnInput): Promise<Return> {
+  const result = await ctx.db.execute<{ email: string }>(
+    sql`select c.email from orders o join customers c on c.id = o.customer_id where o.number = ${orderNumber}`,
+  );
+  const owner = result.rows[0]?.email;
+  if (!owner || email.length === 0 || owner !== email.trim().toLowerCase()) throw new NotFoundError(`Order ${orderNumber}`);
+  return requestReturn(ctx, { ...input, order: orderNumber, requestedBy: 'customer' });
+}

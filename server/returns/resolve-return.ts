@@ -1,0 +1,93 @@
+import { eq, sql } from 'drizzle-orm';
+import { returns } from '#db/schema/returns.ts';
+import { EventType } from '#server/core/events.ts';
+import type { ServiceContext } from '#server/context.ts';
+import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
+import { refundOrderPayments } from '#server/payments/refund-order-payments.ts';
+import { issueStoreCredit } from '#server/store-credit/issue-store-credit.ts';
+import { lockReturn } from './lock-return.ts';
+import { orderFacts, returnEvent } from './return-events.ts';
+import { findReturn } from './return-queries.ts';
+import { assertReturnTransition } from './return-status.ts';
+import { returnValue } from './return-value.ts';
+import type { Return, ResolveReturnInput } from './returns.schemas.ts';
+
+/** What an exchange placed before its RMA was resolved (see exchange-return.ts). */
+export interface ExchangeOrder {
+  id: string;
+  totalCents: number;
+}
+
+/**
+ * Settles an RMA for the units it brought back (see return-value.ts): a refund to the original
+ * payment through the provider, store credit, or (with `exchange`) a refund beside the new
+ * order that the customer paid for, so that together they charge or pay back the difference.
+ * Shipping is paid back only when `includeShipping` says so, once per order. The RMA row and
+ * the payment rows are locked: a second resolution waits and then finds the RMA resolved (409).
+ */
+export async function resolveReturn(ctx: ServiceContext, idOrNumber: string, input: ResolveReturnInput, exchange?: ExchangeOrder): Promise<Return> {
+  const occurredAt = ctx.clock.now();
+  const id = await ctx.db.transaction(async (tx) => {
+    const { rma } = await lockReturn(tx, idOrNumber);
+    assertReturnTransition(rma.status, 'resolved');
+    const value = await returnValue(tx, rma.id, rma.orderId);
+    const shippingCents = input.kind !== 'exchange' && input.includeShipping ? value.shippingLeftCents : 0;
+    const dueCents = value.goodsCents + shippingCents;
+    const facts = await orderFacts(tx, rma.orderId);
+
+    const events: NewEvent[] = [];
+    let refundedCents = 0;
+    let storeCreditCents = 0;
+    if (input.kind === 'store_credit') {
+      if (dueCents > 0) {
+        await issueStoreCredit(tx, { customerId: rma.customerId, amountCents: dueCents, currency: rma.currency, orderId: rma.orderId, returnId: rma.id, occurredAt, note: `return ${rma.number}` });
+      }
+      storeCreditCents = dueCents;
+    } else {
+      events.push(...(await refundOrderPayments(ctx, tx, { orderId: rma.orderId, amountCents: dueCents, occurredAt, facts: { channel: facts.channel, returnId: rma.id } })));
+      refundedCents = dueCents;
+    }
+
+    await tx
+      .update(returns)
+      .set({
+        status: 'resolved',
+        resolution: input.kind,
+        refundedCents,
+        shippingRefundedCents: shippingCents,
+        storeCreditCents,
+        exchangeOrderId: exchange?.id ?? null,
+        note: input.note ? sql`coalesce(${returns.note} || E'\n', '') || ${input.note}` : returns.note,
+        resolvedAt: occurredAt,
+        closedAt: occurredAt,
+        updatedAt: occurredAt,
+      })
+      .where(eq(returns.id, rma.id));
+    const [times] = await tx.select({ requestedAt: returns.requestedAt, receivedAt: returns.receivedAt }).from(returns).where(eq(returns.id, rma.id));
+    events.push(
+      returnEvent(EventType.returnResolved, rma.orderId, occurredAt, {
+        channel: facts.channel,
+        destination: facts.destination,
+        returnId: rma.id,
+        rmaNumber: rma.number,
+        kind: input.kind,
+        units: value.units,
+        currency: rma.currency,
+        goodsValueCents: value.goodsCents,
+        refundedCents,
+        shippingRefundedCents: shippingCents,
+        storeCreditCents,
+        exchangeOrderId: exchange?.id ?? null,
+        exchangeTotalCents: exchange?.totalCents ?? null,
+        // Positive: the customer paid more for the exchange than the return was worth.
+        differenceCents: exchange ? exchange.totalCents - dueCents : null,
+        requestedAt: times!.requestedAt.toISOString(),
+        receivedAt: times!.receivedAt?.toISOString() ?? null,
+        resolvedAt: occurredAt.toISOString(),
+      }),
+    );
+    await appendEvents(tx, events);
+    return rma.id;
+  });
+  return (await findReturn(ctx.db, id))!;
+}
