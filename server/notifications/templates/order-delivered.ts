@@ -1,0 +1,26 @@
+import { formatDateTime } from './format.ts';
+import { html } from './html.ts';
+import { itemsHtml, itemsText, layout, textLayout } from './layout.ts';
+import type { ItemLine, OrderSummary, RenderedEmail } from './template-data.ts';
+
+export interface OrderDeliveredData {
+  order: OrderSummary;
+  deliveredAt: Date;
+  items: ItemLine[];
+  /** True when the customer collected the shipment in a store. */
+  pickedUp: boolean;
+}
+
+/** Sent for each shipment that arrives (or is picked up). */
+export function orderDelivered({ order, deliveredAt, items, pickedUp }: OrderDeliveredData): RenderedEmail {
+  const when = formatDateTime(deliveredAt);
+  const subject = pickedUp ? `Your order ${order.number} was picked up` : `Your order ${order.number} was delivered`;
+  const intro = pickedUp
+    ? `These items of order ${order.number} were picked up on ${when}:`
+    : `These items of order ${order.number} were delivered on ${when}:`;
+  return {
+    subject,
+    text: textLayout(order, [intro, itemsText(items), 'We hope you enjoy them.']),
+    html: layout(order, subject, html`<p>${intro}</p>${itemsHtml(items)}<p>We hope you enjoy them.</p>`),
+  };
+}
