@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { clickHouseOptions } from '#analytics/clickhouse/client.ts';
 import { computeKpis } from '#analytics/kpis/compute-kpis.ts';
@@ -20,6 +21,8 @@ import { postgresCheck } from './health/check-health.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { startReleaseLoop, type ReleaseLoop } from './fulfillment/release-loop.ts';
+import { createMailTransport } from './notifications/mail-transport.ts';
+import { startNotificationSender } from './notifications/notification-sender.ts';
 import { OrderWriter } from './orders/order-writer.ts';
 import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
 
@@ -101,6 +104,17 @@ const releaseLoop: ReleaseLoop | null =
     ? startReleaseLoop({ db: database.db, clock: systemClock, logger }, { intervalMs: config.FULFILLMENT_RELEASE_INTERVAL_MS, batchSize: config.FULFILLMENT_RELEASE_BATCH })
     : null;
 
+// Customer emails queued by the outbox trigger; every instance may send (they claim different rows).
+const notificationSender = startNotificationSender(
+  {
+    db: database.db,
+    pool: database.pool,
+    logger,
+    transport: createMailTransport({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: path.join(config.DATA_DIR, 'mail') }),
+  },
+  { publicUrl: config.PUBLIC_URL, maxAttempts: config.MAIL_MAX_ATTEMPTS },
+);
+
 const HOUR_MS = 3_600_000;
 const housekeeping = setInterval(() => {
   const cutoff = new Date(Date.now() - config.IDEMPOTENCY_RETENTION_HOURS * HOUR_MS);
@@ -146,6 +160,7 @@ async function shutdown(signal: string) {
   clearTimeout(deadline);
   clearInterval(housekeeping);
   await releaseLoop?.stop();
+  await notificationSender.stop();
   await audit.drain();
   // The relay finishes its batch and lets go of its PostgreSQL connection before the pool closes.
   await analytics.stop();
