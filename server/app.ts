@@ -26,6 +26,7 @@ import type { Metrics } from './metrics/metrics.ts';
 import { httpMetrics, METRICS_PATH, metricsRoutes } from './metrics/metrics.routes.ts';
 import { ordersImportRoutes } from './orders/orders-import.routes.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
+import { trackingRoutes } from './tracking/tracking.routes.ts';
 import { returnsRoutes } from './returns/returns.routes.ts';
 import { storeCreditRoutes } from './store-credit/store-credit.routes.ts';
 
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', returnsRoutes(deps));
   app.route('/', storeCreditRoutes(deps));
   app.route('/', carrierEventsRoutes(deps));
+  app.route('/', trackingRoutes(deps));
   app.route('/', kpisRoutes(deps));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/', apiReferenceRoutes());

@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '#db/client.ts';
+import { NotFoundError } from '#server/core/errors.ts';
+import type { Tracking } from './tracking.schemas.ts';
+
+/** The order events a customer sees on the tracking page; holds and internal steps are not shown. */
+const CUSTOMER_EVENTS = ['order.placed', 'order.allocated', 'order.backordered', 'order.shipped', 'order.delivered', 'order.cancelled'];
+
+/**
+ * Public tracking: the order's status, its timeline and its packages, for whoever knows both
+ * its number (or a tracking number) and its email. A wrong email is answered exactly like an
+ * unknown number, and nothing else about the customer (name, address, amounts) is shown.
+ * Carrier scans appear as `package.<status>`.
+ */
+export async function trackOrder(db: Database, number: string, email: string): Promise<Tracking> {
+  const found = await db.execute<{ id: string; number: string; status: string; email: string }>(sql`
+    select o.id, o.number, o.status, c.email from orders o join customers c on c.id = o.customer_id
+    where o.number = ${number}
+       or o.id = (select s.order_id from packages p join shipments s on s.id = p.shipment_id where p.tracking_number = ${number})
+    limit 1`);
+  const order = found.rows[0];
+  if (!order || order.email !== email) throw new NotFoundError(`Order ${number}`);
+  const events = await db.execute<{ type: string; at: Date | string }>(sql`
+    select type, occurred_at as at, id as seq from outbox where aggregate_type = 'order' and aggregate_id = ${order.id} and type = any(${sql.param(CUSTOMER_EVENTS)}::text[])
+    union all
+    select 'package.' || e.status::text, e.occurred_at, null from carrier_events e
+    where e.tracking_number in (select p.tracking_number from packages p join shipments s on s.id = p.shipment_id where s.order_id = ${order.id})
+    order by at, seq, type`);
+  const packages = await db.execute<{ tracking_number: string; carrier: string | null; status: string }>(sql`
+    select p.tracking_number, s.carrier, p.status from packages p join shipments s on s.id = p.shipment_id
+    where s.order_id = ${order.id} order by s.number, p.number`);
+  return {
+    number: order.number,
+    status: order.status,
+    events: events.rows.map((e) => ({ type: e.type, at: new Date(e.at).toISOString() })),
+    packages: packages.rows.map((p) => ({ trackingNumber: p.tracking_number, carrier: p.carrier, status: p.status })),
+  };
+}
