@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
+import { returnPolicies } from '#db/schema/returns.ts';
 import type { Executor } from '#db/client.ts';
 
 /** The window when neither the category nor the `*` row of return_policies says otherwise. */
@@ -9,10 +10,11 @@ const DAY_MS = 86_400_000;
 
 /** Return windows in days for these categories: their own row, else the `*` row, else 30. */
 export async function returnWindows(db: Executor, categories: string[]): Promise<Map<string, number>> {
-  const result = await db.execute<{ category: string; window_days: number }>(
-    sql`select category, window_days from return_policies where category = any(${[...categories, DEFAULT_POLICY_CATEGORY]}::text[])`,
-  );
-  const rows = new Map(result.rows.map((r) => [r.category, r.window_days]));
+  const result = await db
+    .select({ category: returnPolicies.category, windowDays: returnPolicies.windowDays })
+    .from(returnPolicies)
+    .where(inArray(returnPolicies.category, [...categories, DEFAULT_POLICY_CATEGORY]));
+  const rows = new Map(result.map((r) => [r.category, r.windowDays]));
   const fallback = rows.get(DEFAULT_POLICY_CATEGORY) ?? DEFAULT_RETURN_WINDOW_DAYS;
   return new Map(categories.map((c) => [c, rows.get(c) ?? fallback]));
 }
