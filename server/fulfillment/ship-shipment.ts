@@ -22,6 +22,8 @@ export async function shipShipment(ctx: ServiceContext, actor: Actor | null, shi
   await ctx.db.transaction(async (tx) => {
     const shipment = await lockShipment(tx, shipmentId, actor);
     assertShipmentTransition(shipment.status, 'shipped');
+    // exception → shipped is the carrier's word (a scan after an exception), not a second hand-over.
+    if (shipment.status !== 'packed') throw new InvalidTransitionError(shipment.status, 'shipped', 'shipment');
     if (shipment.carrier === null) throw new InvalidTransitionError(shipment.status, 'shipped', 'pickup shipment');
     await tx.execute(sql`update shipments set status = 'shipped', shipped_at = ${occurredAt}, updated_at = ${occurredAt} where id = ${shipment.id}`);
     await advanceOrder(tx, shipment.orderId, occurredAt);
