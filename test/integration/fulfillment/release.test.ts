@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReleaseLoop } from '#server/fulfillment/release-loop.ts';
 import { releaseOrders } from '#server/fulfillment/release-orders.ts';
+import { createLogger } from '#server/logger.ts';
 import { systemClock } from '#server/core/clock.ts';
 import { orderBody, placedOrder, stockedProduct } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
@@ -44,6 +46,17 @@ describe('releasing allocated orders to fulfillment', () => {
     ]);
     expect(rows).toHaveLength(8);
     for (const row of rows) expect([row.n, row.max]).toEqual([1, 1]);
+  });
+
+  it('runs on an interval until stopped', async () => {
+    const { product } = await stockedProduct(server.api, 5);
+    const order = await placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 1 }]));
+    const loop = startReleaseLoop({ db: server.db, clock: systemClock, logger: createLogger('silent') }, { intervalMs: 20, batchSize: 50 });
+    try {
+      await expect.poll(async () => (await shipmentsOf(server, order.id)).length, { timeout: 10_000 }).toBe(1);
+    } finally {
+      await loop.stop();
+    }
   });
 
   it('leaves orders that are not allocated alone (a held order is not released)', async () => {
