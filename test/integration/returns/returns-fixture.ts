@@ -38,14 +38,14 @@ export interface DeliveredOrder {
 
 /**
  * An order placed through the API, then delivered behind its back: one delivered shipment
- * carrying every unit and the payment captured in full (in the sandbox provider too, so that
- * it accepts refunds), as the fulfillment commands would have left it.
+ * carrying every unit and the payment captured (in full unless `capturedCents` says otherwise;
+ * in the sandbox provider too, so that it accepts refunds), as the fulfillment commands would have left it.
  */
 export async function deliveredOrder(
   server: TestServer,
   provider: SandboxPaymentProvider,
   items: { priceCents: number; quantity: number; category?: string }[],
-  options: { deliveredAt?: Date; region?: string } = {},
+  options: { deliveredAt?: Date; region?: string; capturedCents?: number } = {},
 ): Promise<DeliveredOrder> {
   const location = await createLocation(server.api);
   const products = [];
@@ -67,8 +67,9 @@ export async function deliveredOrder(
   );
   const { rows: payments } = await server.pool.query('select id, provider_ref, authorized_cents from payments where order_id = $1', [order.id]);
   const payment = payments[0] as { id: string; provider_ref: string; authorized_cents: number };
-  await provider.capture(payment.provider_ref, payment.authorized_cents);
-  await server.pool.query(`update payments set captured_cents = authorized_cents, status = 'captured' where id = $1`, [payment.id]);
+  const captured = options.capturedCents ?? payment.authorized_cents;
+  await provider.capture(payment.provider_ref, captured);
+  await server.pool.query(`update payments set captured_cents = $2, status = 'captured' where id = $1`, [payment.id, captured]);
   const deliveredAt = options.deliveredAt ?? new Date();
   const { rows: shipments } = await server.pool.query(
     `insert into shipments (order_id, number, location_id, status, carrier, service, shipped_at, delivered_at)
