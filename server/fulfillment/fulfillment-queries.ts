@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
-import type { PickList, Shipment } from './fulfillment.schemas.ts';
+import type { PickList, Shipment, ShipmentQuery } from './fulfillment.schemas.ts';
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 
@@ -38,7 +38,7 @@ type ShipmentRow = {
 };
 
 /** Shipments with their lines and packages, by a condition on `s`. */
-async function selectShipments(db: Executor, where: ReturnType<typeof sql>): Promise<Shipment[]> {
+async function selectShipments(db: Executor, where: ReturnType<typeof sql>, limit = 500): Promise<Shipment[]> {
   const result = await db.execute<ShipmentRow>(sql`
     select s.id, s.order_id, o.number as order_number, s.number, s.location_id, s.status, s.carrier, s.service, s.promised_at,
       o.currency, s.pick_pack_cost_cents, s.packaging_cost_cents, s.label_cost_cents, s.captured_cents, s.shipped_at, s.delivered_at,
@@ -52,7 +52,8 @@ async function selectShipments(db: Executor, where: ReturnType<typeof sql>): Pro
         from packages p where p.shipment_id = s.id) as packages
     from shipments s join orders o on o.id = s.order_id
     where ${where}
-    order by s.order_id, s.number`);
+    order by s.created_at, s.order_id, s.number
+    limit ${limit}`);
   return result.rows.map((r) => ({
     id: r.id,
     orderId: r.order_id,
@@ -98,8 +99,14 @@ export async function findShipment(db: Executor, id: string): Promise<Shipment |
   return (await selectShipments(db, sql`s.id = ${id}`))[0] ?? null;
 }
 
-export async function shipmentsOfOrder(db: Executor, orderId: string): Promise<Shipment[]> {
-  return selectShipments(db, sql`s.order_id = ${orderId}`);
+/** An order's shipments, or a location's (oldest first), optionally in one status. */
+export async function searchShipments(db: Executor, query: ShipmentQuery): Promise<Shipment[]> {
+  const conditions = [
+    ...(query.orderId ? [sql`s.order_id = ${query.orderId}`] : []),
+    ...(query.locationId ? [sql`s.location_id = ${query.locationId}`] : []),
+    ...(query.status ? [sql`s.status = ${query.status}`] : []),
+  ];
+  return selectShipments(db, sql.join(conditions, sql` and `), query.limit);
 }
 
 /**

@@ -5,7 +5,7 @@ import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { claimPicks } from './claim-picks.ts';
 import { confirmPick } from './confirm-pick.ts';
-import { findShipment, pickListOf, shipmentsOfOrder } from './fulfillment-queries.ts';
+import { findShipment, pickListOf, searchShipments } from './fulfillment-queries.ts';
 import {
   ConfirmPickInput,
   IdParams,
@@ -43,7 +43,7 @@ const listShipmentsRoute = createRoute({
   path: '/api/fulfillment/shipments',
   'x-permission': 'fulfillment:read',
   tags,
-  summary: "An order's shipments with their lines and packages",
+  summary: "An order's or a location's shipments (optionally in one status) with their lines and packages",
   request: { query: ShipmentQuery },
   responses: { 200: jsonContent(z.array(Shipment), 'The shipments, by number'), ...problemResponses(422) },
 });
@@ -129,7 +129,11 @@ export function fulfillmentRoutes(deps: RouteDeps) {
       const input = ReleaseInput.parse(c.req.valid('json') ?? {});
       return c.json(await releaseOrders(deps, input), 200);
     })
-    .openapi(listShipmentsRoute, async (c) => c.json(await shipmentsOfOrder(deps.db, c.req.valid('query').orderId), 200))
+    .openapi(listShipmentsRoute, async (c) => {
+      const query = c.req.valid('query');
+      if (query.locationId) requireLocation(c.var.actor, query.locationId);
+      return c.json(await searchShipments(deps.db, query), 200);
+    })
     .openapi(getShipmentRoute, async (c) => {
       const shipment = await findShipment(deps.db, c.req.valid('param').id);
       if (!shipment) throw new NotFoundError(`Shipment ${c.req.valid('param').id}`);

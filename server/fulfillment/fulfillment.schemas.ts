@@ -64,7 +64,15 @@ export const Shipment = z
   .openapi('Shipment');
 export type Shipment = z.infer<typeof Shipment>;
 
-export const ShipmentQuery = z.strictObject({ orderId: uuid });
+export const ShipmentQuery = z
+  .strictObject({
+    orderId: uuid.optional(),
+    locationId: uuid.optional(),
+    status: ShipmentStatus.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .refine((q) => q.orderId !== undefined || q.locationId !== undefined, { message: 'give orderId or locationId', path: ['orderId'] });
+export type ShipmentQuery = z.infer<typeof ShipmentQuery>;
 
 export const PickListItem = z.object({
   shipmentLineId: z.string(),

@@ -34,6 +34,14 @@ describe('the pick list', () => {
     ]);
   });
 
+  it("lists a location's shipments by status; an order id or a location is required", async () => {
+    const { order, location } = await releasedOrder();
+    const list = expectStatus(await server.api.get(`/api/fulfillment/shipments?locationId=${location.id}&status=pending`), 200).body as any[];
+    expect(list.map((s) => s.orderId)).toEqual([order.id]);
+    expect(expectStatus(await server.api.get(`/api/fulfillment/shipments?locationId=${location.id}&status=packed`), 200).body).toEqual([]);
+    expect((await server.api.get('/api/fulfillment/shipments')).body).toMatchObject({ status: 422, errors: [{ path: 'orderId' }] });
+  });
+
   it('is refused (403 naming locationId) to staff limited to other locations', async () => {
     const { location } = await releasedOrder();
     const { location: other } = await stockedProduct(server.api, 1);
