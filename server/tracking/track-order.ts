@@ -13,11 +13,16 @@ const CUSTOMER_EVENTS = ['order.placed', 'order.allocated', 'order.backordered',
  * Carrier scans appear as `package.<status>`.
  */
 export async function trackOrder(db: Database, number: string, email: string): Promise<Tracking> {
-  const found = await db.execute<{ id: string; number: string; status: string; email: string }>(sql`
-    select o.id, o.number, o.status, c.email from orders o join customers c on c.id = o.customer_id
-    where o.number = ${number}
-       or o.id = (select s.order_id from packages p join shipments s on s.id = p.shipment_id where p.tracking_number = ${number})
-    limit 1`);
+  // Two lookups, each on its own unique index (an OR of both would scan every order).
+  const byNumber = await db.execute<{ id: string; number: string; status: string; email: string }>(sql`
+    select o.id, o.number, o.status, c.email from orders o join customers c on c.id = o.customer_id where o.number = ${number}`);
+  const found =
+    byNumber.rows.length > 0
+      ? byNumber
+      : await db.execute<{ id: string; number: string; status: string; email: string }>(sql`
+          select o.id, o.number, o.status, c.email from packages p
+          join shipments s on s.id = p.shipment_id join orders o on o.id = s.order_id join customers c on c.id = o.customer_id
+          where p.tracking_number = ${number}`);
   const order = found.rows[0];
   if (!order || order.email !== email) throw new NotFoundError(`Order ${number}`);
   const events = await db.execute<{ type: string; at: Date | string }>(sql`
