@@ -30,7 +30,7 @@ describe('an exchange', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     const resolved = response.body as ReturnBody;
     expect(resolved).toMatchObject({ status: 'resolved', resolution: 'exchange', refundedCents: 2000, exchangeOrderId: expect.any(String) });
-    const exchange = expectStatus(await server.api.get(`/api/orders/${resolved.exchangeOrderId}`), 200).body;
+    const exchange = expectStatus(await server.api.get(`/api/orders/${resolved.exchangeOrderId}`), 200).body as Record<string, any>;
     // The new order is priced by order capture: 25.00 + 5.99 shipping, same customer and address.
     expect(exchange).toMatchObject({ customer: { email: delivered.email }, status: 'allocated', totals: { total: 3099 }, lines: [{ sku: bigger.sku, quantity: 1 }] });
     expect(exchange.shippingAddress).toMatchObject({ region: 'OR', postalCode: '73301' });
