@@ -34,6 +34,8 @@ export async function claimPicks(ctx: ServiceContext, actor: Actor | null, input
       const shipment = shipmentById.get(line.shipment_id)!;
       requireShipmentLocation(actor, shipment.locationId, pathOf(id));
       if (shipment.status !== 'pending' && shipment.status !== 'picking') throw new InvalidTransitionError(shipment.status, 'picking', 'shipment');
+      // A held or cancelled order's lines wait, even on a shipment already being picked.
+      if (shipment.orderStatus !== 'allocated' && shipment.orderStatus !== 'picking') throw new InvalidTransitionError(shipment.orderStatus, 'picking');
       if (line.picked_at !== null) conflicts.push({ path: pathOf(id), message: `line ${id} is already picked` });
       else if (line.picker_id !== null && line.picker_id !== actor.id) conflicts.push({ path: pathOf(id), message: `line ${id} is claimed by another picker` });
     }

@@ -24,6 +24,7 @@ export async function confirmPick(ctx: ServiceContext, actor: Actor | null, line
     );
     const line = result.rows[0]!;
     if (shipment.status !== 'picking') throw new InvalidTransitionError(shipment.status, 'picking', 'shipment');
+    if (shipment.orderStatus !== 'picking') throw new InvalidTransitionError(shipment.orderStatus, 'picking');
     if (line.picker_id === null) throw new ConflictError(`Shipment line ${lineId} is not claimed: claim it before picking`, [{ path: 'id', message: 'is not claimed' }]);
     if (actor?.kind !== 'user' || line.picker_id !== actor.id) {
       throw new ForbiddenError('Only the picker who claimed the line may confirm its pick', [{ path: 'id', message: 'is claimed by another picker' }]);

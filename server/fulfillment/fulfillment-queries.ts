@@ -112,7 +112,7 @@ export async function searchShipments(db: Executor, query: ShipmentQuery): Promi
 /**
  * What is left to pick at a location: the lines not yet picked of its shipments that are pending or
  * being picked, batched across orders by SKU. There are no bin locations yet, so the walk is in
- * SKU order; within a SKU the oldest shipment comes first.
+ * SKU order; within a SKU the oldest order comes first.
  */
 export async function pickListOf(db: Executor, locationId: string): Promise<PickList> {
   const result = await db.execute<{
@@ -134,7 +134,7 @@ export async function pickListOf(db: Executor, locationId: string): Promise<Pick
     left join products p on p.sku = sl.sku
     where s.location_id = ${locationId} and s.status in ('pending', 'picking') and sl.picked_at is null
       and o.status in ('allocated', 'picking')
-    order by sl.sku, s.created_at, s.id, sl.id`);
+    order by sl.sku, o.placed_at, o.id, s.number, sl.id`);
   const items: PickList['items'] = [];
   for (const r of result.rows) {
     let item = items.at(-1);

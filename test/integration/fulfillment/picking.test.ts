@@ -107,6 +107,19 @@ describe('claiming lines', () => {
   });
 });
 
+describe('a hold', () => {
+  it('stops claims and picks on a shipment already being picked (409), and the release lets them go on', async () => {
+    const { order, shipment } = await releasedOrder(2);
+    const ann = await signedInUser(server);
+    expectStatus(await ann.client.post('/api/fulfillment/pick-claims', { shipmentLineIds: [shipment.lines[0]!.id] }), 200);
+    expectStatus(await server.api.post(`/api/orders/${order.id}/hold`, {}), 200);
+    expect((await ann.client.post(`/api/fulfillment/shipment-lines/${shipment.lines[0]!.id}/pick`, { quantity: 2 })).body).toMatchObject({ status: 409, type: 'invalid_transition' });
+    expect((await ann.client.post('/api/fulfillment/pick-claims', { shipmentLineIds: [shipment.lines[0]!.id] })).body).toMatchObject({ status: 409, type: 'invalid_transition' });
+    expectStatus(await server.api.post(`/api/orders/${order.id}/release`, {}), 200);
+    expectStatus(await ann.client.post(`/api/fulfillment/shipment-lines/${shipment.lines[0]!.id}/pick`, { quantity: 2 }), 200);
+  });
+});
+
 describe('confirming a pick', () => {
   it('only the claimer may confirm; a short pick records the picked units', async () => {
     const { order, shipment } = await releasedOrder(5);
