@@ -43,7 +43,7 @@ export async function exchangeReturn(ctx: ServiceContext, idOrNumber: string, in
 
   const { order } = await placeOrder(ctx, parsed.data, { idempotencyKey: `exchange-${rma.id}` });
   try {
-    return await resolveReturn(ctx, rma.id, input, { id: order.id, totalCents: order.totals.total });
+    return await resolveReturn(ctx, rma.id, input, { exchange: { id: order.id, totalCents: order.totals.total } });
   } catch (error) {
     const now = await findReturn(ctx.db, rma.id);
     if (now?.exchangeOrderId !== order.id) await cancelOrder(ctx, order.id, { reason: `exchange for return ${rma.number} not completed` }).catch(() => undefined);

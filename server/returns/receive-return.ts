@@ -6,6 +6,8 @@ import { returnLines, returns } from '#db/schema/returns.ts';
 import { ValidationError, type FieldError } from '#server/core/errors.ts';
 import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
+import { requestHash } from '#server/core/request-hash.ts';
+import { runCommand } from '#server/idempotency/run-idempotent.ts';
 import { allocateBackorders } from '#server/orders/allocate-backorders.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import { lockReturn } from './lock-return.ts';
@@ -33,9 +35,15 @@ interface StoredLine {
  * the same transaction. Receipts may come in parts; the RMA is `inspected` (and the order
  * `returned`) once every requested unit is in.
  */
-export async function receiveReturn(ctx: ServiceContext, idOrNumber: string, input: ReceiveReturnInput): Promise<Return> {
+export async function receiveReturn(
+  ctx: ServiceContext,
+  idOrNumber: string,
+  input: ReceiveReturnInput,
+  options: { idempotencyKey?: string | undefined } = {},
+): Promise<Return> {
   const occurredAt = ctx.clock.now();
-  const { id, restocked } = await ctx.db.transaction(async (tx) => {
+  const idempotency = { scope: 'returns.receive', key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
+  const { result, replayed } = await runCommand(ctx.db, idempotency, async (tx) => {
     const { rma, order } = await lockReturn(tx, idOrNumber);
     // Validates the status before the input, so a closed RMA is a 409 whatever was sent.
     assertReturnTransition(rma.status, 'received');
@@ -137,8 +145,8 @@ export async function receiveReturn(ctx: ServiceContext, idOrNumber: string, inp
     return { id: rma.id, restocked: [...new Set(input.lines.filter((l) => l.disposition.restock > 0).map((l) => stored.get(l.returnLineId)!.sku))] };
   });
   // Like any stock that arrives, restocked units may complete waiting orders.
-  for (const sku of restocked) await allocateBackorders(ctx, sku);
-  return (await findReturn(ctx.db, id))!;
+  if (!replayed) for (const sku of result.restocked) await allocateBackorders(ctx, sku);
+  return (await findReturn(ctx.db, result.id))!;
 }
 
 async function restock(

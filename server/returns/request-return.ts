@@ -4,6 +4,8 @@ import { returnLines, returns } from '#db/schema/returns.ts';
 import { InvalidTransitionError, NotFoundError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
+import { requestHash } from '#server/core/request-hash.ts';
+import { runCommand } from '#server/idempotency/run-idempotent.ts';
 import { lockOrder } from '#server/orders/lock-order.ts';
 import { canTransition } from '#server/orders/order-status.ts';
 import type { OrderStatus } from '#server/orders/order.schemas.ts';
@@ -28,9 +30,9 @@ export interface ReturnRequest extends CustomerReturnInput {
  * not already be on another RMA, and still be within their category's return window counted
  * from their delivery. The order becomes return_requested.
  */
-export async function requestReturn(ctx: ServiceContext, input: ReturnRequest): Promise<Return> {
+export async function requestReturn(ctx: ServiceContext, input: ReturnRequest, options: { idempotencyKey?: string | undefined } = {}): Promise<Return> {
   const occurredAt = ctx.clock.now();
-  const returnId = await ctx.db.transaction(async (tx) => {
+  const { result: returnId } = await runCommand(ctx.db, { scope: 'returns.request', key: options.idempotencyKey, requestHash: requestHash(input) }, async (tx) => {
     const order = await lockOrder(tx, input.order);
     if (!RETURNABLE_ORDER.includes(order.status)) throw new InvalidTransitionError(order.status, 'return_requested');
     const [customer] = await tx.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, order.id));
@@ -105,11 +107,17 @@ export async function requestReturn(ctx: ServiceContext, input: ReturnRequest): 
  * The customer's own request from the tracking page: the email must be the order's. A wrong
  * email gets exactly the answer an unknown number gets, so numbers cannot be probed.
  */
-export async function requestCustomerReturn(ctx: ServiceContext, orderNumber: string, email: string, input: CustomerReturnInput): Promise<Return> {
+export async function requestCustomerReturn(
+  ctx: ServiceContext,
+  orderNumber: string,
+  email: string,
+  input: CustomerReturnInput,
+  options: { idempotencyKey?: string | undefined } = {},
+): Promise<Return> {
   const result = await ctx.db.execute<{ email: string }>(
     sql`select c.email from orders o join customers c on c.id = o.customer_id where o.number = ${orderNumber}`,
   );
   const owner = result.rows[0]?.email;
   if (!owner || email.length === 0 || owner !== email.trim().toLowerCase()) throw new NotFoundError(`Order ${orderNumber}`);
-  return requestReturn(ctx, { ...input, order: orderNumber, requestedBy: 'customer' });
+  return requestReturn(ctx, { ...input, order: orderNumber, requestedBy: 'customer' }, options);
 }

@@ -2,6 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { returns } from '#db/schema/returns.ts';
 import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
+import { requestHash } from '#server/core/request-hash.ts';
+import { runCommand } from '#server/idempotency/run-idempotent.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import { refundOrderPayments } from '#server/payments/refund-order-payments.ts';
 import { issueStoreCredit } from '#server/store-credit/issue-store-credit.ts';
@@ -25,9 +27,16 @@ export interface ExchangeOrder {
  * Shipping is paid back only when `includeShipping` says so, once per order. The RMA row and
  * the payment rows are locked: a second resolution waits and then finds the RMA resolved (409).
  */
-export async function resolveReturn(ctx: ServiceContext, idOrNumber: string, input: ResolveReturnInput, exchange?: ExchangeOrder): Promise<Return> {
+export async function resolveReturn(
+  ctx: ServiceContext,
+  idOrNumber: string,
+  input: ResolveReturnInput,
+  options: { idempotencyKey?: string | undefined; exchange?: ExchangeOrder | undefined } = {},
+): Promise<Return> {
   const occurredAt = ctx.clock.now();
-  const id = await ctx.db.transaction(async (tx) => {
+  const exchange = options.exchange;
+  const idempotency = { scope: 'returns.resolve', key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
+  const { result: id } = await runCommand(ctx.db, idempotency, async (tx) => {
     const { rma } = await lockReturn(tx, idOrNumber);
     assertReturnTransition(rma.status, 'resolved');
     const value = await returnValue(tx, rma.id, rma.orderId);

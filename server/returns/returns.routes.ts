@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '#server/core/errors.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
-import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
+import { IdempotencyKeyHeader, jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { authorizeReturn } from './authorize-return.ts';
 import { cancelReturn, rejectReturn } from './close-return.ts';
 import { exchangeReturn } from './exchange-return.ts';
@@ -26,6 +26,8 @@ import { listReturnPolicies, setReturnPolicy } from './set-return-policy.ts';
 
 const tags = ['returns'];
 const ReturnParams = z.object({ id: z.string().min(1).max(100).openapi({ description: 'return id or RMA number' }) });
+/** Optional here: a retried request with the same key returns the RMA instead of acting twice. */
+const headers = z.object({ 'idempotency-key': IdempotencyKeyHeader.optional() });
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 
 const requestRoute = createRoute({
@@ -34,7 +36,7 @@ const requestRoute = createRoute({
   'x-permission': 'returns:manage',
   tags,
   summary: 'Open an RMA for delivered units of an order (staff)',
-  request: { body: json(RequestReturnInput) },
+  request: { headers, body: json(RequestReturnInput) },
   responses: { 201: jsonContent(Return, 'The RMA, requested'), ...problemResponses(404, 409, 422) },
 });
 
@@ -44,7 +46,7 @@ const customerRequestRoute = createRoute({
   'x-permission': 'public',
   tags,
   summary: "Open an RMA from the tracking page; the email must be the order's (else 404 like an unknown number)",
-  request: { params: z.object({ number: z.string().min(1).max(100) }), query: TrackQuery, body: json(CustomerReturnInput) },
+  request: { headers, params: z.object({ number: z.string().min(1).max(100) }), query: TrackQuery, body: json(CustomerReturnInput) },
   responses: { 201: jsonContent(Return, 'The RMA, requested'), ...problemResponses(404, 409, 422) },
 });
 
@@ -86,7 +88,7 @@ const receiveRoute = createRoute({
   'x-permission': 'returns:manage',
   tags,
   summary: 'Receive and inspect returned units at a location: disposition per unit; restocked units go back on hand',
-  request: { params: ReturnParams, body: json(ReceiveReturnInput) },
+  request: { headers, params: ReturnParams, body: json(ReceiveReturnInput) },
   responses: { 200: jsonContent(Return, 'The RMA after the receipt'), ...problemResponses(404, 409, 422) },
 });
 
@@ -96,7 +98,7 @@ const resolveRoute = createRoute({
   'x-permission': 'returns:manage',
   tags,
   summary: 'Settle an RMA: refund to the original payment, store credit, or an exchange order',
-  request: { params: ReturnParams, body: json(ResolveReturnInput) },
+  request: { headers, params: ReturnParams, body: json(ResolveReturnInput) },
   responses: { 200: jsonContent(Return, 'The resolved RMA'), ...problemResponses(402, 404, 409, 422, 503) },
 });
 
@@ -136,12 +138,13 @@ export function returnsRoutes(deps: RouteDeps) {
   return createRouter()
     .openapi(requestRoute, async (c) => {
       const { order, ...rest } = c.req.valid('json');
-      const rma = await requestReturn(deps, { ...rest, order, requestedBy: 'staff' });
+      const rma = await requestReturn(deps, { ...rest, order, requestedBy: 'staff' }, { idempotencyKey: c.req.valid('header')['idempotency-key'] });
       c.set('auditTarget', { type: 'returns', id: rma.id });
       return c.json(rma, 201);
     })
     .openapi(customerRequestRoute, async (c) => {
-      const rma = await requestCustomerReturn(deps, c.req.valid('param').number, c.req.valid('query').email, c.req.valid('json'));
+      const key = { idempotencyKey: c.req.valid('header')['idempotency-key'] };
+      const rma = await requestCustomerReturn(deps, c.req.valid('param').number, c.req.valid('query').email, c.req.valid('json'), key);
       c.set('auditTarget', { type: 'returns', id: rma.id });
       return c.json(rma, 201);
     })
@@ -158,11 +161,14 @@ export function returnsRoutes(deps: RouteDeps) {
     .openapi(transitionRoute('cancel', 'Cancel an RMA before anything came back'), async (c) =>
       c.json(await cancelReturn(deps, c.req.valid('param').id, c.req.valid('json') ?? {}), 200),
     )
-    .openapi(receiveRoute, async (c) => c.json(await receiveReturn(deps, c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(receiveRoute, async (c) =>
+      c.json(await receiveReturn(deps, c.req.valid('param').id, c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'] }), 200),
+    )
     .openapi(resolveRoute, async (c) => {
       const input = c.req.valid('json');
       const id = c.req.valid('param').id;
-      return c.json(input.kind === 'exchange' ? await exchangeReturn(deps, id, input) : await resolveReturn(deps, id, input), 200);
+      const idempotencyKey = c.req.valid('header')['idempotency-key'];
+      return c.json(input.kind === 'exchange' ? await exchangeReturn(deps, id, input) : await resolveReturn(deps, id, input, { idempotencyKey }), 200);
     })
     .openapi(labelRoute, async (c) => {
       const pdf = await returnLabel(deps, c.req.valid('param').id);

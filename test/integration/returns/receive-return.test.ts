@@ -97,4 +97,23 @@ describe('receiving and inspecting returned goods', () => {
     expect((await server.api.get(`/api/returns/${rma.id}`)).body.lines[0]).toMatchObject({ receivedQuantity: 2, disposition: { restock: 2 } });
     expect(await outboxOf(server, delivered.order.id, 'return.received')).toHaveLength(1);
   });
+
+  it('a receipt retried with its Idempotency-Key is answered again without counting twice; the key on another body is a 422', async () => {
+    const delivered = await deliveredOrder(server, provider, [{ priceCents: 1500, quantity: 4 }]);
+    const sku = delivered.products[0]!.sku;
+    const dock = await createLocation(server.api);
+    const rma = await requestReturnOf(server, delivered.order.number, [{ sku, quantity: 4 }]);
+    const body = { locationId: dock.id, lines: [{ returnLineId: rma.lines[0]!.id, quantity: 1, disposition: { restock: 1 } }] };
+    const key = { 'idempotency-key': crypto.randomUUID() };
+
+    const first = await server.api.post(`/api/returns/${rma.id}/receive`, body, key);
+    const again = await server.api.post(`/api/returns/${rma.id}/receive`, body, key);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.body.lines[0]).toMatchObject({ receivedQuantity: 1 });
+    expect(await level(sku, dock.id)).toEqual({ onHand: 1, reserved: 0 });
+    const reused = await server.api.post(`/api/returns/${rma.id}/receive`, { ...body, lines: [{ ...body.lines[0], quantity: 2, disposition: { restock: 2 } }] }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ type: 'idempotency_conflict' });
+    expect(await ledger(sku, dock.id)).toHaveLength(1);
+  });
 });
