@@ -24,6 +24,7 @@ import { markReadyForPickup } from './mark-ready-for-pickup.ts';
 import { packShipment } from './pack-shipment.ts';
 import { packageLabel } from './package-label.ts';
 import { releaseOrders } from './release-orders.ts';
+import { releasePickClaims } from './release-pick-claims.ts';
 import { shipShipment } from './ship-shipment.ts';
 
 const tags = ['fulfillment'];
@@ -76,6 +77,16 @@ const claimRoute = createRoute({
   summary: 'Claim shipment lines to pick, all or none; a line another picker holds is a 409 naming it',
   request: { body: { content: { 'application/json': { schema: PickClaimInput } }, required: true } },
   responses: { 200: jsonContent(PickClaims, 'The lines now claimed by the caller'), ...problemResponses(404, 409, 422) },
+});
+
+const releaseClaimsRoute = createRoute({
+  method: 'post',
+  path: '/api/fulfillment/pick-claims/release',
+  'x-permission': 'fulfillment:work',
+  tags,
+  summary: "Give claimed lines back to the pick list: one's own, or anyone's for a manager",
+  request: { body: { content: { 'application/json': { schema: PickClaimInput } }, required: true } },
+  responses: { 200: jsonContent(z.object({ released: PickClaims.shape.claimed }), 'The lines released'), ...problemResponses(404, 409, 422) },
 });
 
 const confirmPickRoute = createRoute({
@@ -145,6 +156,7 @@ export function fulfillmentRoutes(deps: RouteDeps) {
       return c.json(await pickListOf(deps.db, locationId), 200);
     })
     .openapi(claimRoute, async (c) => c.json(await claimPicks(deps, c.var.actor, c.req.valid('json')), 200))
+    .openapi(releaseClaimsRoute, async (c) => c.json(await releasePickClaims(deps, c.var.actor, c.req.valid('json')), 200))
     .openapi(confirmPickRoute, async (c) => c.json(await confirmPick(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(packRoute, async (c) => c.json(await packShipment(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(labelRoute, async (c) => {

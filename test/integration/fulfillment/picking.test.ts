@@ -107,6 +107,24 @@ describe('claiming lines', () => {
   });
 });
 
+describe('releasing claims', () => {
+  it("a picker releases their own claim, only a manager another's; the shipment goes back to pending", async () => {
+    const { order, shipment } = await releasedOrder();
+    const [ann, bob, boss] = [await signedInUser(server), await signedInUser(server), await signedInUser(server, ['manager'])];
+    const body = { shipmentLineIds: [shipment.lines[0]!.id] };
+    expectStatus(await ann.client.post('/api/fulfillment/pick-claims', body), 200);
+    expect((await bob.client.post('/api/fulfillment/pick-claims/release', body)).status).toBe(403);
+    expectStatus(await ann.client.post('/api/fulfillment/pick-claims/release', body), 200);
+    expect((await shipmentsOf(server, order.id))[0]).toMatchObject({ status: 'pending', lines: [{ pickerId: null }] });
+
+    expectStatus(await bob.client.post('/api/fulfillment/pick-claims', body), 200);
+    expectStatus(await boss.client.post('/api/fulfillment/pick-claims/release', body), 200);
+    expectStatus(await ann.client.post('/api/fulfillment/pick-claims', body), 200);
+    expectStatus(await ann.client.post(`/api/fulfillment/shipment-lines/${shipment.lines[0]!.id}/pick`, { quantity: 2 }), 200);
+    expect((await boss.client.post('/api/fulfillment/pick-claims/release', body)).body).toMatchObject({ status: 409, errors: [{ path: 'shipmentLineIds.0' }] });
+  });
+});
+
 describe('a hold', () => {
   it('stops claims and picks on a shipment already being picked (409), and the release lets them go on', async () => {
     const { order, shipment } = await releasedOrder(2);
