@@ -44,8 +44,7 @@ export async function releasePickClaims(ctx: ServiceContext, actor: Actor | null
         and not exists (select 1 from shipment_lines sl where sl.shipment_id = s.id and (sl.picker_id is not null or sl.picked_at is not null))`);
     return {
       released: released.rows
-        .map((l) => ({ ...l, pickedQuantity: l.picked_quantity, packedQuantity: l.packed_quantity, pickerId: null, pickClaimedAt: null, pickedAt: null }))
-        .map(({ id, sku, quantity, pickedQuantity, packedQuantity, pickerId, pickClaimedAt, pickedAt }) => ({ id, sku, quantity, pickedQuantity, packedQuantity, pickerId, pickClaimedAt, pickedAt }))
+        .map((l) => ({ id: l.id, sku: l.sku, quantity: l.quantity, pickedQuantity: l.picked_quantity, packedQuantity: l.packed_quantity, pickerId: null, pickClaimedAt: null, pickedAt: null }))
         .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)),
     };
   });
