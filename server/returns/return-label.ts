@@ -70,3 +70,13 @@ export async function returnLabel(ctx: Pick<ServiceContext, 'db' | 'clock'>, idO
     shipDate: ctx.clock.now().toISOString().slice(0, 10),
   });
 }
+
+/** The customer prints the label from the tracking page: the RMA must be of that order, the email the order's (else 404). */
+export async function customerReturnLabel(ctx: Pick<ServiceContext, 'db' | 'clock'>, orderNumber: string, rmaNumber: string, email: string): Promise<Buffer> {
+  const result = await ctx.db.execute<{ email: string }>(sql`
+    select c.email from returns r join orders o on o.id = r.order_id join customers c on c.id = o.customer_id
+    where o.number = ${orderNumber} and r.number = ${rmaNumber}`);
+  const owner = result.rows[0]?.email;
+  if (!owner || email.length === 0 || owner !== email.trim().toLowerCase()) throw new NotFoundError(`Return ${rmaNumber} of order ${orderNumber}`);
+  return returnLabel(ctx, rmaNumber);
+}

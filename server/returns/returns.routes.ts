@@ -8,7 +8,7 @@ import { exchangeReturn } from './exchange-return.ts';
 import { receiveReturn } from './receive-return.ts';
 import { requestCustomerReturn, requestReturn } from './request-return.ts';
 import { resolveReturn } from './resolve-return.ts';
-import { returnLabel } from './return-label.ts';
+import { customerReturnLabel, returnLabel } from './return-label.ts';
 import { findReturn, searchReturns } from './return-queries.ts';
 import {
   CustomerReturnInput,
@@ -115,6 +115,19 @@ const labelRoute = createRoute({
   },
 });
 
+const customerLabelRoute = createRoute({
+  method: 'get',
+  path: '/api/track/{number}/returns/{rma}/label',
+  'x-permission': 'public',
+  tags,
+  summary: "The customer's return label from the tracking page; the email must be the order's (else 404)",
+  request: { params: z.object({ number: z.string().min(1).max(100), rma: z.string().min(1).max(100) }), query: TrackQuery },
+  responses: {
+    200: { description: 'The label', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } },
+    ...problemResponses(404, 409, 422),
+  },
+});
+
 const listPoliciesRoute = createRoute({
   method: 'get',
   path: '/api/return-policies',
@@ -172,6 +185,11 @@ export function returnsRoutes(deps: RouteDeps) {
     })
     .openapi(labelRoute, async (c) => {
       const pdf = await returnLabel(deps, c.req.valid('param').id);
+      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf' });
+    })
+    .openapi(customerLabelRoute, async (c) => {
+      const { number, rma } = c.req.valid('param');
+      const pdf = await customerReturnLabel(deps, number, rma, c.req.valid('query').email);
       return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf' });
     })
     .openapi(listPoliciesRoute, async (c) => c.json(await listReturnPolicies(deps), 200))

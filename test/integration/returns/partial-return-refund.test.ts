@@ -49,6 +49,10 @@ describe('a partial return with refund, from the tracking page to the money back
     expect(label.status).toBe(200);
     expect(label.headers.get('content-type')).toBe('application/pdf');
     expect(String(label.body).startsWith('%PDF-')).toBe(true);
+    const customerLabel = await server.anonymous.get(`/api/track/${delivered.order.number}/returns/${rma.number}/label?email=${encodeURIComponent(delivered.email)}`);
+    expect(customerLabel.status).toBe(200);
+    expect(customerLabel.headers.get('content-type')).toBe('application/pdf');
+    expect((await server.anonymous.get(`/api/track/${delivered.order.number}/returns/${rma.number}/label?email=other@example.com`)).status).toBe(404);
 
     // Both units arrive at a returns centre: one goes back on the shelf, one is scrapped.
     const centre = await createLocation(server.api, { name: 'Returns centre' });
