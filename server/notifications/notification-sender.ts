@@ -22,6 +22,8 @@ export interface NotificationSenderOptions {
   /** Delay after the first failed attempt, doubled after each further one up to `retryMaxMs` (±20%). */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** How long stop() waits for the emails being sent. */
+  stopTimeoutMs?: number;
   /** Send only emails to addresses ending so: tests run several senders against one database. */
   recipientSuffix?: string;
 }
@@ -51,6 +53,7 @@ export function startNotificationSender(
   const leaseMs = options.leaseMs ?? 300_000;
   const retryBaseMs = options.retryBaseMs ?? 30_000;
   const retryMaxMs = options.retryMaxMs ?? 3_600_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
 
   let stopped = false;
   let woken = false;
@@ -80,8 +83,9 @@ export function startNotificationSender(
     const client = await pool.connect();
     client.on('notification', wake);
     client.on('error', (error) => {
+      if (listener !== client) return;
       logger.warn({ err: error }, 'email sender lost its LISTEN connection; polling until it is back');
-      if (listener === client) listener = null;
+      listener = null;
       client.release(true);
     });
     try {
@@ -166,7 +170,10 @@ export function startNotificationSender(
     async stop() {
       stopped = true;
       wake();
-      await running;
+      // A send stuck on a silent server is not waited for: its lease brings the email back.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, stopTimeoutMs)))]);
+      clearTimeout(timer);
       listener?.release(true);
       listener = null;
       transport.close();
