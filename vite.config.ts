@@ -17,6 +17,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The built web app in Debian's Chromium against a real Tower process (test/e2e/support).
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -24,6 +24,7 @@ import { startReleaseLoop, type ReleaseLoop } from './fulfillment/release-loop.t
 import { createMailTransport } from './notifications/mail-transport.ts';
 import { startNotificationSender } from './notifications/notification-sender.ts';
 import { OrderWriter } from './orders/order-writer.ts';
+import { loadWebHandler, withWebApp } from './web/web-app.ts';
 import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
 
 function loadConfigOrExit() {
@@ -127,7 +128,10 @@ const housekeeping = setInterval(() => {
 }, HOUR_MS);
 housekeeping.unref();
 
-const server: ServerType = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+// The SvelteKit build (npm start builds it when stale, see server/web/) answers every non-API path.
+const webHandler = await loadWebHandler(path.resolve(import.meta.dirname, '..', 'build'));
+if (!webHandler) logger.warn('the web app is not built (build/handler.js); pages answer 503 until `npm run web:build`');
+const server: ServerType = serve({ fetch: withWebApp(app.fetch, webHandler), port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info({ url: `http://${config.HOST}:${info.port}` }, 'Tower is listening');
 });
 const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, cluster: { pool: database.pool } });
