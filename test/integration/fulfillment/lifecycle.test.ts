@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toOrderEventRow } from '#analytics/relay/event-row.ts';
 import { expectStatus } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
 import { startWebhookApp } from './carrier-webhook-app.ts';
@@ -98,6 +99,22 @@ describe('a split order from two locations, placed to delivered', () => {
         lines: [{ sku: tee.sku, category: 'apparel', quantity: 3 }],
       },
     ]);
+    // What the relay makes of them: the fulfillment columns the KPIs read.
+    const { rows: outbox } = await server.pool.query(
+      `select id::int, event_id as "eventId", type, aggregate_type as "aggregateType", aggregate_id as "aggregateId", occurred_at as "occurredAt", payload
+       from outbox where aggregate_id = $1 and type in ('order.shipped', 'order.delivered') order by id`,
+      [order.id],
+    );
+    const columns = outbox.map((e) => {
+      const row = toOrderEventRow(e);
+      return [row['type'], row['status'], row['carrier'], row['shipment_number'], row['packages'], row['units'], row['region'], row['pick_pack_cost_cents'], row['delivered_at']];
+    });
+    expect(columns).toEqual([
+      ['order.shipped', 'shipped', 'national-parcel', 1, 1, 3, 'TX', 3 * 30 + 100, null],
+      ['order.shipped', 'shipped', 'national-parcel', 2, 1, 1, 'TX', 1 * 50 + 150, null],
+      ['order.delivered', 'delivered', 'national-parcel', 0, 0, 1, 'TX', 0, '2030-01-02 15:00:00.000'],
+      ['order.delivered', 'delivered', 'national-parcel', 0, 0, 3, 'TX', 0, '2030-01-03 09:00:00.000'],
+    ]);
     const captured = await outboxOf(server, order.id, 'payment.captured');
     expect(captured.map((e) => e.payload.amountCents)).toEqual([shippedOne.capturedCents, shippedTwo.capturedCents]);
   });
@@ -154,6 +171,15 @@ describe('carrier tracking webhooks', () => {
     // A delivered scan after the return is recorded; the returned shipment stays returned.
     expect((await carriers.post('national-parcel', scan(a!, 'delivered', '2030-01-04T09:00:00Z'))).body).toMatchObject({ applied: true, shipmentStatus: 'returned_to_sender' });
     expect(await outboxOf(server, order.id, 'order.delivered')).toEqual([]);
+  });
+
+  it('record a delivery sent twice at once only once', async () => {
+    const { order, shipments } = await shippedSplitOrder();
+    const body = scan(shipments[1]!.packages[0]!.trackingNumber, 'delivered', '2030-01-02T08:00:00Z');
+    const answers = await Promise.all([carriers.post('national-parcel', body), carriers.post('national-parcel', body), carriers.post('national-parcel', body)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.map((a) => a.body.duplicate).sort()).toEqual([false, true, true]);
+    expect(await outboxOf(server, order.id, 'order.delivered')).toHaveLength(1);
   });
 
   it('answer 404 for a tracking number the carrier does not have with us, and 422 naming bad fields', async () => {
