@@ -3,7 +3,7 @@ import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { readLabelPdf, scanLinearBarcodes } from '#test/unit/labels/support/read-label-pdf.ts';
 import { addStock, createProduct, createStore, orderBody, placedOrder } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
-import { deliveredOrder, requestReturnOf } from './returns-fixture.ts';
+import { deliveredOrder, markDelivered, requestReturnOf } from './returns-fixture.ts';
 
 const provider = new SandboxPaymentProvider();
 let server: TestServer;
@@ -50,15 +50,7 @@ describe('the return label', () => {
     const product = await createProduct(server.api);
     await addStock(server.api, product.sku, store.id, 3);
     const pickup = await placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 1 }], { delivery: { method: 'pickup', pickupLocationId: store.id }, shippingAddress: undefined }));
-    const { rows } = await server.pool.query(
-      `insert into shipments (order_id, number, location_id, status, service, delivered_at) values ($1, 1, $2, 'picked_up', 'standard', now()) returning id`,
-      [pickup.id, store.id],
-    );
-    await server.pool.query(
-      `insert into shipment_lines (shipment_id, order_line_id, sku, quantity, picked_quantity, packed_quantity) select $1, id, sku, quantity, quantity, quantity from order_lines where order_id = $2`,
-      [rows[0].id, pickup.id],
-    );
-    await server.pool.query(`update orders set status = 'delivered' where id = $1`, [pickup.id]);
+    await markDelivered(server, pickup.id, store.id, { pickup: true });
     const counter = await requestReturnOf(server, pickup.number, [{ sku: product.sku, quantity: 1 }]);
     const refused = await server.api.get(`/api/returns/${counter.id}/label`);
     expect(refused.status).toBe(409);

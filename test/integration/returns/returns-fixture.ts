@@ -70,20 +70,47 @@ export async function deliveredOrder(
   const captured = options.capturedCents ?? payment.authorized_cents;
   await provider.capture(payment.provider_ref, captured);
   await server.pool.query(`update payments set captured_cents = $2, status = 'captured' where id = $1`, [payment.id, captured]);
-  const deliveredAt = options.deliveredAt ?? new Date();
-  const { rows: shipments } = await server.pool.query(
-    `insert into shipments (order_id, number, location_id, status, carrier, service, shipped_at, delivered_at)
-     values ($1, 1, $2, 'delivered', 'ups', 'standard', $3::timestamptz - interval '2 days', $3) returning id`,
-    [order.id, location.id, deliveredAt],
-  );
-  const shipmentId = (shipments[0] as { id: string }).id;
-  await server.pool.query(
-    `insert into shipment_lines (shipment_id, order_line_id, sku, quantity, picked_quantity, packed_quantity)
-     select $1, id, sku, quantity, quantity, quantity from order_lines where order_id = $2`,
-    [shipmentId, order.id],
-  );
-  await server.pool.query(`update orders set status = 'delivered' where id = $1`, [order.id]);
+  const shipmentId = await markDelivered(server, order.id, location.id, { deliveredAt: options.deliveredAt ?? new Date() });
   return { order, email, location, products, paymentId: payment.id, shipmentId };
+}
+
+/**
+ * Gives an order one more shipment carrying all its units, delivered (or picked up in store),
+ * and makes the order delivered. Under the order's lock, as the fulfillment commands work: a
+ * release running meanwhile (another test's) skips the order, or has already given it a
+ * pending shipment numbered 1.
+ */
+export async function markDelivered(
+  server: TestServer,
+  orderId: string,
+  locationId: string,
+  { deliveredAt = new Date(), pickup = false }: { deliveredAt?: Date; pickup?: boolean } = {},
+): Promise<string> {
+  const client = await server.pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('select id from orders where id = $1 for update', [orderId]);
+    await client.query(`update orders set status = 'delivered' where id = $1`, [orderId]);
+    const { rows } = await client.query(
+      `insert into shipments (order_id, number, location_id, status, carrier, service, shipped_at, delivered_at)
+       values ($1, (select coalesce(max(number), 0) + 1 from shipments where order_id = $1), $2, $4, $5, 'standard', $3::timestamptz - interval '2 days', $3)
+       returning id`,
+      [orderId, locationId, deliveredAt, pickup ? 'picked_up' : 'delivered', pickup ? null : 'ups'],
+    );
+    const shipmentId = (rows[0] as { id: string }).id;
+    await client.query(
+      `insert into shipment_lines (shipment_id, order_line_id, sku, quantity, picked_quantity, packed_quantity)
+       select $1, id, sku, quantity, quantity, quantity from order_lines where order_id = $2`,
+      [shipmentId, orderId],
+    );
+    await client.query('commit');
+    return shipmentId;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 export async function requestReturnOf(server: TestServer, orderNumber: string, lines: { sku: string; quantity: number; reason?: string }[]) {
