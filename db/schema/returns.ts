@@ -59,6 +59,7 @@ export const returns = pgTable(
     storeCreditCents: integer('store_credit_cents').notNull().default(0),
     /** The replacement order of an exchange. */
     exchangeOrderId: uuid('exchange_order_id').references(() => orders.id),
+    /** Why the RMA was rejected or cancelled. */
     rejectReason: text('reject_reason'),
     requestedAt: timestamptz('requested_at').notNull(),
     authorizedAt: timestamptz('authorized_at'),

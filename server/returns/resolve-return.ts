@@ -13,6 +13,7 @@ import { findReturn } from './return-queries.ts';
 import { assertReturnTransition } from './return-status.ts';
 import { returnValue } from './return-value.ts';
 import type { Return, ResolveReturnInput } from './returns.schemas.ts';
+import { settleOrderStatus } from './settle-order-status.ts';
 
 /** What an exchange placed before its RMA was resolved (see exchange-return.ts). */
 export interface ExchangeOrder {
@@ -37,7 +38,7 @@ export async function resolveReturn(
   const exchange = options.exchange;
   const idempotency = { scope: 'returns.resolve', key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
   const { result: id } = await runCommand(ctx.db, idempotency, async (tx) => {
-    const { rma } = await lockReturn(tx, idOrNumber);
+    const { rma, order } = await lockReturn(tx, idOrNumber);
     assertReturnTransition(rma.status, 'resolved');
     const value = await returnValue(tx, rma.id, rma.orderId);
     const shippingCents = input.kind !== 'exchange' && input.includeShipping ? value.shippingLeftCents : 0;
@@ -72,6 +73,8 @@ export async function resolveReturn(
         updatedAt: occurredAt,
       })
       .where(eq(returns.id, rma.id));
+    // Units never sent back are given up with the resolution: the order may now be returned.
+    const orderStatus = await settleOrderStatus(tx, order, occurredAt);
     const [times] = await tx.select({ requestedAt: returns.requestedAt, receivedAt: returns.receivedAt }).from(returns).where(eq(returns.id, rma.id));
     events.push(
       returnEvent(EventType.returnResolved, rma.orderId, occurredAt, {
@@ -93,6 +96,7 @@ export async function resolveReturn(
         requestedAt: times!.requestedAt.toISOString(),
         receivedAt: times!.receivedAt?.toISOString() ?? null,
         resolvedAt: occurredAt.toISOString(),
+        orderStatus,
       }),
     );
     await appendEvents(tx, events);

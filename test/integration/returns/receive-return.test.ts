@@ -116,4 +116,20 @@ describe('receiving and inspecting returned goods', () => {
     expect(reused.body).toMatchObject({ type: 'idempotency_conflict' });
     expect(await ledger(sku, dock.id)).toHaveLength(1);
   });
+
+  it('resolving an RMA partly received gives up the units still out: the order becomes returned', async () => {
+    const delivered = await deliveredOrder(server, provider, [{ priceCents: 1500, quantity: 3 }], { region: 'OR' });
+    const rma = await requestReturnOf(server, delivered.order.number, [{ sku: delivered.products[0]!.sku, quantity: 3 }]);
+    expectStatus(
+      await server.api.post(`/api/returns/${rma.id}/receive`, { locationId: delivered.location.id, lines: [{ returnLineId: rma.lines[0]!.id, quantity: 1, disposition: { refurbish: 1 } }] }),
+      200,
+    );
+    expect(await orderStatusOf(server, delivered.order.id)).toBe('return_requested');
+    const resolved = expectStatus(await server.api.post(`/api/returns/${rma.id}/resolve`, { kind: 'refund' }), 200).body as ReturnBody;
+    expect(resolved).toMatchObject({ status: 'resolved', refundedCents: 1500 });
+    expect(await orderStatusOf(server, delivered.order.id)).toBe('returned');
+    // The two units given up may be returned on a new RMA (the order stays returned).
+    const again = await requestReturnOf(server, delivered.order.number, [{ sku: delivered.products[0]!.sku, quantity: 2 }]);
+    expect(again.status).toBe('requested');
+  });
 });
