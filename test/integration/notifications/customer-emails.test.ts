@@ -10,13 +10,20 @@ import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import { expectStatus, orderBody, placeOrder, stockedProduct, unique } from '#test/support/factories.ts';
 import { freePort } from '#test/support/free-port.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
-import { mailDomain, startSmtpCatcher, startTestSender, waitForRows, type SmtpCatcher, type TestSender } from './mail-fixture.ts';
+import { mailDomain, openOwnDatabase, startSmtpCatcher, startTestSender, waitForRows, type OwnDatabase, type SmtpCatcher, type TestSender } from './mail-fixture.ts';
 
+// Orders and their emails live in a database of this file's own (see openOwnDatabase); the
+// test server's services write there, its API tokens stay in the run's database.
+let own: OwnDatabase;
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  own = await openOwnDatabase();
+  server = await startTestServer({ wrapDb: () => own.db });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await own.close();
+});
 
 interface PlacedOrder {
   id: string;
@@ -47,7 +54,7 @@ interface NotificationRow {
 }
 
 async function notificationsOf(orderId: string): Promise<NotificationRow[]> {
-  const { rows } = await server.pool.query<NotificationRow>(
+  const { rows } = await own.pool.query<NotificationRow>(
     'select id, template, status, attempts, transport, message_id, last_error from notifications where order_id = $1 order by created_at, template',
     [orderId],
   );
@@ -111,7 +118,7 @@ function refunded(order: PlacedOrder, amountCents: number) {
 
 /** Writes events as a command would: in one transaction. */
 function commit(events: NewEvent[]) {
-  return server.db.transaction((tx) => appendEvents(tx, events));
+  return own.db.transaction((tx) => appendEvents(tx, events));
 }
 
 async function withSmtp<T>(run: (smtp: SmtpCatcher) => Promise<T>, options?: Parameters<typeof startSmtpCatcher>[0]): Promise<T> {
@@ -124,7 +131,7 @@ async function withSmtp<T>(run: (smtp: SmtpCatcher) => Promise<T>, options?: Par
 }
 
 async function withSender<T>(options: Parameters<typeof startTestSender>[1], run: (sender: TestSender) => Promise<T>): Promise<T> {
-  const sender = startTestSender({ db: server.db, pool: server.pool }, options);
+  const sender = startTestSender({ db: own.db, pool: own.pool }, options);
   try {
     return await run(sender);
   } finally {
@@ -202,7 +209,7 @@ describe('customer emails', () => {
         const order = await orderFor(domain);
         await smtp.waitFor(() => smtp.to(order.email).length === 1);
         await expect(
-          server.db.transaction(async (tx) => {
+          own.db.transaction(async (tx) => {
             await appendEvents(tx, [shipped(order, ['1ZROLLEDBACK0000001'])]);
             throw new Error('the command failed after writing its event');
           }),

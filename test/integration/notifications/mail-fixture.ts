@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import type pg from 'pg';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { inject } from 'vitest';
 import type { Database } from '#db/client.ts';
+import { applyMigrations } from '#db/migrate.ts';
+import * as schema from '#db/schema/index.ts';
 import { createLogger } from '#server/logger.ts';
 import { createMailTransport, type MailTransport } from '#server/notifications/mail-transport.ts';
 import { startNotificationSender, type NotificationSender, type NotificationSenderOptions } from '#server/notifications/notification-sender.ts';
@@ -128,4 +132,45 @@ export async function waitForRows<T>(query: () => Promise<T[]>, predicate: (rows
     if (Date.now() > deadline) throw new Error(`timed out; last rows: ${JSON.stringify(rows)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+export interface OwnDatabase {
+  db: Database;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/**
+ * A database of this file's own, migrated, beside the run's test database. Every Tower process
+ * runs a sender, and the suites that spawn one share the run's database: there, they would
+ * send (to their own DATA_DIR/mail) the emails these tests wait for.
+ */
+export async function openOwnDatabase(): Promise<OwnDatabase> {
+  const shared = inject('databaseUrl');
+  const name = `tower_mail_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: shared });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(shared);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  await applyMigrations(pool);
+  return {
+    db: drizzle({ client: pool, schema }),
+    pool,
+    async close() {
+      await pool.end();
+      // Not WITH (FORCE): it would hit the pool's connections while they are still closing.
+      for (let tries = 0; ; tries++) {
+        try {
+          await admin.query(`drop database if exists ${name}`);
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55006' || tries >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      await admin.end();
+    },
+  };
 }
