@@ -3,8 +3,9 @@ import type { Executor } from '#db/client.ts';
 import { inventoryLedger, inventoryLevels } from '#db/schema/inventory.ts';
 import { locations } from '#db/schema/locations.ts';
 import { returnLines, returns } from '#db/schema/returns.ts';
-import { ValidationError, type FieldError } from '#server/core/errors.ts';
+import { ForbiddenError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import { EventType } from '#server/core/events.ts';
+import { mayUseLocation, type Actor } from '#server/auth/actor.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import { runCommand } from '#server/idempotency/run-idempotent.ts';
@@ -39,8 +40,12 @@ export async function receiveReturn(
   ctx: ServiceContext,
   idOrNumber: string,
   input: ReceiveReturnInput,
-  options: { idempotencyKey?: string | undefined } = {},
+  options: { idempotencyKey?: string | undefined; actor?: Actor | null } = {},
 ): Promise<Return> {
+  // Staff limited to some locations receive only there, as they pick and pack only there.
+  if (options.actor !== undefined && !mayUseLocation(options.actor, input.locationId)) {
+    throw new ForbiddenError('You may only receive returns at your own locations', [{ path: 'locationId', message: 'is not one of your locations' }]);
+  }
   const occurredAt = ctx.clock.now();
   const idempotency = { scope: 'returns.receive', key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
   const { result, replayed } = await runCommand(ctx.db, idempotency, async (tx) => {

@@ -175,7 +175,10 @@ export function returnsRoutes(deps: RouteDeps) {
       c.json(await cancelReturn(deps, c.req.valid('param').id, c.req.valid('json') ?? {}), 200),
     )
     .openapi(receiveRoute, async (c) =>
-      c.json(await receiveReturn(deps, c.req.valid('param').id, c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'] }), 200),
+      c.json(
+        await receiveReturn(deps, c.req.valid('param').id, c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'], actor: c.var.actor }),
+        200,
+      ),
     )
     .openapi(resolveRoute, async (c) => {
       const input = c.req.valid('json');

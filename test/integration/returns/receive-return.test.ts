@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
-import { createLocation, expectStatus } from '#test/support/factories.ts';
+import { signIn } from '#test/support/api-client.ts';
+import { createLocation, expectStatus, unique } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
 import { deliveredOrder, orderStatusOf, outboxOf, requestReturnOf, type ReturnBody } from './returns-fixture.ts';
 
@@ -131,5 +132,21 @@ describe('receiving and inspecting returned goods', () => {
     // The two units given up may be returned on a new RMA (the order stays returned).
     const again = await requestReturnOf(server, delivered.order.number, [{ sku: delivered.products[0]!.sku, quantity: 2 }]);
     expect(again.status).toBe('requested');
+  });
+
+  it('staff limited to some locations receive only there (403 naming locationId)', async () => {
+    const delivered = await deliveredOrder(server, provider, [{ priceCents: 1500, quantity: 1 }]);
+    const elsewhere = await createLocation(server.api);
+    const rma = await requestReturnOf(server, delivered.order.number, [{ sku: delivered.products[0]!.sku, quantity: 1 }]);
+    const email = `${unique('dock')}@example.com`;
+    const password = `pw-${crypto.randomUUID()}`;
+    expectStatus(await server.api.post('/api/users', { email, name: 'Dock', password, roles: ['staff'], locationIds: [delivered.location.id] }), 201);
+    const dock = await signIn(server.url, email, password);
+    const body = (locationId: string) => ({ locationId, lines: [{ returnLineId: rma.lines[0]!.id, quantity: 1, disposition: { restock: 1 } }] });
+
+    const refused = await dock.post(`/api/returns/${rma.id}/receive`, body(elsewhere.id));
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ type: 'forbidden', errors: [{ path: 'locationId' }] });
+    expect((await dock.post(`/api/returns/${rma.id}/receive`, body(delivered.location.id))).status).toBe(200);
   });
 });
