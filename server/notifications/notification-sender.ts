@@ -117,13 +117,15 @@ export function startNotificationSender(
     } catch (error) {
       return fail(claim, error, true);
     }
+    let sent;
     try {
-      const sent = await transport.send({ notificationId: claim.id, to: notification.recipient, ...email });
-      const recorded = await markSent(db, claim, { transport: transport.kind, ...sent });
-      if (!recorded) logger.warn({ notificationId: claim.id, attempt: claim.attempt }, 'customer email sent after its lease ended; another attempt may send it again');
+      sent = await transport.send({ notificationId: claim.id, to: notification.recipient, ...email });
     } catch (error) {
-      await fail(claim, error, isRecipientRefused(error));
+      return fail(claim, error, isRecipientRefused(error));
     }
+    // Failing to record a sent email is not a failed send: the lease brings it back (sent twice, same Message-ID).
+    const recorded = await markSent(db, claim, { transport: transport.kind, ...sent });
+    if (!recorded) logger.warn({ notificationId: claim.id, attempt: claim.attempt }, 'customer email sent after its lease ended; another attempt may send it again');
   };
 
   /** Claims and sends one batch; returns how many were claimed. */
