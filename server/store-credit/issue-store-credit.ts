@@ -13,6 +13,8 @@ export interface StoreCreditIssue {
   returnId: string | null;
   occurredAt: Date;
   note?: string | null | undefined;
+  /** `return` by default when there is a returnId, else `adjustment`; `redemption_reversal` gives back what an order took. */
+  reason?: 'return' | 'redemption_reversal' | 'adjustment' | undefined;
 }
 
 /** Adds to a customer's store credit in the caller's transaction: balance, ledger row and `store_credit.issued`. */
@@ -33,7 +35,7 @@ export async function issueStoreCredit(tx: Executor, issue: StoreCreditIssue): P
       deltaCents: issue.amountCents,
       currency: issue.currency,
       balanceAfterCents: account!.balanceCents,
-      reason: issue.returnId ? 'return' : 'adjustment',
+      reason: issue.reason ?? (issue.returnId ? 'return' : 'adjustment'),
       returnId: issue.returnId,
       orderId: issue.orderId,
       note: issue.note ?? null,
@@ -49,6 +51,7 @@ export async function issueStoreCredit(tx: Executor, issue: StoreCreditIssue): P
       payload: {
         customerId: issue.customerId,
         returnId: issue.returnId,
+        reason: issue.reason ?? (issue.returnId ? 'return' : 'adjustment'),
         amountCents: issue.amountCents,
         currency: issue.currency,
         balanceAfterCents: account!.balanceCents,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '#server/core/errors.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { redeemStoreCredit } from '#server/store-credit/redeem-store-credit.ts';
+import { reverseStoreCreditRedemptions } from '#server/store-credit/reverse-store-credit-redemptions.ts';
 import { expectStatus } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
 import { deliveredOrder, outboxOf, paymentOf, receiveAll, requestReturnOf, type DeliveredOrder, type ReturnBody } from './returns-fixture.ts';
@@ -91,5 +92,21 @@ describe('store credit', () => {
     const credit = (await server.api.get(`/api/customers/${delivered.email}/store-credit`)).body;
     expect(credit.balances).toEqual([{ currency: 'USD', balanceCents: 0 }]);
     expect(credit.ledger.map((l: { deltaCents: number }) => l.deltaCents)).toEqual([-1000, 1000]);
+  });
+
+  it('what an order redeemed is given back once when it is reversed (a cancelled order)', async () => {
+    const { delivered } = await creditedCustomer();
+    const customerId = await customerIdOf(delivered.email);
+    await server.db.transaction((tx) => redeemStoreCredit(tx, { customerId, amountCents: 700, currency: 'USD', orderId: delivered.order.id, occurredAt: new Date() }));
+    const reversed = await server.db.transaction((tx) => reverseStoreCreditRedemptions(tx, delivered.order.id, new Date()));
+    expect(reversed).toEqual([{ currency: 'USD', amountCents: 700 }]);
+    expect(await server.db.transaction((tx) => reverseStoreCreditRedemptions(tx, delivered.order.id, new Date()))).toEqual([]);
+    const credit = (await server.api.get(`/api/customers/${delivered.email}/store-credit`)).body;
+    expect(credit.balances).toEqual([{ currency: 'USD', balanceCents: 1000 }]);
+    expect(credit.ledger.map((l: { deltaCents: number; reason: string }) => [l.reason, l.deltaCents])).toEqual([
+      ['redemption_reversal', 700],
+      ['redemption', -700],
+      ['return', 1000],
+    ]);
   });
 });
