@@ -1,37 +1,78 @@
 import { randomInt } from 'node:crypto';
+import type { locationKinds } from '#db/schema/locations.ts';
 import type { deliveryServices } from '#db/schema/orders.ts';
+import { distanceKm } from '#server/inventory/allocation-plan.ts';
+import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
+import { deliveryDay, pickupReadyDay, shipDay } from '#server/sourcing/promise-dates.ts';
+import { billableKg, cheapestQuote, parcelCents, zoneFor } from '#server/sourcing/shipping-cost.ts';
+import type { SourcingPolicy } from '#server/sourcing/sourcing-policy.ts';
 
 export type DeliveryService = (typeof deliveryServices)[number];
+type LocationKind = (typeof locationKinds)[number];
 
-/**
- * Which carrier takes a shipment, how long it promises to take and what a label costs, by
- * service. A stand-in until sourcing (server/sourcing/) assigns carriers from its rate tables
- * by distance: carrier codes and transit days are those of its default policy's national
- * carrier at the longest distance, so a promise made here is never tighter than sourcing's.
- */
-export const carrierRules: Readonly<Record<DeliveryService, { carrier: string; transitDays: number; labelBaseCents: number; labelPerKgCents: number }>> = {
-  standard: { carrier: 'national-parcel', transitDays: 5, labelBaseCents: 795, labelPerKgCents: 95 },
-  express: { carrier: 'national-parcel', transitDays: 2, labelBaseCents: 1650, labelPerKgCents: 330 },
-};
-
-/** Hours after placement a pickup order is promised ready at the store. */
-export const PICKUP_PROMISE_HOURS = 24;
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-
-/** What the customer is promised: placement + the service's transit days (calendar days), or the pickup promise. */
-export function promisedAt(placedAt: Date, method: 'ship' | 'pickup', service: DeliveryService): Date {
-  return method === 'pickup'
-    ? new Date(placedAt.getTime() + PICKUP_PROMISE_HOURS * HOUR_MS)
-    : new Date(placedAt.getTime() + carrierRules[service].transitDays * DAY_MS);
+interface Point {
+  lat: number;
+  lon: number;
 }
 
-/** The carrier's charge for one package's label: base + per started kilogram. Pickup packages have no label. */
-export function labelCostCents(carrier: string | null, service: DeliveryService, weightGrams: number): number {
+/** What a shipment's carrier, promise and label price depend on. */
+export interface ShipmentRoute {
+  method: 'ship' | 'pickup';
+  service: DeliveryService;
+  placedAt: Date;
+  location: Point & { kind: LocationKind };
+  /** The customer's coordinates; null when the address has none (then the farthest band is assumed). */
+  destination: Point | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The end of a UTC day: a promised date is kept by a delivery any time that day. */
+const endOfDay = (day: number) => new Date((day + 1) * DAY_MS - 1);
+
+/** Kilometres to the customer; without coordinates, farther than any bounded band (the national carrier's last zone). */
+function distanceOf(route: ShipmentRoute): number {
+  return route.destination ? distanceKm(route.location, route.destination) : Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * The carrier and promise of a shipment, with sourcing's rate tables and calendar
+ * (server/sourcing, default policy): the cheapest carrier serving the distance for the service
+ * at the shipment's billable weight, on equal price the faster; promised at the end of the
+ * delivery day (the location's cutoff and handling days, then business-day transit). Pickup:
+ * no carrier, promised at the end of the day the store has it ready.
+ */
+export function chooseCarrier(route: ShipmentRoute, weightGrams: number, volumeMm3: number, policy: SourcingPolicy = defaultSourcingPolicy): { carrier: string | null; promisedAt: Date } {
+  const placedMs = route.placedAt.getTime();
+  if (route.method === 'pickup') return { carrier: null, promisedAt: endOfDay(pickupReadyDay(placedMs, policy.pickup)) };
+  const kg = billableKg(weightGrams, volumeMm3, policy.dimWeightDivisorCm3PerKg);
+  const quote = cheapestQuote(policy.rates, route.service, distanceOf(route), kg) ?? fallbackQuote(policy, route.service);
+  return { carrier: quote.carrier, promisedAt: endOfDay(deliveryDay(shipDay(placedMs, policy.handling[route.location.kind]), quote.transitDays)) };
+}
+
+/** No carrier reaches that far for the service: the first one listed, at its last band. */
+function fallbackQuote(policy: SourcingPolicy, service: DeliveryService): { carrier: string; transitDays: number } {
+  const rate = policy.rates.find((r) => r.service === service) ?? policy.rates[0]!;
+  return { carrier: rate.carrier, transitDays: rate.zones.at(-1)!.transitDays };
+}
+
+/**
+ * The carrier's price of one package's label: its table's band for the distance at the
+ * package's billable weight (actual, or dimensional by the packaging's volume), with fuel.
+ * Pickup bags have no label.
+ */
+export function labelCostCents(
+  carrier: string | null,
+  route: ShipmentRoute,
+  weightGrams: number,
+  volumeMm3: number,
+  policy: SourcingPolicy = defaultSourcingPolicy,
+): number {
   if (carrier === null) return 0;
-  const rule = carrierRules[service];
-  return rule.labelBaseCents + rule.labelPerKgCents * Math.max(1, Math.ceil(weightGrams / 1000));
+  const rate = policy.rates.find((r) => r.carrier === carrier && r.service === route.service) ?? policy.rates.find((r) => r.carrier === carrier);
+  if (!rate) return 0;
+  const zone = zoneFor(rate, distanceOf(route)) ?? rate.zones.at(-1)!;
+  return parcelCents(zone.baseCents, zone.perKgCents, rate.fuelSurchargeBp, billableKg(weightGrams, volumeMm3, policy.dimWeightDivisorCm3PerKg));
 }
 
 /**

@@ -9,6 +9,7 @@ import type { PackInput, Shipment } from './fulfillment.schemas.ts';
 import { lockShipment } from './lock-shipment.ts';
 import { advanceOrder } from './order-progress.ts';
 import { planPackages, type PackUnit, type Packaging } from './plan-packages.ts';
+import { loadShipmentRoute } from './shipment-route.ts';
 import { assertShipmentTransition } from './shipment-status.ts';
 
 /**
@@ -59,15 +60,17 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
       const index = input.items.findIndex((item) => item.sku === plan.sku);
       throw ValidationError.field(`items.${index}.sku`, `${plan.sku} ${plan.reason}`);
     }
+    const route = await loadShipmentRoute(tx, shipment.id);
     const rows = plan.packages.map((p, i) => {
       const weightGrams = Math.max(1, p.weightGrams);
+      const boxVolume = p.packaging.innerLengthMm * p.packaging.innerWidthMm * p.packaging.innerHeightMm;
       return {
         shipmentId: shipment.id,
         number: i + 1,
         packagingCode: p.packaging.code,
         weightGrams,
         trackingNumber: newTrackingNumber(shipment.carrier),
-        labelCostCents: labelCostCents(shipment.carrier, shipment.service, weightGrams),
+        labelCostCents: labelCostCents(shipment.carrier, route, weightGrams, boxVolume),
       };
     });
     const inserted = await tx.insert(packages).values(rows).returning({ id: packages.id, number: packages.number });

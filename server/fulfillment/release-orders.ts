@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { shipmentLines, shipments } from '#db/schema/fulfillment.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { carrierRules, promisedAt, type DeliveryService } from './carrier-rules.ts';
+import { chooseCarrier, type DeliveryService, type ShipmentRoute } from './carrier-rules.ts';
 
 export interface ReleaseResult {
   orders: number;
@@ -14,19 +14,29 @@ type OpenAllocation = {
   location_id: string;
   sku: string;
   quantity: number;
+  weight_grams: number;
+  volume_mm3: number;
 };
 
 /**
  * Releases allocated orders that have no shipments yet to the floor: one shipment per location
  * their open allocations hold units at, numbered 1, 2, … by units (most first, then location
- * id), with one shipment line per order line × location. Several instances may run this at once:
+ * id), with one shipment line per order line × location; carrier and promise by chooseCarrier. Several instances may run this at once:
  * each takes the orders no one else has locked (SKIP LOCKED) and looks again for shipments once
  * it holds the lock; the unique (order_id, number) is the last word.
  */
 export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, input: { limit: number }): Promise<ReleaseResult> {
   return ctx.db.transaction(async (tx) => {
-    const candidates = await tx.execute<{ id: string; placed_at: Date | string; delivery_method: 'ship' | 'pickup'; delivery_service: DeliveryService }>(sql`
-      select o.id, o.placed_at, o.delivery_method, o.delivery_service from orders o
+    const candidates = await tx.execute<{
+      id: string;
+      placed_at: Date | string;
+      delivery_method: 'ship' | 'pickup';
+      delivery_service: DeliveryService;
+      lat: number | null;
+      lon: number | null;
+    }>(sql`
+      select o.id, o.placed_at, o.delivery_method, o.delivery_service, a.lat, a.lon from orders o
+      left join addresses a on a.id = o.shipping_address_id
       where o.status = 'allocated' and not exists (select 1 from shipments s where s.order_id = o.id)
       order by o.placed_at, o.id
       limit ${input.limit}
@@ -35,15 +45,17 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, i
     const ids = candidates.rows.map((r) => r.id);
     // A statement after the lock sees what another instance committed before we got it.
     const allocations = await tx.execute<OpenAllocation>(sql`
-      select a.order_id, a.order_line_id, a.location_id, a.sku, sum(a.quantity)::int as quantity
-      from order_allocations a
+      select a.order_id, a.order_line_id, a.location_id, a.sku, sum(a.quantity)::int as quantity,
+        (sum(a.quantity) * coalesce(max(p.weight_grams), 0))::int as weight_grams,
+        (sum(a.quantity) * coalesce(max(p.length_mm::bigint * p.width_mm * p.height_mm), 0))::float8 as volume_mm3
+      from order_allocations a left join products p on p.sku = a.sku
       where a.order_id = any(${sql.param(ids)}::uuid[]) and a.released_at is null
         and not exists (select 1 from shipments s where s.order_id = a.order_id)
       group by a.order_id, a.order_line_id, a.location_id, a.sku
       order by a.order_id, a.location_id, a.sku`);
     const locationIds = [...new Set(allocations.rows.map((a) => a.location_id))];
-    const costs = await tx.execute<{ id: string; pick_cost_cents: number; pack_cost_cents: number }>(
-      sql`select id, pick_cost_cents, pack_cost_cents from locations where id = any(${sql.param(locationIds)}::uuid[])`,
+    const costs = await tx.execute<{ id: string; pick_cost_cents: number; pack_cost_cents: number; kind: ShipmentRoute['location']['kind']; lat: number; lon: number }>(
+      sql`select id, pick_cost_cents, pack_cost_cents, kind, lat, lon from locations where id = any(${sql.param(locationIds)}::uuid[])`,
     );
     const costOf = new Map(costs.rows.map((l) => [l.id, l]));
 
@@ -59,16 +71,26 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, i
       const ordered = [...byLocation.entries()].sort(([a, la], [b, lb]) => units(lb) - units(la) || (a < b ? -1 : 1));
       const placedAt = new Date(order.placed_at);
       ordered.forEach(([locationId, lines], i) => {
-        const cost = costOf.get(locationId);
+        const cost = costOf.get(locationId)!;
+        const route: ShipmentRoute = {
+          method: order.delivery_method,
+          service: order.delivery_service,
+          placedAt,
+          location: { kind: cost.kind, lat: cost.lat, lon: cost.lon },
+          destination: order.lat !== null && order.lon !== null ? { lat: order.lat, lon: order.lon } : null,
+        };
+        const weight = lines.reduce((sum, l) => sum + l.weight_grams, 0);
+        const volume = lines.reduce((sum, l) => sum + Number(l.volume_mm3), 0);
+        const { carrier, promisedAt } = chooseCarrier(route, weight, volume);
         newShipments.push({
           orderId: order.id,
           number: i + 1,
           locationId,
-          carrier: order.delivery_method === 'pickup' ? null : carrierRules[order.delivery_service].carrier,
+          carrier,
           service: order.delivery_service,
-          promisedAt: promisedAt(placedAt, order.delivery_method, order.delivery_service),
+          promisedAt,
           // Picking is paid per unit, packing per shipment (the locations' cost columns).
-          pickPackCostCents: (cost?.pick_cost_cents ?? 0) * units(lines) + (cost?.pack_cost_cents ?? 0),
+          pickPackCostCents: cost.pick_cost_cents * units(lines) + cost.pack_cost_cents,
         });
         linesByShipment.push({ orderId: order.id, locationId, lines });
       });

@@ -60,11 +60,11 @@ describe('a split order from two locations, placed to delivered', () => {
 
     const trackingOne = shippedOne.packages[0]!.trackingNumber;
     const trackingTwo = shippedTwo.packages[0]!.trackingNumber;
-    expectStatus(await carriers.post('national-parcel', scan(trackingOne, 'in_transit', '2030-01-01T10:00:00Z')), 200);
-    const deliveredTwo = await carriers.post('national-parcel', scan(trackingTwo, 'delivered', '2030-01-02T15:00:00Z'));
+    expectStatus(await carriers.post('regional-parcel', scan(trackingOne, 'in_transit', '2030-01-01T10:00:00Z')), 200);
+    const deliveredTwo = await carriers.post('regional-parcel', scan(trackingTwo, 'delivered', '2030-01-02T15:00:00Z'));
     expect(deliveredTwo.body).toEqual({ duplicate: false, applied: true, packageStatus: 'delivered', shipmentStatus: 'delivered' });
     expect(await orderStatus(server, order.id)).toBe('shipped');
-    const deliveredOne = await carriers.post('national-parcel', scan(trackingOne, 'delivered', '2030-01-03T09:00:00Z'));
+    const deliveredOne = await carriers.post('regional-parcel', scan(trackingOne, 'delivered', '2030-01-03T09:00:00Z'));
     expect(deliveredOne.body.shipmentStatus).toBe('delivered');
     expect(await orderStatus(server, order.id)).toBe('delivered');
 
@@ -81,7 +81,7 @@ describe('a split order from two locations, placed to delivered', () => {
         destination: { country: 'US', region: 'TX', postalCode: '73301' },
         shipmentId: two!.id,
         locationId: second.id,
-        carrier: 'national-parcel',
+        carrier: 'regional-parcel',
         placedAt,
         promisedAt: two!.promisedAt,
         deliveredAt: '2030-01-02T15:00:00.000Z',
@@ -92,7 +92,7 @@ describe('a split order from two locations, placed to delivered', () => {
         destination: { country: 'US', region: 'TX', postalCode: '73301' },
         shipmentId: one!.id,
         locationId: first.id,
-        carrier: 'national-parcel',
+        carrier: 'regional-parcel',
         placedAt,
         promisedAt: one!.promisedAt,
         deliveredAt: '2030-01-03T09:00:00.000Z',
@@ -110,10 +110,10 @@ describe('a split order from two locations, placed to delivered', () => {
       return [row['type'], row['status'], row['carrier'], row['shipment_number'], row['packages'], row['units'], row['region'], row['pick_pack_cost_cents'], row['delivered_at']];
     });
     expect(columns).toEqual([
-      ['order.shipped', 'shipped', 'national-parcel', 1, 1, 3, 'TX', 3 * 30 + 100, null],
-      ['order.shipped', 'shipped', 'national-parcel', 2, 1, 1, 'TX', 1 * 50 + 150, null],
-      ['order.delivered', 'delivered', 'national-parcel', 0, 0, 1, 'TX', 0, '2030-01-02 15:00:00.000'],
-      ['order.delivered', 'delivered', 'national-parcel', 0, 0, 3, 'TX', 0, '2030-01-03 09:00:00.000'],
+      ['order.shipped', 'shipped', 'regional-parcel', 1, 1, 3, 'TX', 3 * 30 + 100, null],
+      ['order.shipped', 'shipped', 'regional-parcel', 2, 1, 1, 'TX', 1 * 50 + 150, null],
+      ['order.delivered', 'delivered', 'regional-parcel', 0, 0, 1, 'TX', 0, '2030-01-02 15:00:00.000'],
+      ['order.delivered', 'delivered', 'regional-parcel', 0, 0, 3, 'TX', 0, '2030-01-03 09:00:00.000'],
     ]);
     const captured = await outboxOf(server, order.id, 'payment.captured');
     expect(captured.map((e) => e.payload.amountCents)).toEqual([shippedOne.capturedCents, shippedTwo.capturedCents]);
@@ -124,16 +124,16 @@ describe('carrier tracking webhooks', () => {
   it('refuse a bad or missing signature with 401 and record nothing', async () => {
     const { shipments } = await shippedSplitOrder();
     const body = scan(shipments[0]!.packages[0]!.trackingNumber, 'delivered', '2030-01-01T10:00:00Z');
-    const bad = await carriers.post('national-parcel', body, 'sha256=' + '0'.repeat(64));
+    const bad = await carriers.post('regional-parcel', body, 'sha256=' + '0'.repeat(64));
     expect(bad).toMatchObject({ status: 401, body: { type: 'unauthorized' } });
-    const response = await fetch(`${carriers.url}/api/carriers/national-parcel/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${carriers.url}/api/carriers/regional-parcel/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(401);
     const { rows } = await server.pool.query('select count(*)::int as n from carrier_events where carrier_event_id = $1', [body.eventId]);
     expect(rows[0].n).toBe(0);
   });
 
   it('are closed (503 naming the setting) on a server with no webhook secret', async () => {
-    const response = await server.anonymous.post('/api/carriers/national-parcel/events', scan('X', 'delivered', '2030-01-01T10:00:00Z'));
+    const response = await server.anonymous.post('/api/carriers/regional-parcel/events', scan('X', 'delivered', '2030-01-01T10:00:00Z'));
     expect(response.status).toBe(503);
     expect(response.body.detail).toMatch(/CARRIER_WEBHOOK_SECRET/);
   });
@@ -142,11 +142,11 @@ describe('carrier tracking webhooks', () => {
     const { order, shipments } = await shippedSplitOrder();
     const tracking = shipments[0]!.packages[0]!.trackingNumber;
     const outForDelivery = scan(tracking, 'out_for_delivery', '2030-01-02T08:00:00Z');
-    expect((await carriers.post('national-parcel', outForDelivery)).body).toMatchObject({ duplicate: false, applied: true, packageStatus: 'out_for_delivery' });
-    const again = await carriers.post('national-parcel', outForDelivery);
+    expect((await carriers.post('regional-parcel', outForDelivery)).body).toMatchObject({ duplicate: false, applied: true, packageStatus: 'out_for_delivery' });
+    const again = await carriers.post('regional-parcel', outForDelivery);
     expect(again).toMatchObject({ status: 200, body: { duplicate: true, applied: false } });
 
-    const older = await carriers.post('national-parcel', scan(tracking, 'in_transit', '2030-01-01T08:00:00Z'));
+    const older = await carriers.post('regional-parcel', scan(tracking, 'in_transit', '2030-01-01T08:00:00Z'));
     expect(older.body).toEqual({ duplicate: false, applied: false, packageStatus: 'out_for_delivery', shipmentStatus: 'shipped' });
     const { rows } = await server.pool.query(
       'select status, applied from carrier_events where tracking_number = $1 order by occurred_at',
@@ -162,29 +162,29 @@ describe('carrier tracking webhooks', () => {
   it('move the shipment to exception and back, and to returned_to_sender; the order is returned when all its shipments are', async () => {
     const { order, shipments } = await shippedSplitOrder();
     const [a, b] = shipments.map((s) => s.packages[0]!.trackingNumber);
-    expect((await carriers.post('national-parcel', scan(a!, 'exception', '2030-01-02T08:00:00Z'))).body.shipmentStatus).toBe('exception');
-    expect((await carriers.post('national-parcel', scan(a!, 'in_transit', '2030-01-02T09:00:00Z'))).body.shipmentStatus).toBe('shipped');
-    expect((await carriers.post('national-parcel', scan(a!, 'returned_to_sender', '2030-01-03T09:00:00Z'))).body.shipmentStatus).toBe('returned_to_sender');
+    expect((await carriers.post('regional-parcel', scan(a!, 'exception', '2030-01-02T08:00:00Z'))).body.shipmentStatus).toBe('exception');
+    expect((await carriers.post('regional-parcel', scan(a!, 'in_transit', '2030-01-02T09:00:00Z'))).body.shipmentStatus).toBe('shipped');
+    expect((await carriers.post('regional-parcel', scan(a!, 'returned_to_sender', '2030-01-03T09:00:00Z'))).body.shipmentStatus).toBe('returned_to_sender');
     expect(await orderStatus(server, order.id)).toBe('shipped');
-    expect((await carriers.post('national-parcel', scan(b!, 'returned_to_sender', '2030-01-03T09:00:00Z'))).body.shipmentStatus).toBe('returned_to_sender');
+    expect((await carriers.post('regional-parcel', scan(b!, 'returned_to_sender', '2030-01-03T09:00:00Z'))).body.shipmentStatus).toBe('returned_to_sender');
     expect(await orderStatus(server, order.id)).toBe('returned');
     // A delivered scan after the return is recorded; the returned shipment stays returned.
-    expect((await carriers.post('national-parcel', scan(a!, 'delivered', '2030-01-04T09:00:00Z'))).body).toMatchObject({ applied: true, shipmentStatus: 'returned_to_sender' });
+    expect((await carriers.post('regional-parcel', scan(a!, 'delivered', '2030-01-04T09:00:00Z'))).body).toMatchObject({ applied: true, shipmentStatus: 'returned_to_sender' });
     expect(await outboxOf(server, order.id, 'order.delivered')).toEqual([]);
   });
 
   it('record a delivery sent twice at once only once', async () => {
     const { order, shipments } = await shippedSplitOrder();
     const body = scan(shipments[1]!.packages[0]!.trackingNumber, 'delivered', '2030-01-02T08:00:00Z');
-    const answers = await Promise.all([carriers.post('national-parcel', body), carriers.post('national-parcel', body), carriers.post('national-parcel', body)]);
+    const answers = await Promise.all([carriers.post('regional-parcel', body), carriers.post('regional-parcel', body), carriers.post('regional-parcel', body)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(answers.map((a) => a.body.duplicate).sort()).toEqual([false, true, true]);
     expect(await outboxOf(server, order.id, 'order.delivered')).toHaveLength(1);
   });
 
   it('answer 404 for a tracking number the carrier does not have with us, and 422 naming bad fields', async () => {
-    expect((await carriers.post('national-parcel', scan('NA0000000000000000', 'delivered', '2030-01-01T10:00:00Z'))).status).toBe(404);
-    const bad = await carriers.post('national-parcel', { eventId: 'e1', trackingNumber: 'X', status: 'lost', occurredAt: 'yesterday' });
+    expect((await carriers.post('regional-parcel', scan('NA0000000000000000', 'delivered', '2030-01-01T10:00:00Z'))).status).toBe(404);
+    const bad = await carriers.post('regional-parcel', { eventId: 'e1', trackingNumber: 'X', status: 'lost', occurredAt: 'yesterday' });
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(['occurredAt', 'status']);
   });

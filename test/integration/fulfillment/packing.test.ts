@@ -68,9 +68,10 @@ describe('packing', () => {
     const [parcel] = packed.packages;
     // 3 T-shirts of 300×200×20 mm (3.6 l, 750 g) fit the small mailer (350×250×50, 4.4 l, 1 kg).
     expect(parcel).toMatchObject({ packagingCode: 'MAILER-S', weightGrams: 3 * 250 + 20, status: 'label_created', contents: [{ sku: first!.lines[0]!.sku, quantity: 3 }] });
-    expect(parcel!.trackingNumber).toMatch(/^NA\d{16}$/);
+    expect(parcel!.trackingNumber).toMatch(/^RE\d{16}$/);
     expect(packed).toMatchObject({ packagingCostCents: 25, labelCostCents: parcel!.labelCostCents });
-    expect(parcel!.labelCostCents).toBe(795 + 95);
+    // Regional ground, zone 2: (740 + 100 × 1 kg) + 12% fuel; the mailer's 4.4 l bill 875 g, under 1 kg.
+    expect(parcel!.labelCostCents).toBe(941);
     expect(await orderStatus(server, order.id)).toBe('picking');
 
     await pickAndPack(picker.client, second!);

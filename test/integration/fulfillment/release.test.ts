@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReleaseLoop } from '#server/fulfillment/release-loop.ts';
 import { releaseOrders } from '#server/fulfillment/release-orders.ts';
+import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
+import { deliveryDay, shipDay } from '#server/sourcing/promise-dates.ts';
 import { createLogger } from '#server/logger.ts';
 import { systemClock } from '#server/core/clock.ts';
 import { orderBody, placedOrder, stockedProduct } from '#test/support/factories.ts';
@@ -27,9 +29,11 @@ describe('releasing allocated orders to fulfillment', () => {
     expect(shipments[1]!.lines.map((l) => [l.sku, l.quantity])).toEqual([[mug.sku, 1]]);
     // Pick per unit + pack per shipment, from the locations' cost columns.
     expect(shipments.map((s) => s.pickPackCostCents)).toEqual([3 * 30 + 100, 1 * 50 + 150]);
-    expect(shipments.map((s) => s.carrier)).toEqual(['national-parcel', 'national-parcel']);
+    expect(shipments.map((s) => s.carrier)).toEqual(['regional-parcel', 'regional-parcel']);
+    // Dallas → Austin (~290 km): the regional carrier's zone 2, one business day after the warehouse's ship day, by the day's end.
     const placed = await server.pool.query('select placed_at from orders where id = $1', [order.id]);
-    expect(new Date(shipments[0]!.promisedAt as string).getTime() - new Date(placed.rows[0].placed_at).getTime()).toBe(5 * 86_400_000);
+    const shipOn = shipDay(new Date(placed.rows[0].placed_at).getTime(), defaultSourcingPolicy.handling.warehouse);
+    expect(shipments[0]!.promisedAt).toBe(new Date((deliveryDay(shipOn, 1) + 1) * 86_400_000 - 1).toISOString());
     expect(await orderStatus(server, order.id)).toBe('allocated');
   });
 

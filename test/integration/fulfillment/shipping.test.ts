@@ -54,7 +54,7 @@ describe('shipping', () => {
       shipmentId: one!.id,
       shipmentNumber: 1,
       locationId: first.id,
-      carrier: 'national-parcel',
+      carrier: 'regional-parcel',
       service: 'standard',
       placedAt: new Date(placed[0]!.occurred_at).toISOString(),
       promisedAt: one!.promisedAt,

@@ -28,7 +28,7 @@ describe('public tracking', () => {
       shipped.push(expectStatus(await picker.client.post(`/api/fulfillment/shipments/${s.id}/ship`), 200).body as ShipmentBody);
     }
     const tracking = shipped[0]!.packages[0]!.trackingNumber;
-    expectStatus(await carriers.post('national-parcel', { eventId: randomUUID(), trackingNumber: tracking, status: 'in_transit', occurredAt: new Date(Date.now() + 60_000).toISOString() }), 200);
+    expectStatus(await carriers.post('regional-parcel', { eventId: randomUUID(), trackingNumber: tracking, status: 'in_transit', occurredAt: new Date(Date.now() + 60_000).toISOString() }), 200);
 
     const response = await server.anonymous.get(`/api/track/${order.number}?email=${encodeURIComponent(email.toLowerCase())}`);
     expect(response.status).toBe(200);
@@ -36,8 +36,8 @@ describe('public tracking', () => {
     expect(response.body).toMatchObject({ number: order.number, status: 'shipped' });
     expect(response.body.events.map((e: any) => e.type)).toEqual(['order.placed', 'order.allocated', 'order.shipped', 'order.shipped', 'package.in_transit']);
     expect(response.body.packages).toEqual([
-      { trackingNumber: tracking, carrier: 'national-parcel', status: 'in_transit' },
-      { trackingNumber: shipped[1]!.packages[0]!.trackingNumber, carrier: 'national-parcel', status: 'label_created' },
+      { trackingNumber: tracking, carrier: 'regional-parcel', status: 'in_transit' },
+      { trackingNumber: shipped[1]!.packages[0]!.trackingNumber, carrier: 'regional-parcel', status: 'label_created' },
     ]);
     expect(JSON.stringify(response.body)).not.toMatch(/Grace|Main St|73301/);
 
