@@ -114,10 +114,15 @@ export async function requestCustomerReturn(
   input: CustomerReturnInput,
   options: { idempotencyKey?: string | undefined } = {},
 ): Promise<Return> {
+  await assertOrderOwner(ctx, orderNumber, email);
+  return requestReturn(ctx, { ...input, order: orderNumber, requestedBy: 'customer' }, options);
+}
+
+/** The tracking page's check: the email must be the order's; anything else is the 404 of an unknown number. */
+export async function assertOrderOwner(ctx: Pick<ServiceContext, 'db'>, orderNumber: string, email: string): Promise<void> {
   const result = await ctx.db.execute<{ email: string }>(
     sql`select c.email from orders o join customers c on c.id = o.customer_id where o.number = ${orderNumber}`,
   );
   const owner = result.rows[0]?.email;
   if (!owner || email.length === 0 || owner !== email.trim().toLowerCase()) throw new NotFoundError(`Order ${orderNumber}`);
-  return requestReturn(ctx, { ...input, order: orderNumber, requestedBy: 'customer' }, options);
 }

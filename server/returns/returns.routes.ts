@@ -6,7 +6,7 @@ import { authorizeReturn } from './authorize-return.ts';
 import { cancelReturn, rejectReturn } from './close-return.ts';
 import { exchangeReturn } from './exchange-return.ts';
 import { receiveReturn } from './receive-return.ts';
-import { requestCustomerReturn, requestReturn } from './request-return.ts';
+import { assertOrderOwner, requestCustomerReturn, requestReturn } from './request-return.ts';
 import { resolveReturn } from './resolve-return.ts';
 import { customerReturnLabel, returnLabel } from './return-label.ts';
 import { findReturn, searchReturns } from './return-queries.ts';
@@ -48,6 +48,16 @@ const customerRequestRoute = createRoute({
   summary: "Open an RMA from the tracking page; the email must be the order's (else 404 like an unknown number)",
   request: { headers, params: z.object({ number: z.string().min(1).max(100) }), query: TrackQuery, body: json(CustomerReturnInput) },
   responses: { 201: jsonContent(Return, 'The RMA, requested'), ...problemResponses(404, 409, 422) },
+});
+
+const customerListRoute = createRoute({
+  method: 'get',
+  path: '/api/track/{number}/returns',
+  'x-permission': 'public',
+  tags,
+  summary: "The order's RMAs for the tracking page; the email must be the order's (else 404 like an unknown number)",
+  request: { params: z.object({ number: z.string().min(1).max(100) }), query: TrackQuery },
+  responses: { 200: jsonContent(z.object({ items: z.array(Return) }), 'The RMAs, newest first'), ...problemResponses(404) },
 });
 
 const listRoute = createRoute({
@@ -160,6 +170,11 @@ export function returnsRoutes(deps: RouteDeps) {
       const rma = await requestCustomerReturn(deps, c.req.valid('param').number, c.req.valid('query').email, c.req.valid('json'), key);
       c.set('auditTarget', { type: 'returns', id: rma.id });
       return c.json(rma, 201);
+    })
+    .openapi(customerListRoute, async (c) => {
+      const number = c.req.valid('param').number;
+      await assertOrderOwner(deps, number, c.req.valid('query').email);
+      return c.json({ items: await searchReturns(deps.db, { order: number, limit: 50 }) }, 200);
     })
     .openapi(listRoute, async (c) => c.json({ items: await searchReturns(deps.db, c.req.valid('query')) }, 200))
     .openapi(getRoute, async (c) => {

@@ -134,5 +134,12 @@ describe('the customer, from the tracking page', () => {
     expect(right.status, JSON.stringify(right.body)).toBe(201);
     expect(right.body).toMatchObject({ requestedBy: 'customer', status: 'requested' });
     expect((await outboxOf(server, order.order.id, 'return.requested'))[0]!.payload).toMatchObject({ requestedBy: 'customer' });
+
+    const mine = await server.anonymous.get(`/api/track/${order.order.number}/returns?email=${encodeURIComponent(order.email)}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.items).toEqual([expect.objectContaining({ id: right.body.id, status: 'requested' })]);
+    const notMine = await server.anonymous.get(`/api/track/${order.order.number}/returns?email=someone-else@example.com`);
+    expect(notMine.status).toBe(404);
+    expect(JSON.stringify(notMine.body).replaceAll(order.order.number, '<number>')).toBe(normalized(unknown, unknownNumber));
   });
 });
