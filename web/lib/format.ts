@@ -45,7 +45,7 @@ export function formatters(locale?: string): Formatters {
 }
 
 /** The app's formatters, in the browser's language. */
-export const fmt = formatters(typeof navigator === 'undefined' ? undefined : navigator.language);
+export const fmt = formatters((globalThis as { navigator?: { language?: string } }).navigator?.language);
 
 /** `on_hold` → `On hold` */
 export function humanize(slug: string): string {

@@ -1,0 +1,43 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderBody, placeOrder, stockedProduct, expectStatus } from '#test/support/factories.ts';
+import { launchBrowser, newPage, screenshot, signInThroughForm } from './support/browser.ts';
+import { adminApi, createUser, towerUrl } from './support/users.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const ordersTile = '[data-testid="kpi-orders-value"]';
+
+describe('control tower', () => {
+  it('an order placed over the API moves the orders tile within 2 s, without a reload', async () => {
+    const admin = await adminApi();
+    const { product } = await stockedProduct(admin, 50);
+    const manager = await createUser(admin, 'manager');
+    const page = await newPage(browser);
+    await signInThroughForm(page, towerUrl(), manager.email, manager.password);
+    await page.waitForURL(`${towerUrl()}/tower`);
+    await page.locator(ordersTile).waitFor();
+    // Wait for the live connection, so the order's event cannot slip in before it.
+    await page.getByText('· live').waitFor();
+    const before = Number((await page.locator(ordersTile).textContent())!.replace(/\D/g, ''));
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+
+    expectStatus(await placeOrder(admin, orderBody([{ sku: product.sku, quantity: 1 }])), 201);
+    const placedAt = Date.now();
+    const ordersShown = async () => Number((await page.locator(ordersTile).textContent())!.replace(/\D/g, ''));
+    while ((await ordersShown()) <= before && Date.now() - placedAt < 2_000) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await ordersShown()).toBeGreaterThan(before);
+    expect(Date.now() - placedAt).toBeLessThan(2_000);
+    expect(navigations).toBe(0);
+    await page.waitForTimeout(1500);
+    await screenshot(page, 'control-tower');
+    await page.context().close();
+  });
+});

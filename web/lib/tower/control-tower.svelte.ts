@@ -1,0 +1,168 @@
+import { api, errorMessage } from '../api/client.ts';
+import type { Backlog, Channel, Kpis, Location, Product, Timeseries } from '../api/types.ts';
+import type { CategoryRate } from '../charts/return-rate.ts';
+import { windowRanges, type WindowKey } from './tower-window.ts';
+
+export interface TowerFilters {
+  channel: Channel | '';
+  locationId: string;
+  category: string;
+}
+
+export interface TowerSeries {
+  orders: Timeseries;
+  revenueCents: Timeseries;
+  p50: Timeseries;
+  mean: Timeseries;
+  p90: Timeseries;
+}
+
+const KPI_REFRESH_MS = 1_000;
+const CHART_REFRESH_MS = 5_000;
+
+/**
+ * The control tower's data: KPIs of the window and of the one before (for trends), series for
+ * the charts, backlog, and return rate per category. Live: the server's KPI snapshot (last 24 h,
+ * unfiltered) replaces the tiles' figures as it arrives; under another window or a filter, order
+ * events trigger a refetch at most once a second (charts every five seconds).
+ */
+export class ControlTower {
+  window = $state<WindowKey>('24h');
+  filters = $state<TowerFilters>({ channel: '', locationId: '', category: '' });
+  kpis = $state<Kpis | null>(null);
+  previous = $state<Kpis | null>(null);
+  series = $state<TowerSeries | null>(null);
+  backlog = $state<Backlog | null>(null);
+  returnRates = $state<CategoryRate[] | null>(null);
+  locations = $state<Location[]>([]);
+  categories = $state<string[]>([]);
+  error = $state<string | null>(null);
+  chartsError = $state<string | null>(null);
+  loading = $state(false);
+  /** When the tiles last changed, for the "updated" line. */
+  updatedAt = $state<number | null>(null);
+
+  private generation = 0;
+  private kpiTimer: ReturnType<typeof setTimeout> | null = null;
+  private chartTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastKpiLoad = 0;
+
+  /** True when the server's live snapshot answers exactly what the tiles show. */
+  get snapshotApplies(): boolean {
+    return this.window === '24h' && !this.filters.channel && !this.filters.locationId && !this.filters.category;
+  }
+
+  private query(): Record<string, string> {
+    const query: Record<string, string> = {};
+    if (this.filters.channel) query['channel'] = this.filters.channel;
+    if (this.filters.locationId) query['locationId'] = this.filters.locationId;
+    if (this.filters.category) query['category'] = this.filters.category;
+    return query;
+  }
+
+  async loadReferenceData(): Promise<void> {
+    const [locations, products] = await Promise.all([
+      api<Location[]>('/api/locations').catch(() => [] as Location[]),
+      api<{ items: Product[] }>('/api/products', { query: { limit: 500 } }).catch(() => ({ items: [] as Product[] })),
+    ]);
+    this.locations = locations;
+    this.categories = [...new Set(products.items.map((product) => product.category))].sort();
+  }
+
+  get currency(): string {
+    return this.locations[0]?.currency ?? 'USD';
+  }
+
+  /** Everything for the current window and filters; a newer load wins over an older one. */
+  async load(): Promise<void> {
+    const generation = ++this.generation;
+    this.loading = true;
+    this.error = null;
+    try {
+      await Promise.all([this.loadKpis(generation), this.loadCharts(generation)]);
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+  }
+
+  private async loadKpis(generation = this.generation): Promise<void> {
+    const ranges = windowRanges(this.window, Date.now());
+    const filters = this.query();
+    try {
+      const [kpis, previous, backlog] = await Promise.all([
+        api<Kpis>('/api/kpis', { query: { ...ranges.current, ...filters } }),
+        api<Kpis>('/api/kpis', { query: { ...ranges.previous, ...filters } }),
+        api<Backlog>('/api/kpis/backlog', { query: { channel: this.filters.channel, locationId: this.filters.locationId } }),
+      ]);
+      if (generation !== this.generation) return;
+      this.kpis = kpis;
+      this.previous = previous;
+      this.backlog = backlog;
+      this.updatedAt = Date.now();
+    } catch (error) {
+      if (generation === this.generation) this.error = errorMessage(error);
+    }
+  }
+
+  private async loadCharts(generation = this.generation): Promise<void> {
+    const { series: range } = windowRanges(this.window, Date.now());
+    const filters = this.query();
+    const metric = (name: string) => api<Timeseries>('/api/kpis/timeseries', { query: { metric: name, ...range, ...filters } });
+    try {
+      const [orders, revenueCents, p50, mean, p90, returnRates] = await Promise.all([
+        metric('orders'),
+        metric('revenueCents'),
+        metric('deliveryTimeP50Hours'),
+        metric('deliveryTimeMeanHours'),
+        metric('deliveryTimeP90Hours'),
+        this.loadReturnRates(),
+      ]);
+      if (generation !== this.generation) return;
+      this.series = { orders, revenueCents, p50, mean, p90 };
+      this.returnRates = returnRates;
+      this.chartsError = null;
+    } catch (error) {
+      if (generation === this.generation) this.chartsError = errorMessage(error);
+    }
+  }
+
+  /** One KPI query per category (the API filters by one category at a time); at most 12. */
+  private async loadReturnRates(): Promise<CategoryRate[]> {
+    const { current } = windowRanges(this.window, Date.now());
+    const categories = this.filters.category ? [this.filters.category] : this.categories.slice(0, 12);
+    const { category: _category, ...filters } = this.query();
+    return Promise.all(
+      categories.map(async (category) => {
+        const kpis = await api<Kpis>('/api/kpis', { query: { ...current, ...filters, category } });
+        return { category, returnRate: kpis.returnRate };
+      }),
+    );
+  }
+
+  /** A live snapshot (last 24 h, all channels, locations and categories). */
+  applySnapshot(snapshot: Kpis): void {
+    if (!this.snapshotApplies) return;
+    this.kpis = snapshot;
+    this.updatedAt = Date.now();
+  }
+
+  /** Order events happened: refresh what they may have changed, at most once per interval (leading edge). */
+  onOrderEvents(): void {
+    this.kpiTimer ??= setTimeout(() => {
+      this.kpiTimer = null;
+      this.lastKpiLoad = Date.now();
+      void this.loadKpis();
+    }, Math.max(0, this.lastKpiLoad + KPI_REFRESH_MS - Date.now()));
+    this.chartTimer ??= setTimeout(() => {
+      this.chartTimer = null;
+      void this.loadCharts();
+    }, CHART_REFRESH_MS);
+  }
+
+  stop(): void {
+    if (this.kpiTimer) clearTimeout(this.kpiTimer);
+    if (this.chartTimer) clearTimeout(this.chartTimer);
+    this.kpiTimer = this.chartTimer = null;
+    this.generation++;
+  }
+}
