@@ -11,7 +11,10 @@ const isoDate = z
   .transform((value) => new Date(value))
   .refine((date) => !Number.isNaN(date.getTime()), 'must be an ISO 8601 time');
 
-const itemLines = z.array(z.object({ sku: z.string(), quantity: z.number().int().positive() })).min(1);
+// Units of zero are dropped, not refused: an email that lists less is better than none.
+const itemLines = z
+  .array(z.object({ sku: z.string(), quantity: z.number().int().nonnegative() }))
+  .transform((lines) => lines.filter((l) => l.quantity > 0));
 
 export const orderShippedPayload = z.object({
   /** Null (or absent) for a shipment that waits in a store for pickup. */

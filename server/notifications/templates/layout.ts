@@ -19,14 +19,17 @@ ${body}
 }
 
 export function textLayout(order: OrderSummary, paragraphs: string[]): string {
-  return [`Hello ${order.customerName},`, ...paragraphs, `Follow order ${order.number}: ${order.trackingUrl}`].join('\n\n') + '\n';
+  const body = paragraphs.filter((p) => p !== '');
+  return [`Hello ${order.customerName},`, ...body, `Follow order ${order.number}: ${order.trackingUrl}`].join('\n\n') + '\n';
 }
 
+/** The list of items, or nothing when the event named none. */
 export function itemsText(items: readonly ItemLine[]): string {
   return items.map((i) => `  ${i.quantity} × ${i.name} (${i.sku})`).join('\n');
 }
 
 export function itemsHtml(items: readonly ItemLine[]): SafeHtml {
+  if (items.length === 0) return html``;
   return html`<ul>${items.map((i) => html`<li>${i.quantity} × ${i.name} <span style="color: #59636e;">(${i.sku})</span></li>`)}</ul>`;
 }
 

@@ -15,9 +15,8 @@ export interface OrderDeliveredData {
 export function orderDelivered({ order, deliveredAt, items, pickedUp }: OrderDeliveredData): RenderedEmail {
   const when = formatDateTime(deliveredAt);
   const subject = pickedUp ? `Your order ${order.number} was picked up` : `Your order ${order.number} was delivered`;
-  const intro = pickedUp
-    ? `These items of order ${order.number} were picked up on ${when}:`
-    : `These items of order ${order.number} were delivered on ${when}:`;
+  const what = items.length > 0 ? `These items of order ${order.number} were` : `Order ${order.number} was`;
+  const intro = `${what} ${pickedUp ? 'picked up' : 'delivered'} on ${when}${items.length > 0 ? ':' : '.'}`;
   return {
     subject,
     text: textLayout(order, [intro, itemsText(items), 'We hope you enjoy them.']),

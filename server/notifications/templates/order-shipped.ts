@@ -17,7 +17,7 @@ export function orderShipped(data: OrderShippedData): RenderedEmail {
   const { order, items, promisedAt } = data;
   if (data.carrier === null) {
     const subject = `Your order ${order.number} is ready for pickup`;
-    const intro = `These items of order ${order.number} are ready for pickup at the store:`;
+    const intro = items.length > 0 ? `These items of order ${order.number} are ready for pickup at the store:` : `Order ${order.number} is ready for pickup at the store.`;
     return {
       subject,
       text: textLayout(order, [intro, itemsText(items)]),
@@ -26,7 +26,7 @@ export function orderShipped(data: OrderShippedData): RenderedEmail {
   }
   const carrier = carrierName(data.carrier);
   const subject = `Your order ${order.number} has shipped`;
-  const intro = `These items of order ${order.number} are on their way with ${carrier}:`;
+  const intro = items.length > 0 ? `These items of order ${order.number} are on their way with ${carrier}:` : `Order ${order.number} is on its way with ${carrier}.`;
   const tracking = data.trackingNumbers.length === 1 ? 'Tracking number' : 'Tracking numbers';
   const promise = promisedAt ? `Expected delivery: ${formatDate(promisedAt)}.` : null;
   const text = textLayout(order, [

@@ -106,6 +106,17 @@ describe('order delivered', () => {
   });
 });
 
+describe('an event that names no items', () => {
+  it('still makes sentences, with no empty list', () => {
+    const shipped = orderShipped({ order: order(), carrier: 'ups', trackingNumbers: ['1Z1'], items: [], promisedAt: null });
+    expect(shipped.text).toContain('Order T100123 is on its way with UPS.');
+    expect(shipped.html).not.toContain('<ul></ul>');
+    const delivered = orderDelivered({ order: order(), deliveredAt: new Date('2026-12-02T14:30:00Z'), items: [], pickedUp: true });
+    expect(delivered.text).toContain('Order T100123 was picked up on Wednesday, December 2, 2026 at 2:30 PM UTC.');
+    expect(delivered.text).not.toContain('\n\n\n');
+  });
+});
+
 describe('return received', () => {
   it('lists the returned items', () => {
     const email = returnReceived({ order: order(), items: [{ sku: 'MUG-002', name: hostile, quantity: 1 }] });
