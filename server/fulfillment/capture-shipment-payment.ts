@@ -40,7 +40,9 @@ export async function captureShipmentPayment(
   const { value, shipping, others_open: othersOpen, short_units: shortUnits } = share.rows[0]!;
   const amount = Math.min(remaining, othersOpen === 0 && shortUnits === 0 ? remaining : value + shipping);
   if (amount <= 0) return { capturedCents: 0, event: null };
-  await withProviderTimeout(ctx.paymentTimeoutMs, () => ctx.payments.capture(payment.provider_ref, amount));
+  // Keyed by what was captured before: a retry of this hand-over (after a failed commit) is the same capture.
+  const captureKey = `${payment.id}:${payment.captured_cents}`;
+  await withProviderTimeout(ctx.paymentTimeoutMs, () => ctx.payments.capture(payment.provider_ref, amount, captureKey));
   await tx.execute(sql`
     update payments set captured_cents = captured_cents + ${amount}, status = 'captured', updated_at = ${occurredAt} where id = ${payment.id}`);
   await tx.execute(sql`update shipments set captured_cents = captured_cents + ${amount} where id = ${shipment.id}`);

@@ -6,6 +6,7 @@ import type { ServiceContext } from '#server/context.ts';
 import { releaseOrderStock } from '#server/inventory/release-stock.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
+import { cancelOrderShipments } from '#server/fulfillment/cancel-order-shipments.ts';
 import { lockOrder } from './lock-order.ts';
 import { assertTransition } from './order-status.ts';
 import { findOrder } from './order-queries.ts';
@@ -21,6 +22,7 @@ export async function cancelOrder(ctx: ServiceContext, idOrNumber: string, input
   const orderId = await ctx.db.transaction(async (tx) => {
     const order = await lockOrder(tx, idOrNumber);
     assertTransition(order.status, 'cancelled');
+    await cancelOrderShipments(tx, order.id, occurredAt);
     const released = await releaseOrderStock(tx, order.id, occurredAt);
 
     const events: NewEvent[] = [];
@@ -33,7 +35,8 @@ export async function cancelOrder(ctx: ServiceContext, idOrNumber: string, input
     for (const payment of open) {
       const refundable = payment.capturedCents - payment.refundedCents;
       if (payment.providerRef && refundable > 0) {
-        await withProviderTimeout(ctx.paymentTimeoutMs, () => ctx.payments.refund(payment.providerRef!, refundable));
+        const refundKey = `${payment.id}:${payment.refundedCents}`;
+        await withProviderTimeout(ctx.paymentTimeoutMs, () => ctx.payments.refund(payment.providerRef!, refundable, refundKey));
         events.push({ ...base, type: EventType.paymentRefunded, payload: { amountCents: refundable, currency: payment.currency } });
       }
       const uncaptured = payment.authorizedCents - payment.capturedCents;

@@ -7,9 +7,15 @@ export interface PaymentProvider {
    * Throws PaymentDeclinedError, or PaymentUnavailableError when the provider does not answer.
    */
   authorize(request: AuthorizationRequest): Promise<Authorization>;
-  capture(authorizationId: string, amountCents: number): Promise<void>;
+  /**
+   * Takes part or all of an authorization. The idempotency key names this one capture: a
+   * retry after an unknown outcome (a timeout, a commit that failed afterwards) is answered
+   * without taking the money twice.
+   */
+  capture(authorizationId: string, amountCents: number, idempotencyKey: string): Promise<void>;
   void(authorizationId: string): Promise<void>;
-  refund(authorizationId: string, amountCents: number): Promise<void>;
+  /** Pays back part of what was captured; idempotent by key like capture. */
+  refund(authorizationId: string, amountCents: number, idempotencyKey: string): Promise<void>;
 }
 
 export interface AuthorizationRequest {

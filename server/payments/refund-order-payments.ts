@@ -36,7 +36,9 @@ export async function refundOrderPayments(
   for (const payment of open) {
     const take = Math.min(left, payment.capturedCents - payment.refundedCents);
     if (take <= 0) continue;
-    if (payment.providerRef) await withProviderTimeout(ctx.paymentTimeoutMs, () => ctx.payments.refund(payment.providerRef!, take));
+    // Keyed by what was refunded before: a retry after a failed commit is the same refund.
+    const refundKey = `${payment.id}:${payment.refundedCents}`;
+    if (payment.providerRef) await withProviderTimeout(ctx.paymentTimeoutMs, () => ctx.payments.refund(payment.providerRef!, take, refundKey));
     const refundedCents = payment.refundedCents + take;
     await tx
       .update(payments)

@@ -23,6 +23,8 @@ describe('loadConfig', () => {
       BODY_LIMIT_BYTES: 1_000_000,
       IMPORT_LIMIT_BYTES: 20_000_000,
       PAYMENT_TIMEOUT_MS: 5_000,
+      ORDER_WRITE_BATCH: 32,
+      ORDER_WRITE_CONCURRENCY: 2,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       IDEMPOTENCY_RETENTION_HOURS: 72,
       SIMULATE: 'on',
@@ -34,6 +36,11 @@ describe('loadConfig', () => {
       RELAY: 'on',
       RELAY_BATCH_SIZE: 10_000,
       RELAY_LINGER_MS: 50,
+      FULFILLMENT_RELEASE_INTERVAL_MS: 5_000,
+      FULFILLMENT_RELEASE_BATCH: 100,
+      MAIL_FROM: 'Tower <orders@tower.local>',
+      PUBLIC_URL: 'http://127.0.0.1:3000',
+      MAIL_MAX_ATTEMPTS: 10,
     });
   });
 

@@ -23,7 +23,7 @@ describe('SandboxPaymentProvider.authorize', () => {
     const authorization = await new SandboxPaymentProvider().authorize(authorizationRequest({ amountCents: 1234, currency: 'EUR' }));
 
     expect(authorization).toMatchObject({ amountCents: 1234, currency: 'EUR' });
-    expect(authorization.authorizationId).toMatch(/^auth_[0-9a-f]{24}$/);
+    expect(authorization.authorizationId).toMatch(/^auth_[0-9a-f]{24}_1234$/);
   });
 
   it('authorizes the other approved test cards', async () => {
@@ -105,16 +105,16 @@ describe('SandboxPaymentProvider.capture and void', () => {
     const provider = new SandboxPaymentProvider();
     const { authorizationId } = await provider.authorize(authorizationRequest({ amountCents: 5000 }));
 
-    await expect(provider.capture(authorizationId, 3000)).resolves.toBeUndefined();
-    await expect(provider.capture(authorizationId, 2000)).resolves.toBeUndefined();
-    await expect(provider.capture(authorizationId, 1)).rejects.toThrow('capture exceeds authorization');
+    await expect(provider.capture(authorizationId, 3000, 'c1')).resolves.toBeUndefined();
+    await expect(provider.capture(authorizationId, 2000, 'c2')).resolves.toBeUndefined();
+    await expect(provider.capture(authorizationId, 1, 'c3')).rejects.toThrow('capture exceeds authorization');
   });
 
   it('refuses to capture more than was authorized', async () => {
     const provider = new SandboxPaymentProvider();
     const { authorizationId } = await provider.authorize(authorizationRequest({ amountCents: 5000 }));
 
-    await expect(provider.capture(authorizationId, 5001)).rejects.toThrow('capture exceeds authorization');
+    await expect(provider.capture(authorizationId, 5001, 'c4')).rejects.toThrow('capture exceeds authorization');
   });
 
   it('refuses to capture an unknown or voided authorization', async () => {
@@ -122,14 +122,14 @@ describe('SandboxPaymentProvider.capture and void', () => {
     const { authorizationId } = await provider.authorize(authorizationRequest());
     await provider.void(authorizationId);
 
-    await expect(provider.capture(authorizationId, 1)).rejects.toThrow('cannot capture');
-    await expect(provider.capture('auth_unknown', 1)).rejects.toThrow('cannot capture');
+    await expect(provider.capture(authorizationId, 1, 'c5')).rejects.toThrow('cannot capture');
+    await expect(provider.capture('auth_unknown', 1, 'c6')).rejects.toThrow('cannot capture');
   });
 
   it('refuses to void an authorization once it has been captured', async () => {
     const provider = new SandboxPaymentProvider();
     const { authorizationId } = await provider.authorize(authorizationRequest());
-    await provider.capture(authorizationId, 100);
+    await provider.capture(authorizationId, 100, 'c7');
 
     await expect(provider.void(authorizationId)).rejects.toThrow('cannot void a captured authorization');
   });
@@ -141,9 +141,27 @@ describe('SandboxPaymentProvider.capture and void', () => {
   it('refunds up to what was captured', async () => {
     const provider = new SandboxPaymentProvider();
     const { authorizationId } = await provider.authorize(authorizationRequest({ amountCents: 5000 }));
-    await provider.capture(authorizationId, 4000);
+    await provider.capture(authorizationId, 4000, 'c8');
 
-    await expect(provider.refund(authorizationId, 4000)).resolves.toBeUndefined();
-    await expect(provider.refund(authorizationId, 1)).rejects.toThrow('refund exceeds capture');
+    await expect(provider.refund(authorizationId, 4000, 'r9')).resolves.toBeUndefined();
+    await expect(provider.refund(authorizationId, 1, 'r10')).rejects.toThrow('refund exceeds capture');
+  });
+
+  it('answers a repeated capture or refund key without moving money twice', async () => {
+    const provider = new SandboxPaymentProvider();
+    const { authorizationId } = await provider.authorize(authorizationRequest({ amountCents: 5000 }));
+    await provider.capture(authorizationId, 3000, 'shipment-1');
+    await provider.capture(authorizationId, 3000, 'shipment-1');
+    await expect(provider.capture(authorizationId, 2000, 'shipment-2')).resolves.toBeUndefined();
+    await provider.refund(authorizationId, 5000, 'refund-1');
+    await expect(provider.refund(authorizationId, 5000, 'refund-1')).resolves.toBeUndefined();
+    await expect(provider.refund(authorizationId, 1, 'refund-2')).rejects.toThrow('refund exceeds capture');
+  });
+
+  it('captures, after a restart, an authorization made before it, up to its amount', async () => {
+    const { authorizationId } = await new SandboxPaymentProvider().authorize(authorizationRequest({ amountCents: 5000 }));
+    const restarted = new SandboxPaymentProvider();
+    await expect(restarted.capture(authorizationId, 5000, 'after-restart')).resolves.toBeUndefined();
+    await expect(restarted.capture(authorizationId, 1, 'too-much')).rejects.toThrow('capture exceeds authorization');
   });
 });
