@@ -2,7 +2,8 @@ import { Address, PlaceOrderInput } from '#server/orders/order.schemas.ts';
 import { cancelOrder } from '#server/orders/cancel-order.ts';
 import { findOrder } from '#server/orders/order-queries.ts';
 import { placeOrder } from '#server/orders/place-order.ts';
-import { NotFoundError, ValidationError } from '#server/core/errors.ts';
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { findReturn } from './return-queries.ts';
 import { assertReturnTransition } from './return-status.ts';
@@ -16,9 +17,14 @@ type ExchangeInput = Extract<ResolveReturnInput, { kind: 'exchange' }>;
  * order capture (same customer, channel, currency and delivery; paid with the card given),
  * then the returned units' value goes back to the original payment and the RMA is linked to
  * the new order. Net, the customer pays the difference or gets it back. The new order is
- * keyed by the RMA (a retry gets the same one) and is cancelled if the resolution fails.
+ * cancelled if the resolution fails (the RMA was resolved meanwhile, or the refund did not fit).
  */
-export async function exchangeReturn(ctx: ServiceContext, idOrNumber: string, input: ExchangeInput): Promise<Return> {
+export async function exchangeReturn(
+  ctx: ServiceContext,
+  idOrNumber: string,
+  input: ExchangeInput,
+  options: { idempotencyKey?: string | undefined } = {},
+): Promise<Return> {
   const rma = await findReturn(ctx.db, idOrNumber);
   if (!rma) throw new NotFoundError(`Return ${idOrNumber}`);
   assertReturnTransition(rma.status, 'resolved');
@@ -41,7 +47,15 @@ export async function exchangeReturn(ctx: ServiceContext, idOrNumber: string, in
   });
   if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'lines', message: i.message })));
 
-  const { order } = await placeOrder(ctx, parsed.data, { idempotencyKey: `exchange-${rma.id}` });
+  // A client retry (same key) gets the same new order; without a key each attempt is its own,
+  // and the attempt that loses the race for the RMA cancels its order below.
+  const key = options.idempotencyKey ? `exchange-${rma.id}-${options.idempotencyKey}` : randomUUID();
+  const { order } = await placeOrder(ctx, parsed.data, { idempotencyKey: key });
+  if (order.status === 'cancelled') {
+    throw new ConflictError('The exchange order of an earlier attempt with this Idempotency-Key was cancelled; retry with a new key', [
+      { path: 'Idempotency-Key', message: 'belongs to a failed exchange' },
+    ]);
+  }
   try {
     return await resolveReturn(ctx, rma.id, input, { exchange: { id: order.id, totalCents: order.totals.total } });
   } catch (error) {

@@ -199,7 +199,7 @@ export function returnsRoutes(deps: RouteDeps) {
       const input = c.req.valid('json');
       const id = c.req.valid('param').id;
       const idempotencyKey = c.req.valid('header')['idempotency-key'];
-      return c.json(input.kind === 'exchange' ? await exchangeReturn(deps, id, input) : await resolveReturn(deps, id, input, { idempotencyKey }), 200);
+      return c.json(input.kind === 'exchange' ? await exchangeReturn(deps, id, input, { idempotencyKey }) : await resolveReturn(deps, id, input, { idempotencyKey }), 200);
     })
     .openapi(labelRoute, async (c) => {
       const pdf = await returnLabel(deps, c.req.valid('param').id);

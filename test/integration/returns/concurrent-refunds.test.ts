@@ -5,8 +5,9 @@ import { deliveredOrder, outboxOf, paymentOf, receiveAll, requestReturnOf } from
 
 class CountingProvider extends SandboxPaymentProvider {
   readonly refunds = new Map<string, number[]>();
-  override async refund(authorizationId: string, amountCents: number): Promise<void> {
-    await super.refund(authorizationId, amountCents);
+  override async refund(...args: Parameters<SandboxPaymentProvider['refund']>): Promise<void> {
+    await super.refund(...args);
+    const [authorizationId, amountCents] = args;
     this.refunds.set(authorizationId, [...(this.refunds.get(authorizationId) ?? []), amountCents]);
   }
 }

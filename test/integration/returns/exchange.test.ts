@@ -52,4 +52,33 @@ describe('an exchange', () => {
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);
     expect(retried.body).toMatchObject({ resolution: 'exchange', exchangeOrderId: expect.any(String) });
   });
+
+  it('two exchanges of one RMA at once: one is linked, the other is a 409 and any new order it placed is cancelled', async () => {
+    const { rma, bigger } = await returnedTee();
+    const body = { kind: 'exchange', lines: [{ sku: bigger.sku, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } };
+    const responses = await Promise.all([1, 2].map(() => server.api.post(`/api/returns/${rma.id}/resolve`, body)));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+    const linked = responses.find((r) => r.status === 200)!.body as ReturnBody;
+    const { rows } = await server.pool.query(
+      `select o.id, o.status from orders o join order_lines l on l.order_id = o.id where l.sku = $1 order by o.status`,
+      [bigger.sku],
+    );
+    // The loser may have been refused before placing anything; whatever it placed is cancelled.
+    expect(rows.find((r) => r.id === linked.exchangeOrderId)!.status).toBe('allocated');
+    expect(rows.filter((r) => r.id !== linked.exchangeOrderId).map((r) => r.status)).toEqual(rows.length === 2 ? ['cancelled'] : []);
+  });
+
+  it('when the refund side does not fit the captured payment, the exchange is a 409 and its new order is cancelled', async () => {
+    const delivered = await deliveredOrder(server, provider, [{ priceCents: 2000, quantity: 1 }], { region: 'OR', capturedCents: 1000 });
+    const rma = await requestReturnOf(server, delivered.order.number, [{ sku: delivered.products[0]!.sku, quantity: 1 }]);
+    await receiveAll(server, rma, delivered.location.id);
+    const other = await createProduct(server.api, { priceCents: 2500 });
+    await addStock(server.api, other.sku, delivered.location.id, 5);
+    const response = await server.api.post(`/api/returns/${rma.id}/resolve`, { kind: 'exchange', lines: [{ sku: other.sku, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    expect(response.status).toBe(409);
+    expect(response.body).toMatchObject({ type: 'conflict' });
+    const { rows } = await server.pool.query(`select o.status from orders o join order_lines l on l.order_id = o.id where l.sku = $1`, [other.sku]);
+    expect(rows).toEqual([{ status: 'cancelled' }]);
+    expect((await server.api.get(`/api/returns/${rma.id}`)).body).toMatchObject({ status: 'inspected', exchangeOrderId: null });
+  });
 });
