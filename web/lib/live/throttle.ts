@@ -1,9 +1,17 @@
+interface Timers {
+  set(run: () => void, ms: number): ReturnType<typeof setTimeout>;
+  clear(timer: ReturnType<typeof setTimeout>): void;
+}
+
+// Called as plain functions: a browser's setTimeout called as a method of another object throws.
+const browserTimers: Timers = { set: (run, ms) => setTimeout(run, ms), clear: (timer) => clearTimeout(timer) };
+
 /**
  * Collects items and hands them over in batches, at most once per `intervalMs`: the first item
  * of a quiet period is flushed on the next tick, later ones wait for the interval. 50 events a
  * second then cost a handful of renders, not 50.
  */
-export function batcher<T>(flush: (items: T[]) => void, intervalMs: number, timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout }) {
+export function batcher<T>(flush: (items: T[]) => void, intervalMs: number, timers: Timers = browserTimers) {
   let pending: T[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastFlush = -Infinity;
