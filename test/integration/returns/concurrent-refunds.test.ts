@@ -5,9 +5,8 @@ import { deliveredOrder, outboxOf, paymentOf, receiveAll, requestReturnOf } from
 
 class CountingProvider extends SandboxPaymentProvider {
   readonly refunds = new Map<string, number[]>();
-  override async refund(...args: Parameters<SandboxPaymentProvider['refund']>): Promise<void> {
-    await super.refund(...args);
-    const [authorizationId, amountCents] = args;
+  override async refund(authorizationId: string, amountCents: number, idempotencyKey: string): Promise<void> {
+    await super.refund(authorizationId, amountCents, idempotencyKey);
     this.refunds.set(authorizationId, [...(this.refunds.get(authorizationId) ?? []), amountCents]);
   }
 }

@@ -7,9 +7,9 @@ import { deliveredOrder, orderStatusOf, outboxOf, paymentOf, type ReturnBody } f
 /** The sandbox, with every refund it was asked for written down. */
 class RecordingProvider extends SandboxPaymentProvider {
   readonly refunds: { authorizationId: string; amountCents: number }[] = [];
-  override async refund(...args: Parameters<SandboxPaymentProvider['refund']>): Promise<void> {
-    await super.refund(...args);
-    this.refunds.push({ authorizationId: args[0], amountCents: args[1] });
+  override async refund(authorizationId: string, amountCents: number, idempotencyKey: string): Promise<void> {
+    await super.refund(authorizationId, amountCents, idempotencyKey);
+    this.refunds.push({ authorizationId, amountCents });
   }
 }
 

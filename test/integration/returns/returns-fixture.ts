@@ -68,9 +68,7 @@ export async function deliveredOrder(
   const { rows: payments } = await server.pool.query('select id, provider_ref, authorized_cents from payments where order_id = $1', [order.id]);
   const payment = payments[0] as { id: string; provider_ref: string; authorized_cents: number };
   const captured = options.capturedCents ?? payment.authorized_cents;
-  // The capture's own idempotency key (a provider drops a repeated one), whichever arity the interface has.
-  const capture = [payment.provider_ref, captured, `fixture-capture-${payment.id}`] as unknown as Parameters<SandboxPaymentProvider['capture']>;
-  await provider.capture(...capture);
+  await provider.capture(payment.provider_ref, captured, `fixture-capture-${payment.id}`);
   await server.pool.query(`update payments set captured_cents = $2, status = 'captured' where id = $1`, [payment.id, captured]);
   const shipmentId = await markDelivered(server, order.id, location.id, { deliveredAt: options.deliveredAt ?? new Date() });
   return { order, email, location, products, paymentId: payment.id, shipmentId };
