@@ -81,9 +81,9 @@ describe('a partial return with refund, from the tracking page to the money back
     });
 
     // Refund: 2/3 of the line's 59.97 + 3.75 tax = floor(6372 × 2 / 3) = 42.48; shipping stays paid.
-    const resolved = await server.api.post(`/api/returns/${rma.id}/resolve`, { kind: 'refund' });
+    const resolved = await server.api.post(`/api/returns/${rma.id}/resolve`, { kind: 'refund', note: 'refunded at the desk' });
     expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
-    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'refund', refundedCents: 4248, shippingRefundedCents: 0, storeCreditCents: 0 });
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'refund', refundedCents: 4248, shippingRefundedCents: 0, storeCreditCents: 0, note: 'refunded at the desk' });
     expect(await paymentOf(server, delivered.paymentId)).toEqual({ status: 'partially_refunded', capturedCents: 8299, refundedCents: 4248 });
     expect(provider.refunds.filter((r) => r.amountCents === 4248)).toHaveLength(1);
     const refunds = await outboxOf(server, delivered.order.id, 'payment.refunded');
