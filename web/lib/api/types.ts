@@ -7,6 +7,7 @@ import type { SessionView } from '#server/auth/auth.schemas.ts';
 import type { Order as OrderSchema, OrderPage as OrderPageSchema } from '#server/orders/order.schemas.ts';
 import type { Location as LocationSchema, Product as ProductSchema } from '#server/catalog/catalog.schemas.ts';
 import type { InventoryLevel as InventoryLevelSchema } from '#server/inventory/inventory.schemas.ts';
+import type { Tracking as TrackingSchema } from '#server/tracking/tracking.schemas.ts';
 import type { KpisSchema, TimeseriesSchema, BacklogSchema } from '#server/analytics/kpis.schemas.ts';
 
 export type Session = z.infer<typeof SessionView>;
@@ -24,12 +25,7 @@ export type Location = z.infer<typeof LocationSchema>;
 export type Product = z.infer<typeof ProductSchema>;
 export type InventoryLevel = z.infer<typeof InventoryLevelSchema>;
 
-export interface Tracking {
-  number: string;
-  status: string;
-  events: { type: string; at: string; [field: string]: unknown }[];
-  packages: { trackingNumber: string; carrier: string; status: string }[];
-}
+export type Tracking = z.infer<typeof TrackingSchema>;
 
 export const CHANNELS = ['web', 'store', 'marketplace', 'phone', 'b2b'] as const satisfies readonly Channel[];
 export const ORDER_STATUSES = [
