@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '#server/core/errors.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
+import { STORE_CREDIT_PROVIDER } from '#server/payments/refund-order-payments.ts';
 import { redeemStoreCredit } from '#server/store-credit/redeem-store-credit.ts';
 import { reverseStoreCreditRedemptions } from '#server/store-credit/reverse-store-credit-redemptions.ts';
 import { expectStatus } from '#test/support/factories.ts';
@@ -108,5 +109,27 @@ describe('store credit', () => {
       ['redemption', -700],
       ['return', 1000],
     ]);
+  });
+
+  it('a refund of an order paid partly with store credit gives that part back as store credit, the rest to the card', async () => {
+    // 25.99 paid as 5.00 of store credit (first) and 20.99 by card, as order capture will write it.
+    const delivered = await deliveredOrder(server, provider, [{ priceCents: 1000, quantity: 2 }], { region: 'OR', capturedCents: 2099 });
+    const { rows } = await server.pool.query(
+      `insert into payments (order_id, provider, method, status, currency, authorized_cents, captured_cents, created_at)
+       values ($1, $2, 'card', 'captured', 'USD', 500, 500, now() - interval '1 minute') returning id`,
+      [delivered.order.id, STORE_CREDIT_PROVIDER],
+    );
+    const creditPaymentId = (rows[0] as { id: string }).id;
+    const rma = await requestReturnOf(server, delivered.order.number, [{ sku: delivered.products[0]!.sku, quantity: 1 }]);
+    await receiveAll(server, rma, delivered.location.id);
+
+    const resolved = expectStatus(await server.api.post(`/api/returns/${rma.id}/resolve`, { kind: 'refund' }), 200).body as ReturnBody;
+
+    expect(resolved.refundedCents).toBe(1000);
+    expect(await paymentOf(server, creditPaymentId)).toEqual({ status: 'refunded', capturedCents: 500, refundedCents: 500 });
+    expect(await paymentOf(server, delivered.paymentId)).toEqual({ status: 'partially_refunded', capturedCents: 2099, refundedCents: 500 });
+    const credit = (await server.api.get(`/api/customers/${delivered.email}/store-credit`)).body;
+    expect(credit.balances).toEqual([{ currency: 'USD', balanceCents: 500 }]);
+    expect(credit.ledger).toEqual([expect.objectContaining({ reason: 'redemption_reversal', deltaCents: 500, returnId: rma.id, orderId: delivered.order.id })]);
   });
 });
