@@ -90,6 +90,14 @@ describe('what may be returned', () => {
     expect(await orderStatusOf(server, order.order.id)).toBe('return_requested');
   });
 
+  it('two RMAs for the same units at once: one is opened, the other is a 422 on the quantity', async () => {
+    const order = await deliveredOrder(server, provider, [{ priceCents: 800, quantity: 2 }]);
+    const body = { order: order.order.number, lines: [{ sku: order.products[0]!.sku, quantity: 2, reason: 'other' }] };
+    const responses = await Promise.all([1, 2, 3].map(() => server.api.post('/api/returns', body)));
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 422, 422]);
+    expect((await footprint(order.order.id)).returns).toBe(1);
+  });
+
   it('an order not delivered yet is a 409 invalid_transition; units still on their way are a 422', async () => {
     const { product } = await stockedProduct(server.api, 5);
     const placed = await placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 1 }]));
