@@ -79,6 +79,8 @@ export const configSchema = z.object({
     .transform((url) => url.replace(/\/+$/, '')),
   /** Sends of one customer email before it is marked failed (retried with exponential backoff). */
   MAIL_MAX_ATTEMPTS: positiveInt.max(100).default(10),
+  /** Send the queued customer emails from this process (`off`: other instances send them; they stay queued meanwhile). */
+  MAIL_SENDER: z.enum(['on', 'off']).default('on'),
 });
 
 export type Config = z.infer<typeof configSchema>;

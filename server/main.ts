@@ -106,7 +106,7 @@ const releaseLoop: ReleaseLoop | null =
     : null;
 
 // Customer emails queued by the outbox trigger; every instance may send (they claim different rows).
-const notificationSender = startNotificationSender(
+const notificationSender = config.MAIL_SENDER === 'off' ? null : startNotificationSender(
   {
     db: database.db,
     pool: database.pool,
@@ -164,7 +164,7 @@ async function shutdown(signal: string) {
   clearTimeout(deadline);
   clearInterval(housekeeping);
   await releaseLoop?.stop();
-  await notificationSender.stop();
+  await notificationSender?.stop();
   await audit.drain();
   // The relay finishes its batch and lets go of its PostgreSQL connection before the pool closes.
   await analytics.stop();

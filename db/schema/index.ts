@@ -11,3 +11,4 @@ export * from './identity.ts';
 export * from './fulfillment.ts';
 export * from './returns.ts';
 export * from './notifications.ts';
+export * from './sourcing.ts';

@@ -9,6 +9,17 @@ export interface StockAtLocation {
   lon: number;
 }
 
+/** What sourcing weighs about a location that holds some of an order's SKUs. */
+export interface StockLocation {
+  id: string;
+  kind: 'warehouse' | 'store' | 'dropship' | '3pl';
+  lat: number;
+  lon: number;
+  pickCostCents: number;
+  packCostCents: number;
+  dailyCapacity: number;
+}
+
 export interface LineDemand {
   lineIndex: number;
   sku: string;

@@ -2,7 +2,7 @@ import { executePrepared } from '#db/prepared-query.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { pgErrorCode } from '#db/errors.ts';
-import { planAllocations, type AllocationPlan, type Destination, type LineDemand, type StockAtLocation } from './allocation-plan.ts';
+import { planAllocations, type AllocationPlan, type Destination, type LineDemand, type StockAtLocation, type StockLocation } from './allocation-plan.ts';
 
 export interface ReservationRequest {
   lines: LineDemand[];
@@ -11,27 +11,45 @@ export interface ReservationRequest {
   onlyLocationId: string | null;
 }
 
+/** Stock of one SKU at one location, with what sourcing weighs about the location. */
+export type LocatedStock = StockAtLocation & Omit<StockLocation, 'id'>;
+
 /**
  * Locks the inventory rows of the requested SKUs for the rest of the caller's transaction
- * (in a fixed order, so concurrent orders cannot deadlock) and plans where each line's units
- * come from. Reading availability only under the lock is what makes overselling impossible;
- * the plan is then written with `reservationStatements` in the same transaction.
+ * (in a fixed order, so concurrent orders cannot deadlock) and returns their availability.
+ * Reading availability only under the lock is what makes overselling impossible; the plan
+ * made from it is then written with `reservationStatements` in the same transaction.
  */
-export async function lockAndPlanReservation(tx: Executor, request: ReservationRequest): Promise<AllocationPlan> {
-  const skus = [...new Set(request.lines.map((l) => l.sku))];
-  const locked = await executePrepared<{ sku: string; location_id: string; available: number; lat: number; lon: number }>(tx, 'lock-inventory-for-order', sql`
-    select l.sku, l.location_id, greatest(l.on_hand - l.reserved - l.safety_stock, 0) as available, loc.lat, loc.lon
+export async function lockStock(tx: Executor, skus: readonly string[], onlyLocationId: string | null): Promise<LocatedStock[]> {
+  const locked = await executePrepared<{
+    sku: string; location_id: string; available: number; lat: number; lon: number;
+    kind: LocatedStock['kind']; pick_cost_cents: number; pack_cost_cents: number; daily_capacity: number;
+  }>(tx, 'lock-inventory-for-order', sql`
+    select l.sku, l.location_id, greatest(l.on_hand - l.reserved - l.safety_stock, 0) as available, loc.lat, loc.lon,
+      loc.kind, loc.pick_cost_cents, loc.pack_cost_cents, loc.daily_capacity
     from inventory_levels l
     join locations loc on loc.id = l.location_id
-    where l.sku = any(${sql.param(skus)}::text[])
+    where l.sku = any(${sql.param([...new Set(skus)])}::text[])
       and loc.active
-      and (${request.onlyLocationId}::uuid is null or loc.id = ${request.onlyLocationId}::uuid)
+      and (${onlyLocationId}::uuid is null or loc.id = ${onlyLocationId}::uuid)
     order by l.sku, l.location_id
     for update of l`);
-  return planReservation(
-    request,
-    locked.rows.map((r) => ({ sku: r.sku, locationId: r.location_id, available: r.available, lat: r.lat, lon: r.lon })),
-  );
+  return locked.rows.map((r) => ({
+    sku: r.sku,
+    locationId: r.location_id,
+    available: r.available,
+    lat: r.lat,
+    lon: r.lon,
+    kind: r.kind,
+    pickCostCents: r.pick_cost_cents,
+    packCostCents: r.pack_cost_cents,
+    dailyCapacity: r.daily_capacity,
+  }));
+}
+
+/** `lockStock`, planned nearest-first (backorders waiting for stock are served this way). */
+export async function lockAndPlanReservation(tx: Executor, request: ReservationRequest): Promise<AllocationPlan> {
+  return planReservation(request, await lockStock(tx, request.lines.map((l) => l.sku), request.onlyLocationId));
 }
 
 /**

@@ -2,7 +2,7 @@ import { executePrepared } from '#db/prepared-query.ts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { ValidationError, type FieldError } from '#server/core/errors.ts';
-import type { StockAtLocation } from '#server/inventory/allocation-plan.ts';
+import type { StockAtLocation, StockLocation } from '#server/inventory/allocation-plan.ts';
 import type { PlaceOrderInput } from './order.schemas.ts';
 import type { PricedProduct, Promotion, ShippingRate } from './pricing.ts';
 
@@ -13,6 +13,9 @@ export interface CatalogProduct extends PricedProduct {
   name: string;
   currency: string;
   backorderable: boolean;
+  lengthMm: number | null;
+  widthMm: number | null;
+  heightMm: number | null;
 }
 
 export interface OrderContext {
@@ -26,7 +29,7 @@ export interface OrderContext {
    * Units available to promise per SKU × active location right now. An unlocked read: the
    * plan made from it is checked again when the reservation is written.
    */
-  stock: StockAtLocation[];
+  stock: (StockAtLocation & Omit<StockLocation, 'id'>)[];
   /** An earlier request with the same Idempotency-Key, if one completed. */
   priorRequest: { requestHash: string; orderId: string } | null;
   /** An order already placed with this channel + externalRef. */
@@ -63,7 +66,8 @@ export async function loadOrderContext(
     select json_build_object(
       'products', (select coalesce(json_agg(json_build_object(
           'sku', p.sku, 'name', p.name, 'category', p.category, 'priceCents', p.price_cents, 'currency', p.currency,
-          'weightGrams', p.weight_grams, 'backorderable', p.backorderable, 'active', p.active)), '[]'::json)
+          'weightGrams', p.weight_grams, 'backorderable', p.backorderable, 'active', p.active,
+          'lengthMm', p.length_mm, 'widthMm', p.width_mm, 'heightMm', p.height_mm)), '[]'::json)
         from products p where p.sku = any(${sql.param(skus)}::text[])),
       'promotions', (select coalesce(json_agg(json_build_object(
           'id', pr.id, 'name', pr.name, 'code', pr.code, 'kind', pr.kind, 'percentBp', pr.percent_bp,
@@ -85,7 +89,8 @@ export async function loadOrderContext(
       'allowBackorder', (select allow_backorder from sales_channels where code = ${input.channel}),
       'stock', (select coalesce(json_agg(json_build_object(
           'sku', l.sku, 'locationId', l.location_id, 'available', greatest(l.on_hand - l.reserved - l.safety_stock, 0),
-          'lat', loc.lat, 'lon', loc.lon)), '[]'::json)
+          'lat', loc.lat, 'lon', loc.lon, 'kind', loc.kind, 'pickCostCents', loc.pick_cost_cents,
+          'packCostCents', loc.pack_cost_cents, 'dailyCapacity', loc.daily_capacity)), '[]'::json)
         from inventory_levels l join locations loc on loc.id = l.location_id
         where l.sku = any(${sql.param(skus)}::text[]) and loc.active),
       'priorRequest', (select json_build_object('requestHash', k.request_hash, 'orderId', k.result->>'orderId')
@@ -138,7 +143,18 @@ interface RawContext {
   shippingRate: ShippingRate | null;
   allowBackorder: boolean | null;
   pickupLocation: { id: string; lat: number; lon: number; kind: string; active: boolean } | null;
-  stock: StockAtLocation[];
+  stock: (StockAtLocation & Omit<StockLocation, 'id'>)[];
   priorRequest: { requestHash: string; orderId: string } | null;
   priorOrder: { id: string; requestHash: string } | null;
+}
+
+/** Each location of the stock rows once, with what sourcing weighs about it. */
+export function locationsOf(stock: readonly (StockAtLocation & Omit<StockLocation, 'id'>)[]): StockLocation[] {
+  const byId = new Map<string, StockLocation>();
+  for (const s of stock) {
+    if (!byId.has(s.locationId)) {
+      byId.set(s.locationId, { id: s.locationId, kind: s.kind, lat: s.lat, lon: s.lon, pickCostCents: s.pickCostCents, packCostCents: s.packCostCents, dailyCapacity: s.dailyCapacity });
+    }
+  }
+  return [...byId.values()];
 }

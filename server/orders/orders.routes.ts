@@ -5,6 +5,7 @@ import { requestAudit } from '#server/http/audit-mutations.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { IdempotencyKeyHeader, jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { cancelOrder } from './cancel-order.ts';
+import { findSourcingDecision } from './find-sourcing-decision.ts';
 import { holdOrder, releaseOrder } from './hold-order.ts';
 import { findOrder, searchOrders } from './order-queries.ts';
 import { Order, OrderPage, OrderSearchQuery, PlaceOrderInput, ReasonInput } from './order.schemas.ts';
@@ -49,6 +50,27 @@ const getOrderRoute = createRoute({
   responses: { 200: jsonContent(Order, 'The order'), ...problemResponses(404) },
 });
 
+const SourcingDecisionView = z
+  .object({
+    orderId: z.string(),
+    number: z.string(),
+    decidedAt: z.string(),
+    strategy: z.string().openapi({ description: 'single, split, greedy, pickup, …' }),
+    totalCostCents: z.number().int(),
+    decision: z.record(z.string(), z.unknown()).openapi({ description: 'shipments, costs, promised dates and the log of every candidate location' }),
+  })
+  .openapi('SourcingDecision');
+
+const getSourcingRoute = createRoute({
+  method: 'get',
+  path: '/api/orders/{id}/sourcing',
+  'x-permission': 'orders:read',
+  tags: ['orders'],
+  summary: 'Why the order ships from where it does: the sourcing decision with every candidate location',
+  request: { params: OrderParams },
+  responses: { 200: jsonContent(SourcingDecisionView, 'The decision'), ...problemResponses(404) },
+});
+
 function transitionRoute(action: 'cancel' | 'hold' | 'release', summary: string) {
   return createRoute({
     method: 'post',
@@ -79,6 +101,11 @@ export function ordersRoutes(deps: RouteDeps) {
       const order = await findOrder(deps.db, c.req.valid('param').id);
       if (!order) throw new NotFoundError(`Order ${c.req.valid('param').id}`);
       return c.json(order, 200);
+    })
+    .openapi(getSourcingRoute, async (c) => {
+      const decision = await findSourcingDecision(deps.db, c.req.valid('param').id);
+      if (!decision) throw new NotFoundError(`A sourcing decision for order ${c.req.valid('param').id}`);
+      return c.json(decision, 200);
     })
     .openapi(transitionRoute('cancel', 'Cancel an order, releasing stock and voiding payment'), async (c) =>
       c.json(await cancelOrder(deps, c.req.valid('param').id, c.req.valid('json') ?? {}), 200),

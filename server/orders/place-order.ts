@@ -6,13 +6,14 @@ import type { ServiceContext } from '#server/context.ts';
 import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { findIdempotencyKey } from '#server/idempotency/run-idempotent.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
-import { isStockMoved, lockAndPlanReservation, planReservation, type ReservationRequest } from '#server/inventory/reserve-stock.ts';
+import { isStockMoved, lockStock, type LocatedStock } from '#server/inventory/reserve-stock.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
 import { loadOrderContext, type OrderContext } from './load-order-context.ts';
 import { findOrder, findOrderIdByExternalRef } from './order-queries.ts';
 import type { Order, PlaceOrderInput } from './order.schemas.ts';
 import { priceOrder } from './pricing.ts';
+import { shipmentsToday, sourceOrder, type SourcedOrder } from './source-order.ts';
 import { newOrderView, writeOrders, type OrderDraft } from './write-orders.ts';
 
 export interface PlaceOrderOptions {
@@ -56,13 +57,12 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
     taxRatePpm: reference.taxRatePpm,
     shippingRate: reference.shippingRate,
   });
-  const reservation: ReservationRequest = {
-    lines: input.lines.map((line, lineIndex) => ({ lineIndex, sku: line.sku, quantity: line.quantity })),
-    destination: destinationOf(input, reference),
-    onlyLocationId: reference.pickupLocation?.id ?? null,
-  };
+  const skus = input.lines.map((line) => line.sku);
+  const onlyLocationId = reference.pickupLocation?.id ?? null;
+  const source = (stock: readonly LocatedStock[]) =>
+    servableSource(input, reference, sourceOrder(input, reference, priced, stock, placedAt, shipmentsToday(ctx.db, placedAt)));
   // Refused before the card is touched when the stock is not there.
-  const plan = servablePlan(input, reference, planReservation(reservation, reference.stock));
+  const sourced = source(reference.stock);
 
   const orderId = randomUUID();
   const lineIds = input.lines.map(() => randomUUID());
@@ -77,7 +77,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
         ctx.payments.authorize({ amountCents: priced.totalCents, currency: input.currency, token, idempotencyKey: orderId, signal }),
       );
     }
-    const draft = (plan: AllocationPlan): OrderDraft => ({
+    const draft = ({ plan, decision }: SourcedOrder): OrderDraft => ({
       orderId,
       lineIds,
       addressId,
@@ -85,6 +85,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
       reference,
       priced,
       plan,
+      sourcing: decision,
       status: plan.shortByLine.size > 0 ? 'backordered' : 'allocated',
       placedAt,
       requestHash: hash,
@@ -96,13 +97,13 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
 
     let written: { draft: OrderDraft; number: string } | null;
     try {
-      const optimistic = draft(plan);
+      const optimistic = draft(sourced);
       const number = await ctx.orderWriter.write(optimistic);
       written = number === null ? null : { draft: optimistic, number };
     } catch (error) {
       if (!isStockMoved(error)) throw error;
       written = await ctx.db.transaction(async (tx) => {
-        const locked = draft(servablePlan(input, reference, await lockAndPlanReservation(tx, reservation)));
+        const locked = draft(source(await lockStock(tx, skus, onlyLocationId)));
         const number = (await writeOrders(tx, [locked])).get(orderId);
         return number === undefined ? null : { draft: locked, number };
       });
@@ -125,12 +126,6 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
   }
 }
 
-function destinationOf(input: PlaceOrderInput, reference: OrderContext) {
-  if (reference.pickupLocation) return reference.pickupLocation;
-  const address = input.shippingAddress;
-  return address?.lat !== undefined && address.lon !== undefined ? { lat: address.lat, lon: address.lon } : null;
-}
-
 /** Short lines are fine only where the channel takes backorders and the product may wait. */
 function unservable(input: PlaceOrderInput, reference: OrderContext, plan: AllocationPlan): { shortages: Shortage[]; paths: string[] } {
   const shortages: Shortage[] = [];
@@ -146,11 +141,11 @@ function unservable(input: PlaceOrderInput, reference: OrderContext, plan: Alloc
   return { shortages, paths };
 }
 
-/** The plan, unless it leaves a line short that may not wait: then the order is refused. */
-function servablePlan(input: PlaceOrderInput, reference: OrderContext, plan: AllocationPlan): AllocationPlan {
-  const { shortages, paths } = unservable(input, reference, plan);
+/** The sourcing, unless it leaves a line short that may not wait: then the order is refused. */
+function servableSource(input: PlaceOrderInput, reference: OrderContext, sourced: SourcedOrder): SourcedOrder {
+  const { shortages, paths } = unservable(input, reference, sourced.plan);
   if (shortages.length > 0) throw new OutOfStockError(shortages, paths);
-  return plan;
+  return sourced;
 }
 
 async function replayOf(ctx: ServiceContext, prior: { requestHash: string; orderId: string }, hash: string): Promise<PlaceOrderResult> {

@@ -7,6 +7,7 @@ import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
 import { requirePlannedReservation, reservationRows, reservationStatements } from '#server/inventory/reserve-stock.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
+import type { SourcingDecision } from '#server/sourcing/sourcing.types.ts';
 import type { OrderContext } from './load-order-context.ts';
 import type { Order, PlaceOrderInput } from './order.schemas.ts';
 import type { PricedOrder } from './pricing.ts';
@@ -21,6 +22,8 @@ export interface OrderDraft {
   reference: OrderContext;
   priced: PricedOrder;
   plan: AllocationPlan;
+  /** The sourcing engine's decision behind `plan`, kept with the order to answer "why from there?". */
+  sourcing: SourcingDecision | null;
   status: 'allocated' | 'backordered';
   placedAt: Date;
   requestHash: string;
@@ -55,6 +58,7 @@ export async function writeOrders(db: Executor, drafts: readonly OrderDraft[]): 
     }),
     events: drafts.flatMap((d) => orderPlacedEvents(d).map((e) => ({ order_id: d.orderId, type: e.type, payload: e.payload, occurred_at: d.placedAt.toISOString() }))),
     audits: drafts.flatMap((d) => (d.audit ? [{ order_id: d.orderId, ...auditRow(d.audit) }] : [])),
+    decisions: drafts.flatMap((d) => (d.sourcing ? [sourcingRow(d.orderId, d.sourcing)] : [])),
   };
   const reservations = drafts.flatMap((d) => reservationRows(d.orderId, d.lineIds, d.plan, d.placedAt));
 
@@ -127,9 +131,26 @@ export async function writeOrders(db: Executor, drafts: readonly OrderDraft[]): 
         actor_id text, actor_label text, action text, method text, path text, request_id text, ip text, detail jsonb)
       where a.order_id in (select order_id from claim)
       returning 1
+    ), sourced as (
+      insert into order_sourcing_decisions (order_id, decided_at, strategy, total_cost_cents, decision)
+      select s.order_id, s.decided_at, s.strategy, s.total_cost_cents, s.decision
+      from batch, json_to_recordset(batch.doc -> 'decisions')
+        as s(order_id uuid, decided_at timestamptz, strategy text, total_cost_cents int, decision jsonb)
+      where s.order_id in (select order_id from claim)
+      returning 1
     ), ${reservationStatements(reservations, sql`claim`)}
     select id, number, ${requirePlannedReservation()} as reserved from placed`);
   return new Map(result.rows.map((row) => [row.id, row.number]));
+}
+
+function sourcingRow(orderId: string, decision: SourcingDecision) {
+  return {
+    order_id: orderId,
+    decided_at: decision.decidedAt,
+    strategy: decision.log.strategy,
+    total_cost_cents: decision.costs.totalCents,
+    decision: { ...decision, shortByLine: Object.fromEntries(decision.shortByLine) },
+  };
 }
 
 function orderRow(d: OrderDraft, n: number) {

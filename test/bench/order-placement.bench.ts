@@ -93,6 +93,10 @@ async function measure() {
     // The measured path is order capture: the relay (outbox reads, ClickHouse inserts, live
     // push NOTIFYs) would take CPU from it on the same cores; relay-throughput measures it.
     RELAY: 'off',
+    // Likewise the background work that follows an order: releasing it to the floor and sending
+    // its confirmation email. The email's queue row is still written with the order (a trigger).
+    FULFILLMENT_RELEASE_INTERVAL_MS: '0',
+    MAIL_SENDER: 'off',
     // Its embedded ClickHouse (opened even with the relay off) must not land in the checkout.
     DATA_DIR: (dataDir = mkdtempSync(path.join(tmpdir(), 'tower-bench-orders-'))),
     ...serverEnv,

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       MAIL_FROM: 'Tower <orders@tower.local>',
       PUBLIC_URL: 'http://127.0.0.1:3000',
       MAIL_MAX_ATTEMPTS: 10,
+      MAIL_SENDER: 'on',
     });
   });
 

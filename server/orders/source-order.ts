@@ -1,0 +1,107 @@
+import type { Database } from '#db/client.ts';
+import { sql } from 'drizzle-orm';
+import { planAllocations, type AllocationPlan } from '#server/inventory/allocation-plan.ts';
+import type { LocatedStock } from '#server/inventory/reserve-stock.ts';
+import { chooseSources } from '#server/sourcing/choose-sources.ts';
+import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
+import type { SourcingDecision, SourcingLine, SourcingLocation } from '#server/sourcing/sourcing.types.ts';
+import { toAllocationPlan } from '#server/sourcing/to-allocation-plan.ts';
+import { locationsOf, type OrderContext } from './load-order-context.ts';
+import type { PlaceOrderInput } from './order.schemas.ts';
+import type { PricedOrder } from './pricing.ts';
+
+export interface SourcedOrder {
+  plan: AllocationPlan;
+  /** The sourcing engine's decision with its log; null when the order has no coordinates to ship to. */
+  decision: SourcingDecision | null;
+}
+
+/**
+ * Where an order's units come from: the sourcing engine (server/sourcing) on the stock given
+ * (an unlocked read, or rows locked for the order), within today's remaining capacity of each
+ * location. An address without coordinates cannot be costed by distance: those orders are
+ * served from the locations with the most stock, as before sourcing existed.
+ *
+ * Location eligibility follows the kind until locations carry their own flags: every kind
+ * but drop-ship vendors ships parcels, and stores hand out pickups.
+ */
+export function sourceOrder(
+  input: PlaceOrderInput,
+  reference: OrderContext,
+  priced: PricedOrder,
+  stock: readonly LocatedStock[],
+  placedAt: Date,
+  shipmentsToday: ReadonlyMap<string, number>,
+): SourcedOrder {
+  const pickup = reference.pickupLocation;
+  const address = input.shippingAddress;
+  const usable = pickup ? stock.filter((s) => s.locationId === pickup.id) : stock;
+  if (!pickup && (address?.lat === undefined || address.lon === undefined)) {
+    const demand = input.lines.map((line, lineIndex) => ({ lineIndex, sku: line.sku, quantity: line.quantity }));
+    return { plan: planAllocations(demand, [...usable], null), decision: null };
+  }
+  const locations: SourcingLocation[] = locationsOf(usable).map((l) => ({
+    id: l.id,
+    kind: l.kind,
+    lat: l.lat,
+    lon: l.lon,
+    pickCostCents: l.pickCostCents,
+    packCostCents: l.packCostCents,
+    remainingDailyCapacity: Math.max(0, l.dailyCapacity - (shipmentsToday.get(l.id) ?? 0)),
+    shipsToCustomers: l.kind !== 'dropship',
+    offersPickup: l.kind === 'store',
+    active: true,
+  }));
+  const lines: SourcingLine[] = input.lines.map((line, lineIndex) => {
+    const product = reference.products.get(line.sku)!;
+    const { lengthMm, widthMm, heightMm } = product;
+    return {
+      lineIndex,
+      sku: line.sku,
+      quantity: line.quantity,
+      unitWeightGrams: product.weightGrams,
+      unitPriceCents: priced.lines[lineIndex]!.unitPriceCents,
+      dimensionsMm: lengthMm !== null && widthMm !== null && heightMm !== null ? { lengthMm, widthMm, heightMm } : null,
+    };
+  });
+  const decision = chooseSources(
+    {
+      lines,
+      fulfilment: pickup ? { method: 'pickup', storeId: pickup.id } : { method: 'ship', destination: { lat: address!.lat!, lon: address!.lon! } },
+      service: input.delivery.service,
+      placedAt,
+      locations,
+      availability: usable.map((s) => ({ sku: s.sku, locationId: s.locationId, available: s.available })),
+    },
+    defaultSourcingPolicy,
+  );
+  return { plan: toAllocationPlan(decision), decision };
+}
+
+const REFRESH_MS = 10_000;
+const loads = new WeakMap<Database, { counts: Map<string, number>; at: number; refreshing: boolean }>();
+
+/**
+ * Shipments each location took on today (UTC), as last counted: sourcing's view of the
+ * capacity already used. Counted at most every 10 s in the background, so an order never
+ * waits for it; between counts, a location may take a few more than its capacity.
+ */
+export function shipmentsToday(db: Database, now: Date): ReadonlyMap<string, number> {
+  let load = loads.get(db);
+  if (!load) loads.set(db, (load = { counts: new Map(), at: 0, refreshing: false }));
+  if (!load.refreshing && now.getTime() - load.at >= REFRESH_MS) {
+    const entry = load;
+    entry.refreshing = true;
+    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    db.execute<{ location_id: string; n: number }>(sql`
+      select location_id, count(*)::int as n from shipments where created_at >= ${dayStart.toISOString()}::timestamptz group by location_id`)
+      .then((result) => {
+        entry.counts = new Map(result.rows.map((r) => [r.location_id, r.n]));
+        entry.at = now.getTime();
+      })
+      // Counted again on a later order; meanwhile the last counts stand.
+      .catch(() => undefined)
+      .finally(() => (entry.refreshing = false));
+  }
+  return load.counts;
+}
