@@ -16,6 +16,8 @@ declare module 'vitest' {
 
 export const ADMIN_EMAIL = 'e2e-admin@example.com';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
+/** Lets tests deliver parcels the way carriers do, through the signed tracking webhook. */
+export const CARRIER_SECRET = 'e2e-carrier-webhook-secret';
 
 /**
  * The end-to-end suite runs against the built app on a real Tower process, as `npm start` runs
@@ -35,6 +37,7 @@ export default async function setup(project: TestProject) {
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     RELAY_LINGER_MS: '10',
+    CARRIER_WEBHOOK_SECRET: CARRIER_SECRET,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
     RATE_LIMIT_PUBLIC_PER_MINUTE: '10000',
