@@ -6,6 +6,8 @@ export const EventType = {
   orderCancelled: 'order.cancelled',
   orderHeld: 'order.held',
   orderReleased: 'order.released',
+  /** Units moved off a location that rejected (or a manager took them from): from, to, reason, units. */
+  orderRerouted: 'order.rerouted',
   /** One per shipment that leaves (or is ready for pickup); payload fixed in analytics/README.md. */
   orderShipped: 'order.shipped',
   /** One per shipment that arrives (or is picked up); payload fixed in analytics/README.md. */

@@ -15,7 +15,10 @@ import {
   PickClaims,
   PickList,
   ReleaseInput,
+  RejectShipmentInput,
   ReleaseResult,
+  RerouteOrderInput,
+  RerouteResult,
   Shipment,
   ShipmentQuery,
 } from './fulfillment.schemas.ts';
@@ -24,7 +27,9 @@ import { markReadyForPickup } from './mark-ready-for-pickup.ts';
 import { packShipment } from './pack-shipment.ts';
 import { packageLabel } from './package-label.ts';
 import { releaseOrders } from './release-orders.ts';
+import { rejectShipment } from './reject-shipment.ts';
 import { releasePickClaims } from './release-pick-claims.ts';
+import { rerouteOrder } from './reroute-order.ts';
 import { shipShipment } from './ship-shipment.ts';
 
 const tags = ['fulfillment'];
@@ -122,6 +127,26 @@ const labelRoute = createRoute({
   },
 });
 
+const rejectRoute = createRoute({
+  method: 'post',
+  path: '/api/fulfillment/shipments/{id}/reject',
+  'x-permission': 'fulfillment:work',
+  tags,
+  summary: 'The location cannot send (all of) a pending or picking shipment: the units are released and sourced again elsewhere',
+  request: { params: IdParams, body: { content: { 'application/json': { schema: RejectShipmentInput } }, required: true } },
+  responses: { 200: jsonContent(RerouteResult, 'Where the handed-back units went, and what is backordered'), ...problemResponses(403, 404, 409, 422) },
+});
+
+const rerouteRoute = createRoute({
+  method: 'post',
+  path: '/api/orders/{id}/reroute',
+  'x-permission': 'orders:manage',
+  tags,
+  summary: "A manager moves an order's not-yet-picked units away from a location (optionally to another one)",
+  request: { params: IdParams, body: { content: { 'application/json': { schema: RerouteOrderInput } }, required: true } },
+  responses: { 200: jsonContent(RerouteResult, 'Where the units went, and what is backordered'), ...problemResponses(403, 404, 409, 422) },
+});
+
 function handOverRoute(action: 'ship' | 'ready-for-pickup' | 'picked-up', summary: string) {
   return createRoute({
     method: 'post',
@@ -163,6 +188,8 @@ export function fulfillmentRoutes(deps: RouteDeps) {
       const pdf = await packageLabel(deps, c.var.actor, c.req.valid('param').id);
       return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf' });
     })
+    .openapi(rejectRoute, async (c) => c.json(await rejectShipment(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(rerouteRoute, async (c) => c.json(await rerouteOrder(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(handOverRoute('ship', 'Hand a packed shipment to its carrier: stock leaves, payment share captured, order.shipped'), async (c) =>
       c.json(await shipShipment(deps, c.var.actor, c.req.valid('param').id), 200),
     )

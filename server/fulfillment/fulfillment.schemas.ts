@@ -117,3 +117,52 @@ export type PackInput = z.infer<typeof PackInput>;
 
 export const IdParams = z.object({ id: uuid });
 export const LocationParams = z.object({ locationId: uuid });
+
+export const RejectionReason = z.enum(['short_pick', 'damaged', 'capacity', 'closure']);
+export type RejectionReason = z.infer<typeof RejectionReason>;
+
+/** A location cannot send (all of) a shipment; short_pick and damaged say what it can still send per line. */
+export const RejectShipmentInput = z
+  .strictObject({
+    reason: RejectionReason,
+    lines: z
+      .array(
+        z.strictObject({
+          shipmentLineId: uuid,
+          fulfillableQuantity: z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_UNITS),
+        }),
+      )
+      .max(500)
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    const partial = input.reason === 'short_pick' || input.reason === 'damaged';
+    if (partial && (!input.lines || input.lines.length === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['lines'], message: `is required for ${input.reason}: the units each line can still send` });
+    }
+    if (!partial && input.lines) ctx.addIssue({ code: 'custom', path: ['lines'], message: `must be left out for ${input.reason}: the whole shipment is sourced again` });
+    const seen = new Set<string>();
+    input.lines?.forEach((l, k) => {
+      if (seen.has(l.shipmentLineId)) ctx.addIssue({ code: 'custom', path: ['lines', k, 'shipmentLineId'], message: 'is listed twice' });
+      seen.add(l.shipmentLineId);
+    });
+  });
+export type RejectShipmentInput = z.infer<typeof RejectShipmentInput>;
+
+/** A manager moves an order's not-yet-picked units away from a location, optionally to one. */
+export const RerouteOrderInput = z
+  .strictObject({ fromLocationId: uuid, toLocationId: uuid.optional() })
+  .refine((i) => i.fromLocationId !== i.toLocationId, { path: ['toLocationId'], message: 'must differ from fromLocationId' });
+export type RerouteOrderInput = z.infer<typeof RerouteOrderInput>;
+
+export const RerouteResult = z.object({
+  orderId: z.string(),
+  orderStatus: z.string(),
+  fromLocationId: z.string(),
+  reason: z.string(),
+  moved: z.array(z.object({ lineIndex: z.number(), sku: z.string(), locationId: z.string(), quantity: z.number() })),
+  backordered: z.array(z.object({ lineIndex: z.number(), sku: z.string(), quantity: z.number() })),
+  promisedDate: z.string().nullable(),
+  shipmentIds: z.array(z.string()),
+});
+export type RerouteResult = z.infer<typeof RerouteResult>;

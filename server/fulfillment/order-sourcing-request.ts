@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import { ConflictError } from '#server/core/errors.ts';
+import { lockStock } from '#server/inventory/reserve-stock.ts';
+import type { SourcingDecision, SourcingRequest } from '#server/sourcing/sourcing.types.ts';
+
+export interface OrderLineForSourcing {
+  id: string;
+  lineIndex: number;
+  sku: string;
+  quantity: number;
+  backorderedQuantity: number;
+}
+
+export interface OrderSourcingState {
+  request: SourcingRequest;
+  prior: SourcingDecision;
+  /** The stored decision as JSON, with the history of the decisions before it. */
+  stored: Record<string, unknown>;
+  lines: OrderLineForSourcing[];
+  deliveryService: 'standard' | 'express';
+}
+
+/**
+ * Rebuilds the request an order's first sourcing decision was made from, under lock: its
+ * lines, destination and service, every location holding its SKUs and their stock rows locked
+ * in (sku, location) order, availability as free units plus this order's own open
+ * reservations (the snapshot "before this order reserved anything"), and the stored decision.
+ * The caller has locked the order (and its shipments) first.
+ */
+export async function loadOrderSourcingState(tx: Executor, orderId: string, at: Date): Promise<OrderSourcingState> {
+  const stored = await tx.execute<{ decision: Record<string, unknown> }>(sql`select decision from order_sourcing_decisions where order_id = ${orderId}`);
+  const json = stored.rows[0]?.decision;
+  if (!json) throw new ConflictError(`Order ${orderId} has no sourcing decision to re-source (it was placed without coordinates)`);
+
+  const order = await tx.execute<{ delivery_method: 'ship' | 'pickup'; delivery_service: 'standard' | 'express'; pickup_location_id: string | null; lat: number | null; lon: number | null }>(sql`
+    select o.delivery_method, o.delivery_service, o.pickup_location_id, a.lat, a.lon
+    from orders o left join addresses a on a.id = o.shipping_address_id where o.id = ${orderId}`);
+  const o = order.rows[0]!;
+  const lineRows = await tx.execute<{
+    id: string; sku: string; quantity: number; backordered_quantity: number; unit_price_cents: number;
+    weight_grams: number | null; length_mm: number | null; width_mm: number | null; height_mm: number | null;
+  }>(sql`
+    select l.id, l.sku, l.quantity, l.backordered_quantity, l.unit_price_cents, p.weight_grams, p.length_mm, p.width_mm, p.height_mm
+    from order_lines l left join products p on p.sku = l.sku where l.order_id = ${orderId} order by l.line_no`);
+  const lines = lineRows.rows.map((l, lineIndex) => ({ id: l.id, lineIndex, sku: l.sku, quantity: l.quantity, backorderedQuantity: l.backordered_quantity }));
+
+  const stock = await lockStock(tx, lines.map((l) => l.sku), null);
+  const own = await tx.execute<{ sku: string; location_id: string; quantity: number }>(sql`
+    select sku, location_id, sum(quantity)::int as quantity from order_allocations
+    where order_id = ${orderId} and released_at is null group by sku, location_id`);
+  const ownAt = new Map(own.rows.map((r) => [`${r.location_id}/${r.sku}`, r.quantity]));
+  const dayStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  const load = await tx.execute<{ location_id: string; n: number }>(sql`
+    select location_id, count(*)::int as n from shipments where created_at >= ${dayStart.toISOString()}::timestamptz group by location_id`);
+  const today = new Map(load.rows.map((r) => [r.location_id, r.n]));
+
+  const locations = new Map<string, SourcingRequest['locations'][number]>();
+  for (const s of stock) {
+    if (locations.has(s.locationId)) continue;
+    locations.set(s.locationId, {
+      id: s.locationId,
+      kind: s.kind,
+      lat: s.lat,
+      lon: s.lon,
+      pickCostCents: s.pickCostCents,
+      packCostCents: s.packCostCents,
+      remainingDailyCapacity: Math.max(0, s.dailyCapacity - (today.get(s.locationId) ?? 0)),
+      // Same eligibility as order capture (source-order.ts) until locations carry their own flags.
+      shipsToCustomers: s.kind !== 'dropship',
+      offersPickup: s.kind === 'store',
+      active: true,
+    });
+  }
+  const request: SourcingRequest = {
+    lines: lineRows.rows.map((l, lineIndex) => ({
+      lineIndex,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitWeightGrams: l.weight_grams ?? 0,
+      unitPriceCents: l.unit_price_cents,
+      dimensionsMm: l.length_mm !== null && l.width_mm !== null && l.height_mm !== null ? { lengthMm: l.length_mm, widthMm: l.width_mm, heightMm: l.height_mm } : null,
+    })),
+    fulfilment:
+      o.delivery_method === 'pickup' && o.pickup_location_id
+        ? { method: 'pickup', storeId: o.pickup_location_id }
+        : { method: 'ship', destination: { lat: o.lat ?? 0, lon: o.lon ?? 0 } },
+    service: o.delivery_service,
+    placedAt: at,
+    locations: [...locations.values()],
+    availability: stock.map((s) => ({ sku: s.sku, locationId: s.locationId, available: s.available + (ownAt.get(`${s.locationId}/${s.sku}`) ?? 0) })),
+  };
+  const { history: _history, ...decision } = json as Record<string, unknown> & { shortByLine?: Record<string, number> };
+  const prior = {
+    ...(decision as unknown as SourcingDecision),
+    shortByLine: new Map(Object.entries(decision.shortByLine ?? {}).map(([k, v]) => [Number(k), v])),
+    adjustments: (decision.adjustments as SourcingDecision['adjustments'] | undefined) ?? [],
+    exclusions: (decision.exclusions as SourcingDecision['exclusions'] | undefined) ?? [],
+  };
+  return { request, prior, stored: json, lines, deliveryService: o.delivery_service };
+}
