@@ -5,7 +5,7 @@ import { orders } from './orders.ts';
 
 export const paymentStatuses = ['authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'pending_invoice'] as const;
 export const paymentStatus = pgEnum('payment_status', paymentStatuses);
-export const paymentMethods = ['card', 'invoice'] as const;
+export const paymentMethods = ['card', 'invoice', 'store_credit'] as const;
 export const paymentMethod = pgEnum('payment_method', paymentMethods);
 
 export const payments = pgTable(

@@ -7,6 +7,7 @@ import { releaseOrderStock } from '#server/inventory/release-stock.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
 import { cancelOrderShipments } from '#server/fulfillment/cancel-order-shipments.ts';
+import { reverseStoreCreditRedemptions } from '#server/store-credit/reverse-store-credit-redemptions.ts';
 import { lockOrder } from './lock-order.ts';
 import { assertTransition } from './order-status.ts';
 import { findOrder } from './order-queries.ts';
@@ -24,6 +25,8 @@ export async function cancelOrder(ctx: ServiceContext, idOrNumber: string, input
     assertTransition(order.status, 'cancelled');
     await cancelOrderShipments(tx, order.id, occurredAt);
     const released = await releaseOrderStock(tx, order.id, occurredAt);
+    // Store credit the order spent goes back to the customer's balance (its payment row is settled below).
+    await reverseStoreCreditRedemptions(tx, order.id, occurredAt);
 
     const events: NewEvent[] = [];
     const base = { aggregateType: 'order' as const, aggregateId: order.id, occurredAt };

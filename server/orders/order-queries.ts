@@ -30,6 +30,7 @@ interface OrderRow {
   address: Record<string, unknown> | null;
   lines: Order['lines'];
   payment: Order['payment'];
+  store_credit_cents: number;
   events?: { eventId: string; type: string; at: string; data: Record<string, unknown> }[];
 }
 
@@ -53,7 +54,8 @@ function selectOrders(where: SQL, options: { withEvents: boolean; limit: number 
        from order_lines l where l.order_id = o.id) as lines,
       (select json_build_object('method', p.method, 'status', p.status, 'authorizedCents', p.authorized_cents,
                                 'capturedCents', p.captured_cents, 'refundedCents', p.refunded_cents)
-       from payments p where p.order_id = o.id order by p.created_at desc limit 1) as payment
+       from payments p where p.order_id = o.id order by p.method = 'store_credit', p.created_at desc limit 1) as payment,
+      (select coalesce(sum(p.authorized_cents), 0)::int from payments p where p.order_id = o.id and p.method = 'store_credit') as store_credit_cents
       ${options.withEvents ? sql`, (select coalesce(json_agg(json_build_object('eventId', e.event_id, 'type', e.type, 'at', e.occurred_at, 'data', e.payload) order by e.id), '[]'::json)
            from outbox e where e.aggregate_id = o.id) as events` : sql``}
     from orders o
@@ -89,6 +91,7 @@ function toOrder(row: OrderRow): Order {
     shippingAddress: row.address,
     delivery: { method: row.delivery_method, service: row.delivery_service, pickupLocationId: row.pickup_location_id },
     payment: row.payment,
+    storeCreditCents: row.store_credit_cents,
     holdReason: row.hold_reason,
     cancelReason: row.cancel_reason,
     placedAt: toIso(row.placed_at),

@@ -48,9 +48,14 @@ export const Delivery = z.strictObject({
   pickupLocationId: z.uuid('must be a location id').optional(),
 });
 
+/** Store credit the customer spends on the order (cents, in the order's currency); the card pays the rest. */
+const StoreCreditCents = z.number().int('must be a whole number of cents').positive().max(100_000_000);
+
 export const PaymentInput = z.discriminatedUnion('method', [
-  z.strictObject({ method: z.literal('card'), token: text(200) }),
+  z.strictObject({ method: z.literal('card'), token: text(200), storeCreditCents: StoreCreditCents.optional() }),
   z.strictObject({ method: z.literal('invoice'), purchaseOrder: text(100).optional() }),
+  /** The whole order paid with the customer's store credit. */
+  z.strictObject({ method: z.literal('store_credit') }),
 ]);
 
 export const PlaceOrderInput = z
@@ -133,6 +138,8 @@ export const Order = z
     payment: z
       .object({ method: z.string(), status: z.string(), authorizedCents: z.number().int(), capturedCents: z.number().int(), refundedCents: z.number().int() })
       .nullable(),
+    /** Store credit spent on the order (part of the total; `payment` is the card's part, if any). */
+    storeCreditCents: z.number().int(),
     holdReason: z.string().nullable(),
     cancelReason: z.string().nullable(),
     placedAt: z.string(),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '#db/errors.ts';
-import { IdempotencyConflictError, OutOfStockError, type Shortage } from '#server/core/errors.ts';
+import { sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import { IdempotencyConflictError, OutOfStockError, ValidationError, type Shortage } from '#server/core/errors.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import type { ServiceContext } from '#server/context.ts';
 import type { RequestAudit } from '#server/audit/audit-writer.ts';
@@ -8,6 +10,7 @@ import { findIdempotencyKey } from '#server/idempotency/run-idempotent.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
 import { isStockMoved, lockStock, type LocatedStock } from '#server/inventory/reserve-stock.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
+import { redeemStoreCredit } from '#server/store-credit/redeem-store-credit.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
 import { loadOrderContext, type OrderContext } from './load-order-context.ts';
 import { findOrder, findOrderIdByExternalRef } from './order-queries.ts';
@@ -67,14 +70,16 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
   const orderId = randomUUID();
   const lineIds = input.lines.map(() => randomUUID());
   const addressId = randomUUID();
+  const storeCreditCents = storeCreditOf(input, priced.totalCents);
   let authorization: Authorization | undefined;
   try {
-    if (input.payment.method === 'card' && priced.totalCents > 0) {
+    const cardCents = priced.totalCents - storeCreditCents;
+    if (input.payment.method === 'card' && cardCents > 0) {
       const token = input.payment.token;
       // Keyed by this attempt: a provider replays an authorization for a repeated key, and a
       // concurrent duplicate of this request must get (and void) its own, not this one.
       authorization = await withProviderTimeout(ctx.paymentTimeoutMs, (signal) =>
-        ctx.payments.authorize({ amountCents: priced.totalCents, currency: input.currency, token, idempotencyKey: orderId, signal }),
+        ctx.payments.authorize({ amountCents: cardCents, currency: input.currency, token, idempotencyKey: orderId, signal }),
       );
     }
     const draft = ({ plan, decision }: SourcedOrder): OrderDraft => ({
@@ -91,22 +96,38 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
       requestHash: hash,
       authorization,
       provider: ctx.payments.name,
+      storeCreditCents,
       claim,
       audit: options.audit,
     });
 
-    let written: { draft: OrderDraft; number: string } | null;
-    try {
-      const optimistic = draft(sourced);
-      const number = await ctx.orderWriter.write(optimistic);
-      written = number === null ? null : { draft: optimistic, number };
-    } catch (error) {
-      if (!isStockMoved(error)) throw error;
-      written = await ctx.db.transaction(async (tx) => {
+    // Under row locks the stock read decides; store credit is spent in the same transaction, so
+    // both succeed or neither does.
+    const writeLocked = () =>
+      ctx.db.transaction(async (tx) => {
         const locked = draft(source(await lockStock(tx, skus, onlyLocationId)));
         const number = (await writeOrders(tx, [locked])).get(orderId);
-        return number === undefined ? null : { draft: locked, number };
+        if (number === undefined) return null;
+        if (storeCreditCents > 0) {
+          const path = input.payment.method === 'store_credit' ? 'payment.method' : 'payment.storeCreditCents';
+          await redeemOrderCredit(tx, { orderId, amountCents: storeCreditCents, currency: input.currency, occurredAt: placedAt, path });
+        }
+        return { draft: locked, number };
       });
+
+    let written: { draft: OrderDraft; number: string } | null;
+    if (storeCreditCents > 0) {
+      // Not through the shared statements of order capture: the redemption must join the write.
+      written = await writeLocked();
+    } else {
+      try {
+        const optimistic = draft(sourced);
+        const number = await ctx.orderWriter.write(optimistic);
+        written = number === null ? null : { draft: optimistic, number };
+      } catch (error) {
+        if (!isStockMoved(error)) throw error;
+        written = await writeLocked();
+      }
     }
     if (written) return { order: newOrderView(written.draft, written.number), created: true };
 
@@ -146,6 +167,25 @@ function servableSource(input: PlaceOrderInput, reference: OrderContext, sourced
   const { shortages, paths } = unservable(input, reference, sourced.plan);
   if (shortages.length > 0) throw new OutOfStockError(shortages, paths);
   return sourced;
+}
+
+/** Store credit the order spends: all of it for `store_credit`, the part asked for with a card. */
+function storeCreditOf(input: PlaceOrderInput, totalCents: number): number {
+  if (input.payment.method === 'store_credit') return totalCents;
+  if (input.payment.method !== 'card' || input.payment.storeCreditCents === undefined) return 0;
+  if (input.payment.storeCreditCents > totalCents) {
+    throw ValidationError.field('payment.storeCreditCents', `is more than the order's total of ${totalCents} cents`);
+  }
+  return input.payment.storeCreditCents;
+}
+
+/** Takes the credit from the customer's balance (a 422 naming `path` when it does not cover it). */
+async function redeemOrderCredit(
+  tx: Executor,
+  credit: { orderId: string; amountCents: number; currency: string; occurredAt: Date; path: string },
+): Promise<void> {
+  const { rows } = await tx.execute<{ customer_id: string }>(sql`select customer_id from orders where id = ${credit.orderId}`);
+  await redeemStoreCredit(tx, { ...credit, customerId: rows[0]!.customer_id });
 }
 
 async function replayOf(ctx: ServiceContext, prior: { requestHash: string; orderId: string }, hash: string): Promise<PlaceOrderResult> {

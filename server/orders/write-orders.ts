@@ -7,6 +7,7 @@ import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
 import { requirePlannedReservation, reservationRows, reservationStatements } from '#server/inventory/reserve-stock.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
+import { STORE_CREDIT_PROVIDER } from '#server/payments/refund-order-payments.ts';
 import type { SourcingDecision } from '#server/sourcing/sourcing.types.ts';
 import type { OrderContext } from './load-order-context.ts';
 import type { Order, PlaceOrderInput } from './order.schemas.ts';
@@ -29,6 +30,8 @@ export interface OrderDraft {
   requestHash: string;
   authorization: Authorization | undefined;
   provider: string;
+  /** Store credit spent on the order; redeemed in the same transaction as the write. */
+  storeCreditCents: number;
   /** The Idempotency-Key the order is written under. */
   claim: { scope: string; key: string };
   /** Written with the order, in the same statement. */
@@ -52,10 +55,7 @@ export async function writeOrders(db: Executor, drafts: readonly OrderDraft[]): 
   const batch = {
     orders: drafts.map(orderRow),
     lines: drafts.flatMap(lineRows),
-    payments: drafts.flatMap((d) => {
-      const payment = paymentRow(d);
-      return payment ? [{ order_id: d.orderId, ...payment, at: d.placedAt.toISOString() }] : [];
-    }),
+    payments: drafts.flatMap((d) => paymentRows(d).map((payment) => ({ order_id: d.orderId, ...payment, at: d.placedAt.toISOString() }))),
     events: drafts.flatMap((d) => orderPlacedEvents(d).map((e) => ({ order_id: d.orderId, type: e.type, payload: e.payload, occurred_at: d.placedAt.toISOString() }))),
     audits: drafts.flatMap((d) => (d.audit ? [{ order_id: d.orderId, ...auditRow(d.audit) }] : [])),
     decisions: drafts.flatMap((d) => (d.sourcing ? [sourcingRow(d.orderId, d.sourcing)] : [])),
@@ -108,10 +108,10 @@ export async function writeOrders(db: Executor, drafts: readonly OrderDraft[]): 
       where l.order_id in (select order_id from claim)
       returning 1
     ), placed_payment as (
-      insert into payments (order_id, provider, method, status, currency, authorized_cents, provider_ref, created_at, updated_at)
-      select p.order_id, p.provider, p.method, p.status, p.currency, p.authorized_cents, p.provider_ref, p.at, p.at
+      insert into payments (order_id, provider, method, status, currency, authorized_cents, captured_cents, provider_ref, created_at, updated_at)
+      select p.order_id, p.provider, p.method, p.status, p.currency, p.authorized_cents, p.captured_cents, p.provider_ref, p.at, p.at
       from batch, json_to_recordset(batch.doc -> 'payments') as p(order_id uuid, provider text, method payment_method,
-        status payment_status, currency text, authorized_cents int, provider_ref text, at timestamptz)
+        status payment_status, currency text, authorized_cents int, captured_cents int, provider_ref text, at timestamptz)
       where p.order_id in (select order_id from claim)
       returning 1
     ), placed_events as (
@@ -216,9 +216,10 @@ function auditRow(a: RequestAudit) {
   };
 }
 
+/** The card's (or invoice's) part of the payment, as the order view shows it. */
 function paymentRow(d: OrderDraft) {
   if (d.input.payment.method === 'invoice') {
-    return { provider: 'invoice', method: 'invoice', status: 'pending_invoice', currency: d.input.currency, authorized_cents: 0, provider_ref: null };
+    return { provider: 'invoice', method: 'invoice', status: 'pending_invoice', currency: d.input.currency, authorized_cents: 0, captured_cents: 0, provider_ref: null };
   }
   if (!d.authorization) return null;
   return {
@@ -227,8 +228,28 @@ function paymentRow(d: OrderDraft) {
     status: 'authorized',
     currency: d.input.currency,
     authorized_cents: d.authorization.amountCents,
+    captured_cents: 0,
     provider_ref: d.authorization.authorizationId,
   };
+}
+
+/** Every payment row of a new order: the card's or invoice's part, and the store credit spent (taken at once). */
+function paymentRows(d: OrderDraft) {
+  const rows = [];
+  const main = paymentRow(d);
+  if (main) rows.push(main);
+  if (d.storeCreditCents > 0) {
+    rows.push({
+      provider: STORE_CREDIT_PROVIDER,
+      method: 'store_credit',
+      status: 'captured',
+      currency: d.input.currency,
+      authorized_cents: d.storeCreditCents,
+      captured_cents: d.storeCreditCents,
+      provider_ref: null,
+    });
+  }
+  return rows;
 }
 
 /** The order as GET /api/orders/:id shows it, built from what was just written. */
@@ -262,7 +283,10 @@ export function newOrderView(d: OrderDraft, number: string): Order {
     delivery: { method: input.delivery.method, service: input.delivery.service, pickupLocationId: d.reference.pickupLocation?.id ?? null },
     payment: payment
       ? { method: payment.method, status: payment.status, authorizedCents: payment.authorized_cents, capturedCents: 0, refundedCents: 0 }
-      : null,
+      : d.storeCreditCents > 0
+        ? { method: 'store_credit', status: 'captured', authorizedCents: d.storeCreditCents, capturedCents: d.storeCreditCents, refundedCents: 0 }
+        : null,
+    storeCreditCents: d.storeCreditCents,
     holdReason: null,
     cancelReason: null,
     placedAt: at,
