@@ -55,6 +55,17 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
     select location_id, count(*)::int as n from shipments where created_at >= ${dayStart.toISOString()}::timestamptz group by location_id`);
   const today = new Map(load.rows.map((r) => [r.location_id, r.n]));
 
+  const { history: _history, ...decision } = json as Record<string, unknown> & { shortByLine?: Record<string, number> };
+  const prior = {
+    ...(decision as unknown as SourcingDecision),
+    shortByLine: new Map(Object.entries(decision.shortByLine ?? {}).map(([k, v]) => [Number(k), v])),
+    adjustments: (decision.adjustments as SourcingDecision['adjustments'] | undefined) ?? [],
+    exclusions: (decision.exclusions as SourcingDecision['exclusions'] | undefined) ?? [],
+  };
+  // Damage already written off the books is replayed by the engine from the decision: add it back.
+  const writtenOff = new Map<string, number>();
+  for (const a of prior.adjustments) if (a.kind === 'reduce') writtenOff.set(`${a.locationId}/${a.sku}`, (writtenOff.get(`${a.locationId}/${a.sku}`) ?? 0) + a.units);
+
   const locations = new Map<string, SourcingRequest['locations'][number]>();
   for (const s of stock) {
     if (locations.has(s.locationId)) continue;
@@ -88,14 +99,7 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
     service: o.delivery_service,
     placedAt: at,
     locations: [...locations.values()],
-    availability: stock.map((s) => ({ sku: s.sku, locationId: s.locationId, available: s.available + (ownAt.get(`${s.locationId}/${s.sku}`) ?? 0) })),
-  };
-  const { history: _history, ...decision } = json as Record<string, unknown> & { shortByLine?: Record<string, number> };
-  const prior = {
-    ...(decision as unknown as SourcingDecision),
-    shortByLine: new Map(Object.entries(decision.shortByLine ?? {}).map(([k, v]) => [Number(k), v])),
-    adjustments: (decision.adjustments as SourcingDecision['adjustments'] | undefined) ?? [],
-    exclusions: (decision.exclusions as SourcingDecision['exclusions'] | undefined) ?? [],
+    availability: stock.map((s) => ({ sku: s.sku, locationId: s.locationId, available: s.available + (ownAt.get(`${s.locationId}/${s.sku}`) ?? 0) + (writtenOff.get(`${s.locationId}/${s.sku}`) ?? 0) })),
   };
   return { request, prior, stored: json, lines, deliveryService: o.delivery_service };
 }

@@ -12,8 +12,9 @@ import { resourceOrder } from './resource-order.ts';
  * what each listed line can still send), or no capacity or a closure (the whole shipment). In one
  * transaction, order → shipment → stock locked in that order: the handed-back units leave the
  * shipment (emptied, it is cancelled), their reservations are released, on-hand is corrected and
- * the engine re-sources them (resource-order.ts). A line already picked cannot be rejected (409):
- * a rejection and a pick of the same units never both succeed.
+ * the engine re-sources them (resource-order.ts). Picked units cannot be handed back (409): after
+ * a short pick only the units not found can, so a rejection and a pick of the same units never
+ * both succeed.
  */
 export async function rejectShipment(ctx: ServiceContext, actor: Actor | null, shipmentId: string, input: RejectShipmentInput): Promise<RerouteResult> {
   const at = ctx.clock.now();
@@ -24,8 +25,8 @@ export async function rejectShipment(ctx: ServiceContext, actor: Actor | null, s
     const shipment = await lockShipment(tx, shipmentId, actor);
     if (shipment.status !== 'pending' && shipment.status !== 'picking') throw new InvalidTransitionError(shipment.status, 'rejected', 'shipment');
 
-    const lineRows = await tx.execute<{ id: string; order_line_id: string; quantity: number; picked_at: Date | null; line_index: number }>(sql`
-      select sl.id, sl.order_line_id, sl.quantity, sl.picked_at,
+    const lineRows = await tx.execute<{ id: string; order_line_id: string; quantity: number; picked_quantity: number; picked_at: Date | null; line_index: number }>(sql`
+      select sl.id, sl.order_line_id, sl.quantity, sl.picked_quantity, sl.picked_at,
         (select count(*)::int from order_lines o2 where o2.order_id = ol.order_id and o2.line_no < ol.line_no) as line_index
       from shipment_lines sl join order_lines ol on ol.id = sl.order_line_id
       where sl.shipment_id = ${shipmentId} order by sl.id for update of sl`);
@@ -38,11 +39,16 @@ export async function rejectShipment(ctx: ServiceContext, actor: Actor | null, s
         const line = lines.find((l) => l.id === given.shipmentLineId);
         if (!line) throw ValidationError.field(`lines.${k}.shipmentLineId`, 'is not a line of this shipment');
         if (given.fulfillableQuantity >= line.quantity) throw ValidationError.field(`lines.${k}.fulfillableQuantity`, `must be less than ${line.quantity}, the units of the line`);
+        if (line.picked_at !== null && given.fulfillableQuantity < line.picked_quantity) {
+          throw new ConflictError(`Shipment line ${line.id} is already picked with ${line.picked_quantity} unit(s): only the units not picked can be handed back`, [
+            { path: `lines.${k}.fulfillableQuantity`, message: `must be at least ${line.picked_quantity}, the units already picked` },
+          ]);
+        }
         handedBack.set(line.id, line.quantity - given.fulfillableQuantity);
       });
     }
-    const picked = lines.find((l) => handedBack.has(l.id) && l.picked_at !== null);
-    if (picked) throw new ConflictError(`Shipment line ${picked.id} is already picked: it can no longer be rejected`, [{ path: 'id', message: 'has a picked line' }]);
+    const picked = input.lines ? undefined : lines.find((l) => l.picked_at !== null);
+    if (picked) throw new ConflictError(`Shipment line ${picked.id} is already picked: the shipment can no longer be handed back whole`, [{ path: 'id', message: 'has a picked line' }]);
 
     const emptied = lines.every((l) => (handedBack.get(l.id) ?? 0) >= l.quantity);
     if (emptied) {

@@ -159,6 +159,48 @@ describe('a location rejects a shipment', () => {
     expect(await outboxOf(server, order.id, 'order.rerouted')).toEqual([]);
   });
 
+  it('after a short pick is confirmed only the units not found can be handed back; the picked ones go on to packing', async () => {
+    const { near, far, sku, order, shipment } = await network({ near: 5, far: 5 });
+    const picker = await signedInUser(server, ['staff'], [near.id]);
+    const line = shipment.lines[0]!;
+    expectStatus(await picker.client.post('/api/fulfillment/pick-claims', { shipmentLineIds: [line.id] }), 200);
+    expectStatus(await picker.client.post(`/api/fulfillment/shipment-lines/${line.id}/pick`, { quantity: 1 }), 200);
+
+    const tooMuch = await reject(picker.client, shipment, { reason: 'short_pick', lines: [{ shipmentLineId: line.id, fulfillableQuantity: 0 }] });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body.errors).toEqual([{ path: 'lines.0.fulfillableQuantity', message: 'must be at least 1, the units already picked' }]);
+    expect((await reject(picker.client, shipment, { reason: 'closure' })).status).toBe(409);
+
+    const result = expectStatus(await reject(picker.client, shipment, { reason: 'short_pick', lines: [{ shipmentLineId: line.id, fulfillableQuantity: 1 }] }), 200).body as any;
+    expect(result).toMatchObject({ orderStatus: 'picking', moved: [{ locationId: far.id, quantity: 2 }] });
+    const [one, two] = await shipmentsOf(server, order.id);
+    expect(one!.lines.map((l) => [l.quantity, l.pickedQuantity])).toEqual([[1, 1]]);
+    expect(two!.locationId).toBe(far.id);
+    expectStatus(await picker.client.post(`/api/fulfillment/shipments/${shipment.id}/pack`, { items: [{ sku, quantity: 1 }] }), 200);
+    expectStatus(await picker.client.post(`/api/fulfillment/shipments/${shipment.id}/ship`), 200);
+    expect(await level(sku, near.id)).toEqual({ onHand: 0, reserved: 0 });
+    expect(await level(sku, far.id)).toEqual({ onHand: 5, reserved: 2 });
+  });
+
+  it('a second rejection replays the first: damage at the near warehouse, then the next one closes', async () => {
+    const { near, far, other, sku, order, shipment } = await network({ near: 3, far: 5, other: 5 });
+    const first = expectStatus(await reject(server.api, shipment, { reason: 'damaged', lines: [{ shipmentLineId: shipment.lines[0]!.id, fulfillableQuantity: 1 }] }), 200).body as any;
+    const nextId: string = first.moved[0].locationId;
+    const lastId = nextId === far.id ? other.id : far.id;
+    const atNext = (await shipmentsOf(server, order.id)).find((s) => s.locationId === nextId)!;
+
+    const result = expectStatus(await reject(server.api, atNext, { reason: 'closure' }), 200).body as any;
+
+    expect(result.moved).toEqual([{ lineIndex: 0, sku, locationId: lastId, quantity: 2 }]);
+    expect(await openAllocations(order.id)).toEqual({ [near.id]: 1, [lastId]: 2 });
+    expect(await level(sku, nextId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await level(sku, near.id)).toEqual({ onHand: 1, reserved: 1 });
+    const sourcing = expectStatus(await server.api.get(`/api/orders/${order.id}/sourcing`), 200).body as any;
+    expect(sourcing.decision.history).toHaveLength(2);
+    expect(sourcing.decision.adjustments).toHaveLength(1);
+    expect(sourcing.decision.exclusions.map((e: any) => e.locationId)).toEqual([nextId]);
+  });
+
   it('a rejection and a pick of the same line at once: exactly one succeeds', async () => {
     for (let round = 0; round < 4; round++) {
       const { near, far, sku, order, shipment } = await network({ near: 5, far: 5 }, 2);
