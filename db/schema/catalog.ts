@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns.ts';
+import { locations } from './locations.ts';
 
 export const products = pgTable(
   'products',
@@ -17,6 +18,8 @@ export const products = pgTable(
     heightMm: integer('height_mm'),
     /** Whether an order may wait for this SKU when the channel allows backorders. */
     backorderable: boolean('backorderable').notNull().default(true),
+    /** The drop-ship vendor (a location of kind dropship) that ships this product to customers itself. */
+    dropshipVendorId: uuid('dropship_vendor_id').references(() => locations.id),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -20,6 +20,8 @@ export const CreateProductInput = z
     widthMm: millimetres.optional(),
     heightMm: millimetres.optional(),
     backorderable: z.boolean().default(true),
+    /** A location of kind dropship that ships this product itself: its lines go there as vendor orders. */
+    dropshipVendorId: z.uuid('must be a location id').optional(),
   })
   .openapi('CreateProductInput');
 export type CreateProductInput = z.infer<typeof CreateProductInput>;
@@ -32,6 +34,8 @@ export const UpdateProductInput = z
     weightGrams: z.number().int().min(0).max(2_000_000).optional(),
     backorderable: z.boolean().optional(),
     active: z.boolean().optional(),
+    /** null: the product no longer ships from a vendor. */
+    dropshipVendorId: z.uuid('must be a location id').nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'name at least one field to change')
   .openapi('UpdateProductInput');
@@ -51,6 +55,7 @@ export const Product = z
     heightMm: z.number().int().nullable(),
     backorderable: z.boolean(),
     active: z.boolean(),
+    dropshipVendorId: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

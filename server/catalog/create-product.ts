@@ -5,12 +5,14 @@ import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import { toProduct } from './catalog-views.ts';
+import { checkDropshipVendor } from './check-dropship-vendor.ts';
 import type { CreateProductInput, Product } from './catalog.schemas.ts';
 
 export async function createProduct(ctx: ServiceContext, input: CreateProductInput): Promise<Product> {
   const occurredAt = ctx.clock.now();
   try {
     return await ctx.db.transaction(async (tx) => {
+      await checkDropshipVendor(tx, input.dropshipVendorId);
       const [row] = await tx.insert(products).values({ ...input, createdAt: occurredAt, updatedAt: occurredAt }).returning();
       if (!row) throw new Error('product insert returned nothing');
       await appendEvents(tx, [

@@ -16,6 +16,7 @@ export interface CatalogProduct extends PricedProduct {
   lengthMm: number | null;
   widthMm: number | null;
   heightMm: number | null;
+  dropshipVendorId: string | null;
 }
 
 export interface OrderContext {
@@ -67,7 +68,7 @@ export async function loadOrderContext(
       'products', (select coalesce(json_agg(json_build_object(
           'sku', p.sku, 'name', p.name, 'category', p.category, 'priceCents', p.price_cents, 'currency', p.currency,
           'weightGrams', p.weight_grams, 'backorderable', p.backorderable, 'active', p.active,
-          'lengthMm', p.length_mm, 'widthMm', p.width_mm, 'heightMm', p.height_mm)), '[]'::json)
+          'lengthMm', p.length_mm, 'widthMm', p.width_mm, 'heightMm', p.height_mm, 'dropshipVendorId', p.dropship_vendor_id)), '[]'::json)
         from products p where p.sku = any(${sql.param(skus)}::text[])),
       'promotions', (select coalesce(json_agg(json_build_object(
           'id', pr.id, 'name', pr.name, 'code', pr.code, 'kind', pr.kind, 'percentBp', pr.percent_bp,

@@ -23,7 +23,9 @@ export interface SourcedOrder {
  * served from the locations with the most stock, as before sourcing existed.
  *
  * Location eligibility follows the kind until locations carry their own flags: every kind
- * but drop-ship vendors ships parcels, and stores hand out pickups.
+ * but drop-ship vendors ships parcels, and stores hand out pickups. A product with a drop-ship
+ * vendor goes to that vendor (a vendor order it ships itself), from the stock the vendor
+ * reports through inventory adjustments like any location.
  */
 export function sourceOrder(
   input: PlaceOrderInput,
@@ -62,6 +64,7 @@ export function sourceOrder(
       unitWeightGrams: product.weightGrams,
       unitPriceCents: priced.lines[lineIndex]!.unitPriceCents,
       dimensionsMm: lengthMm !== null && widthMm !== null && heightMm !== null ? { lengthMm, widthMm, heightMm } : null,
+      dropShipVendorId: product.dropshipVendorId,
     };
   });
   const decision = chooseSources(

@@ -46,4 +46,25 @@ describe('order capture sources each order by cost (server/sourcing)', () => {
     expect(cheap.id).not.toBe(dear.id);
     expect((await server.api.get(`/api/orders/${order.id}/sourcing`)).status).toBe(404);
   });
+
+  it('a drop-ship product goes to its vendor as a vendor order, even with a nearer warehouse holding it', async () => {
+    const { dear: nearby } = await network();
+    const vendor = await createLocation(server.api, { name: 'Vendor', kind: 'dropship', lat: 41.88, lon: -87.63 });
+    const shipped = await createProduct(server.api, { dropshipVendorId: vendor.id });
+    expect(shipped).toMatchObject({ dropshipVendorId: vendor.id });
+    await addStock(server.api, shipped.sku, vendor.id, 5);
+    await addStock(server.api, shipped.sku, nearby.id, 5);
+
+    const order = (await placedOrder(server.api, orderBody([{ sku: shipped.sku, quantity: 1 }]))) as any;
+    expect(order.lines[0].allocations).toEqual([{ locationId: vendor.id, quantity: 1 }]);
+    const sourcing = expectStatus(await server.api.get(`/api/orders/${order.id}/sourcing`), 200).body as any;
+    expect(sourcing.decision.shipments).toEqual([expect.objectContaining({ locationId: vendor.id, type: 'vendor_order' })]);
+  });
+
+  it('a drop-ship vendor must be a location of kind dropship', async () => {
+    const warehouse = await createLocation(server.api);
+    const refused = await server.api.post('/api/products', { sku: `DS-${Date.now()}`, name: 'x', category: 'c', priceCents: 100, currency: 'USD', weightGrams: 1, dropshipVendorId: warehouse.id });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'dropshipVendorId' })]);
+  });
 });

@@ -1,0 +1,2 @@
+ALTER TABLE "products" ADD COLUMN "dropship_vendor_id" uuid;--> statement-breakpoint
+ALTER TABLE "products" ADD CONSTRAINT "products_dropship_vendor_id_locations_id_fk" FOREIGN KEY ("dropship_vendor_id") REFERENCES "public"."locations"("id") ON DELETE no action ON UPDATE no action;
