@@ -67,6 +67,8 @@ export class ControlTower {
     ]);
     this.locations = locations;
     this.categories = [...new Set(products.items.map((product) => product.category))].sort();
+    // Return rates are asked per category: once the categories are known, ask.
+    if (this.returnRates === null || this.returnRates.length === 0) this.returnRates = await this.loadReturnRates().catch(() => null);
   }
 
   get currency(): string {
@@ -79,29 +81,34 @@ export class ControlTower {
     this.loading = true;
     this.error = null;
     try {
-      await Promise.all([this.loadKpis(generation), this.loadCharts(generation)]);
+      // Tiles first: the charts' queries would compete with them for the same ClickHouse.
+      await this.loadKpis(generation);
+      await this.loadCharts(generation);
     } finally {
       if (generation === this.generation) this.loading = false;
     }
   }
 
+  /** The window's KPIs show as soon as they come; the previous window (trends) and backlog follow. */
   private async loadKpis(generation = this.generation): Promise<void> {
     const ranges = windowRanges(this.window, Date.now());
     const filters = this.query();
+    const previous = api<Kpis>('/api/kpis', { query: { ...ranges.previous, ...filters } });
+    const backlog = api<Backlog>('/api/kpis/backlog', { query: { channel: this.filters.channel, locationId: this.filters.locationId } });
     try {
-      const [kpis, previous, backlog] = await Promise.all([
-        api<Kpis>('/api/kpis', { query: { ...ranges.current, ...filters } }),
-        api<Kpis>('/api/kpis', { query: { ...ranges.previous, ...filters } }),
-        api<Backlog>('/api/kpis/backlog', { query: { channel: this.filters.channel, locationId: this.filters.locationId } }),
-      ]);
+      const kpis = await api<Kpis>('/api/kpis', { query: { ...ranges.current, ...filters } });
       if (generation !== this.generation) return;
       this.kpis = kpis;
-      this.previous = previous;
-      this.backlog = backlog;
       this.updatedAt = Date.now();
+      const [previousKpis, backlogRows] = await Promise.all([previous, backlog]);
+      if (generation !== this.generation) return;
+      this.previous = previousKpis;
+      this.backlog = backlogRows;
     } catch (error) {
       if (generation === this.generation) this.error = errorMessage(error);
     }
+    // Settle the other two whatever happened, so that none is an unhandled rejection.
+    await Promise.allSettled([previous, backlog]);
   }
 
   private async loadCharts(generation = this.generation): Promise<void> {
