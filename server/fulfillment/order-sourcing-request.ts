@@ -25,7 +25,8 @@ export interface OrderSourcingState {
  * Rebuilds the request an order's first sourcing decision was made from, under lock: its
  * lines, destination and service, every location holding its SKUs and their stock rows locked
  * in (sku, location) order, availability as free units plus this order's own open
- * reservations (the snapshot "before this order reserved anything"), and the stored decision.
+ * reservations and shipped units (the snapshot "before this order reserved anything"), and the
+ * stored decision.
  * The caller has locked the order (and its shipments) first.
  */
 export async function loadOrderSourcingState(tx: Executor, orderId: string, at: Date): Promise<OrderSourcingState> {
@@ -46,9 +47,14 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
   const lines = lineRows.rows.map((l, lineIndex) => ({ id: l.id, lineIndex, sku: l.sku, quantity: l.quantity, backorderedQuantity: l.backordered_quantity }));
 
   const stock = await lockStock(tx, lines.map((l) => l.sku), null);
+  // This order's units, reserved or already gone out in its shipments, were part of the snapshot.
   const own = await tx.execute<{ sku: string; location_id: string; quantity: number }>(sql`
-    select sku, location_id, sum(quantity)::int as quantity from order_allocations
-    where order_id = ${orderId} and released_at is null group by sku, location_id`);
+    select sku, location_id, sum(quantity)::int as quantity from (
+      select sku, location_id, quantity from order_allocations where order_id = ${orderId} and released_at is null
+      union all
+      select sl.sku, s.location_id, sl.packed_quantity from shipment_lines sl join shipments s on s.id = sl.shipment_id
+      where s.order_id = ${orderId} and s.status in ('shipped', 'delivered', 'exception', 'returned_to_sender', 'ready_for_pickup', 'picked_up')
+    ) own group by sku, location_id`);
   const ownAt = new Map(own.rows.map((r) => [`${r.location_id}/${r.sku}`, r.quantity]));
   const dayStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
   const load = await tx.execute<{ location_id: string; n: number }>(sql`

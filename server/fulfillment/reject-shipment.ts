@@ -5,7 +5,7 @@ import type { ServiceContext } from '#server/context.ts';
 import { lockOrder } from '#server/orders/lock-order.ts';
 import type { RejectShipmentInput, RerouteResult } from './fulfillment.schemas.ts';
 import { lockShipment } from './lock-shipment.ts';
-import { resourceOrder } from './resource-order.ts';
+import { REROUTABLE, resourceOrder } from './resource-order.ts';
 
 /**
  * A location cannot send (all of) a pending or picking shipment: a short pick or damage (with
@@ -23,6 +23,8 @@ export async function rejectShipment(ctx: ServiceContext, actor: Actor | null, s
     if (!owner.rows[0]) throw new NotFoundError(`Shipment ${shipmentId}`);
     const order = await lockOrder(tx, owner.rows[0].order_id);
     const shipment = await lockShipment(tx, shipmentId, actor);
+    // A held order waits for a person; a cancelled one has nothing left to send.
+    if (!REROUTABLE.includes(order.status)) throw new InvalidTransitionError(order.status, 'rerouted');
     if (shipment.status !== 'pending' && shipment.status !== 'picking') throw new InvalidTransitionError(shipment.status, 'rejected', 'shipment');
 
     const lineRows = await tx.execute<{ id: string; order_line_id: string; quantity: number; picked_quantity: number; picked_at: Date | null; line_index: number }>(sql`

@@ -5,7 +5,7 @@ import type { ServiceContext } from '#server/context.ts';
 import { lockOrder } from '#server/orders/lock-order.ts';
 import type { RerouteOrderInput, RerouteResult } from './fulfillment.schemas.ts';
 import { lockShipments, requireShipmentLocation } from './lock-shipment.ts';
-import { resourceOrder } from './resource-order.ts';
+import { REROUTABLE, resourceOrder } from './resource-order.ts';
 
 /**
  * A manager takes an order's units away from a location whose shipments have not started
@@ -17,7 +17,7 @@ export async function rerouteOrder(ctx: ServiceContext, actor: Actor | null, ord
   return ctx.db.transaction(async (tx) => {
     requireShipmentLocation(actor, input.fromLocationId, 'fromLocationId');
     const order = await lockOrder(tx, orderId);
-    if (!['allocated', 'picking'].includes(order.status)) throw new InvalidTransitionError(order.status, 'rerouted');
+    if (!REROUTABLE.includes(order.status)) throw new InvalidTransitionError(order.status, 'rerouted');
     const ids = await tx.execute<{ id: string }>(sql`select id from shipments where order_id = ${order.id} and location_id = ${input.fromLocationId}`);
     const shipments = (await lockShipments(tx, ids.rows.map((r) => r.id))).filter((s) => s.status !== 'cancelled');
     const started = shipments.find((s) => s.status !== 'pending');

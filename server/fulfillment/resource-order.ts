@@ -27,6 +27,9 @@ export interface Resourcing {
   actorId: string | null;
 }
 
+/** Order statuses whose units may be re-sourced (a held order keeps its hold; the rest is past sending). */
+export const REROUTABLE: readonly OrderStatus[] = ['allocated', 'picking', 'backordered'];
+
 type Key = string;
 const key = (lineIndex: number, locationId: string): Key => `${lineIndex}/${locationId}`;
 

@@ -201,6 +201,33 @@ describe('a location rejects a shipment', () => {
     expect(sourcing.decision.exclusions.map((e: any) => e.locationId)).toEqual([nextId]);
   });
 
+  it('an order placed without coordinates has no sourcing decision: 409 and nothing changes', async () => {
+    const near = await createLocation(server.api, AUSTIN);
+    const product = await createProduct(server.api);
+    await addStock(server.api, product.sku, near.id, 5);
+    const address = { line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '73301', country: 'US' };
+    const order = await placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 2 }], { shippingAddress: address }));
+    await release(server);
+    const [shipment] = await shipmentsOf(server, order.id);
+
+    const refused = await reject(server.api, shipment!, { reason: 'closure' });
+
+    expect(refused.status).toBe(409);
+    expect((await shipmentsOf(server, order.id)).map((s) => s.status)).toEqual(['pending']);
+    expect(await level(product.sku, near.id)).toEqual({ onHand: 5, reserved: 2 });
+  });
+
+  it('a held order keeps its hold: a rejection of its shipment is a 409 invalid_transition', async () => {
+    const { near, sku, order, shipment } = await network({ near: 5, far: 5 });
+    expectStatus(await server.api.post(`/api/orders/${order.id}/hold`, { reason: 'fraud check' }), 200);
+
+    const refused = await reject(server.api, shipment, { reason: 'closure' });
+
+    expect(refused.body).toMatchObject({ status: 409, type: 'invalid_transition' });
+    expect(await orderStatus(server, order.id)).toBe('on_hold');
+    expect(await level(sku, near.id)).toEqual({ onHand: 5, reserved: 3 });
+  });
+
   it('a rejection and a pick of the same line at once: exactly one succeeds', async () => {
     for (let round = 0; round < 4; round++) {
       const { near, far, sku, order, shipment } = await network({ near: 5, far: 5 }, 2);
