@@ -40,9 +40,9 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
   const o = order.rows[0]!;
   const lineRows = await tx.execute<{
     id: string; sku: string; quantity: number; backordered_quantity: number; unit_price_cents: number;
-    weight_grams: number | null; length_mm: number | null; width_mm: number | null; height_mm: number | null;
+    weight_grams: number | null; length_mm: number | null; width_mm: number | null; height_mm: number | null; dropship_vendor_id: string | null;
   }>(sql`
-    select l.id, l.sku, l.quantity, l.backordered_quantity, l.unit_price_cents, p.weight_grams, p.length_mm, p.width_mm, p.height_mm
+    select l.id, l.sku, l.quantity, l.backordered_quantity, l.unit_price_cents, p.weight_grams, p.length_mm, p.width_mm, p.height_mm, p.dropship_vendor_id
     from order_lines l left join products p on p.sku = l.sku where l.order_id = ${orderId} order by l.line_no`);
   const lines = lineRows.rows.map((l, lineIndex) => ({ id: l.id, lineIndex, sku: l.sku, quantity: l.quantity, backorderedQuantity: l.backordered_quantity }));
 
@@ -97,6 +97,7 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
       unitWeightGrams: l.weight_grams ?? 0,
       unitPriceCents: l.unit_price_cents,
       dimensionsMm: l.length_mm !== null && l.width_mm !== null && l.height_mm !== null ? { lengthMm: l.length_mm, widthMm: l.width_mm, heightMm: l.height_mm } : null,
+      dropShipVendorId: l.dropship_vendor_id,
     })),
     fulfilment:
       o.delivery_method === 'pickup' && o.pickup_location_id
