@@ -32,7 +32,12 @@ export function formatters(locale?: string): Formatters {
       const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
       return format.format(cents / 10 ** digits);
     },
-    hours: (value) => (missing(value) ? DASH : value < 48 ? `${nf('h1', { maximumFractionDigits: 1 }).format(value)} h` : `${nf('h1', { maximumFractionDigits: 1 }).format(value / 24)} d`),
+    hours: (value) => {
+      if (missing(value)) return DASH;
+      const one = nf('h1', { maximumFractionDigits: 1 });
+      if (value < 1) return `${nf('n0', { maximumFractionDigits: 0 }).format(value * 60)} min`;
+      return value < 48 ? `${one.format(value)} h` : `${one.format(value / 24)} d`;
+    },
     duration: (ms) => {
       if (missing(ms)) return DASH;
       if (ms < 1000) return `${nf('n0', { maximumFractionDigits: 0 }).format(ms)} ms`;

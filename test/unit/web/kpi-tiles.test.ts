@@ -50,6 +50,12 @@ describe('KPI tiles', () => {
     expect(trendOf(50, 100, true, f)).toEqual({ text: '−50%', direction: 'down', good: false });
   });
 
+  it('delivery times under an hour read in minutes, over two days in days', () => {
+    expect(f.hours(0.25)).toBe('15 min');
+    expect(f.hours(5.04)).toBe('5 h');
+    expect(f.hours(72)).toBe('3 d');
+  });
+
   it('money keeps its currency and minor units (JPY has none)', () => {
     expect(f.money(123456, 'EUR')).toBe('€1,234.56');
     expect(f.money(1200, 'JPY')).toBe('¥1,200');
