@@ -118,15 +118,15 @@ export async function resourceOrder(tx: Executor, input: Resourcing): Promise<Re
         reason: input.eventReason,
         units: [...handBack.values()].reduce((sum, n) => sum + n, 0),
         moved,
+        // Not an order.backordered: analytics count that event's units as new demand, and these were counted at placement.
         backordered,
+        fromStatus: input.orderStatus,
+        orderStatus,
         promisedDate: decision.promisedDate,
         actorId: input.actorId,
       },
     },
   ];
-  if (orderStatus === 'backordered' && input.orderStatus !== 'backordered') {
-    events.push({ type: EventType.orderBackordered, aggregateType: 'order', aggregateId: input.orderId, occurredAt: input.at, payload: { reason: input.eventReason, backordered } });
-  }
   await appendEvents(tx, events);
   return { orderId: input.orderId, orderStatus, fromLocationId: input.locationId, reason: input.eventReason, moved, backordered, promisedDate: decision.promisedDate, shipmentIds };
 }
