@@ -7,7 +7,7 @@
  * on stderr. Settings: BENCH_WEB_RUNS (default 7).
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
@@ -79,6 +79,7 @@ async function measure() {
   });
   const timings: number[] = [];
   let scripts = new Map<string, number>();
+  let beforeFirstKpi = 0;
   for (let run = 0; run <= runs; run++) {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     await context.addCookies(cookie);
@@ -92,6 +93,7 @@ async function measure() {
     // Evaluated in the page (a string: this file is type-checked without the DOM's types).
     await page.waitForFunction(`/\\d/.test(document.querySelector('[data-testid="kpi-orders-value"]')?.textContent ?? '')`, null, { polling: 'raf', timeout: 30_000 });
     const ms = (await page.evaluate('performance.now()')) as number;
+    beforeFirstKpi = [...loaded.values()].reduce((sum, bytes) => sum + bytes, 0);
     // The first load warms the server (its first KPI query); it is not counted.
     if (run > 0) timings.push(ms);
     // Charts load after the tiles (ECharts is its own chunk): count the page's scripts once one is drawn.
@@ -105,10 +107,13 @@ async function measure() {
   const pass = summary.p50Ms < TARGETS.timeToFirstKpiMsBelow && towerPageJsGzipBytes / 1024 <= TARGETS.towerPageJsGzipKbAtMost;
   return {
     bench: 'web',
+    date: new Date().toISOString(),
     runs,
     timeToFirstKpiMs: { p50: Math.round(summary.p50Ms), p90: Math.round(summary.p90Ms), max: Math.round(summary.maxMs), min: Math.round(Math.min(...timings)) },
     towerPageJsGzipKb: Math.round((towerPageJsGzipBytes / 1024) * 10) / 10,
     towerPageScripts: scripts.size,
+    jsBeforeFirstKpiGzipKb: Math.round((beforeFirstKpi / 1024) * 10) / 10,
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
     targets: TARGETS,
     pass,
   };
