@@ -19,7 +19,7 @@ type OpenAllocation = {
 };
 
 /**
- * Releases allocated orders that have no shipments yet to the floor: one shipment per location
+ * Releases allocated orders that have no shipments yet (or only cancelled ones) to the floor: one shipment per location
  * their open allocations hold units at, numbered 1, 2, … by units (most first, then location
  * id), with one shipment line per order line × location; carrier and promise by chooseCarrier. Several instances may run this at once:
  * each takes the orders no one else has locked (SKIP LOCKED) and looks again for shipments once
@@ -37,7 +37,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, i
     }>(sql`
       select o.id, o.placed_at, o.delivery_method, o.delivery_service, a.lat, a.lon from orders o
       left join addresses a on a.id = o.shipping_address_id
-      where o.status = 'allocated' and not exists (select 1 from shipments s where s.order_id = o.id)
+      where o.status = 'allocated' and not exists (select 1 from shipments s where s.order_id = o.id and s.status <> 'cancelled')
       order by o.placed_at, o.id
       limit ${input.limit}
       for update of o skip locked`);
@@ -50,7 +50,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, i
         (sum(a.quantity) * coalesce(max(p.length_mm::bigint * p.width_mm * p.height_mm), 0))::float8 as volume_mm3
       from order_allocations a left join products p on p.sku = a.sku
       where a.order_id = any(${sql.param(ids)}::uuid[]) and a.released_at is null
-        and not exists (select 1 from shipments s where s.order_id = a.order_id)
+        and not exists (select 1 from shipments s where s.order_id = a.order_id and s.status <> 'cancelled')
       group by a.order_id, a.order_line_id, a.location_id, a.sku
       order by a.order_id, a.location_id, a.sku`);
     const locationIds = [...new Set(allocations.rows.map((a) => a.location_id))];
@@ -58,6 +58,11 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, i
       sql`select id, pick_cost_cents, pack_cost_cents, kind, lat, lon from locations where id = any(${sql.param(locationIds)}::uuid[])`,
     );
     const costOf = new Map(costs.rows.map((l) => [l.id, l]));
+    // An order whose shipments were all cancelled (re-sourced to nothing, then allocated from backorder) numbers on after them.
+    const last = await tx.execute<{ order_id: string; number: number }>(
+      sql`select order_id, max(number)::int as number from shipments where order_id = any(${sql.param(ids)}::uuid[]) group by order_id`,
+    );
+    const lastNumber = new Map(last.rows.map((r) => [r.order_id, r.number]));
 
     const newShipments: (typeof shipments.$inferInsert)[] = [];
     const linesByShipment: { orderId: string; locationId: string; lines: OpenAllocation[] }[] = [];
@@ -84,7 +89,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, i
         const { carrier, promisedAt } = chooseCarrier(route, weight, volume);
         newShipments.push({
           orderId: order.id,
-          number: i + 1,
+          number: (lastNumber.get(order.id) ?? 0) + i + 1,
           locationId,
           carrier,
           service: order.delivery_service,

@@ -133,6 +133,17 @@ describe('a location rejects a shipment', () => {
     expect(await outboxOf(server, order.id, 'order.backordered')).toEqual([]);
     const sourcing = expectStatus(await server.api.get(`/api/orders/${order.id}/sourcing`), 200).body as any;
     expect(sourcing.decision.shortByLine).toEqual({ 0: 3 });
+
+    // Stock arriving elsewhere fills the backorder, and the release loop numbers on after the cancelled shipment.
+    const far = await createLocation(server.api, DALLAS);
+    await addStock(server.api, sku, far.id, 4);
+    expect(await orderStatus(server, order.id)).toBe('allocated');
+    await release(server);
+    expect((await shipmentsOf(server, order.id)).map((s) => [s.number, s.locationId, s.status])).toEqual([
+      [1, near.id, 'cancelled'],
+      // Backorders are filled nearest-first from any location (allocate-backorders.ts knows no exclusions).
+      [2, expect.stringMatching(new RegExp(`^(${near.id}|${far.id})$`)), 'pending'],
+    ]);
   });
 
   it('bad input names the field: lines required for a short pick, a line of another shipment, too many units', async () => {
