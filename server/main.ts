@@ -134,6 +134,12 @@ if (!webHandler) logger.warn('the web app is not built (build/handler.js); pages
 const server: ServerType = serve({ fetch: withWebApp(app.fetch, webHandler), port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info({ url: `http://${config.HOST}:${info.port}` }, 'Tower is listening');
 });
+// Keep-alive connections outlive a load balancer's idle timeout (60 s is common): a server that
+// closes an idle connection first races the client's next request on it (ECONNRESET).
+if ('keepAliveTimeout' in server) {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
 const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, cluster: { pool: database.pool } });
 metrics.countConnectionsWith(() => realtime.connectionCount());
 // The relay starts once the HTTP server is up (and ClickHouse is ready); it reports to /metrics.
