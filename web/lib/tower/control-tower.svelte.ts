@@ -166,10 +166,10 @@ export class ControlTower {
     }, CHART_REFRESH_MS);
   }
 
+  /** Stops the live refreshes (loads in flight finish and are kept: the page may be shown again). */
   stop(): void {
     if (this.kpiTimer) clearTimeout(this.kpiTimer);
     if (this.chartTimer) clearTimeout(this.chartTimer);
     this.kpiTimer = this.chartTimer = null;
-    this.generation++;
   }
 }
