@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { ConflictError } from '#server/core/errors.ts';
 import { lockStock } from '#server/inventory/reserve-stock.ts';
+import { countShipmentsToday, sourcingLocations } from '#server/orders/source-order.ts';
 import type { SourcingDecision, SourcingRequest } from '#server/sourcing/sourcing.types.ts';
 
 export interface OrderLineForSourcing {
@@ -56,10 +57,7 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
       where s.order_id = ${orderId} and s.status in ('shipped', 'delivered', 'exception', 'returned_to_sender', 'ready_for_pickup', 'picked_up')
     ) own group by sku, location_id`);
   const ownAt = new Map(own.rows.map((r) => [`${r.location_id}/${r.sku}`, r.quantity]));
-  const dayStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  const load = await tx.execute<{ location_id: string; n: number }>(sql`
-    select location_id, count(*)::int as n from shipments where created_at >= ${dayStart.toISOString()}::timestamptz group by location_id`);
-  const today = new Map(load.rows.map((r) => [r.location_id, r.n]));
+  const today = await countShipmentsToday(tx, at);
 
   const { history: _history, ...decision } = json as Record<string, unknown> & { shortByLine?: Record<string, number> };
   const prior = {
@@ -72,23 +70,6 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
   const writtenOff = new Map<string, number>();
   for (const a of prior.adjustments) if (a.kind === 'reduce') writtenOff.set(`${a.locationId}/${a.sku}`, (writtenOff.get(`${a.locationId}/${a.sku}`) ?? 0) + a.units);
 
-  const locations = new Map<string, SourcingRequest['locations'][number]>();
-  for (const s of stock) {
-    if (locations.has(s.locationId)) continue;
-    locations.set(s.locationId, {
-      id: s.locationId,
-      kind: s.kind,
-      lat: s.lat,
-      lon: s.lon,
-      pickCostCents: s.pickCostCents,
-      packCostCents: s.packCostCents,
-      remainingDailyCapacity: Math.max(0, s.dailyCapacity - (today.get(s.locationId) ?? 0)),
-      // Same eligibility as order capture (source-order.ts) until locations carry their own flags.
-      shipsToCustomers: s.kind !== 'dropship',
-      offersPickup: s.kind === 'store',
-      active: true,
-    });
-  }
   const request: SourcingRequest = {
     lines: lineRows.rows.map((l, lineIndex) => ({
       lineIndex,
@@ -105,7 +86,8 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
         : { method: 'ship', destination: { lat: o.lat ?? 0, lon: o.lon ?? 0 } },
     service: o.delivery_service,
     placedAt: at,
-    locations: [...locations.values()],
+    // Same candidates and eligibility as order capture.
+    locations: sourcingLocations(stock, today),
     availability: stock.map((s) => ({ sku: s.sku, locationId: s.locationId, available: s.available + (ownAt.get(`${s.locationId}/${s.sku}`) ?? 0) + (writtenOff.get(`${s.locationId}/${s.sku}`) ?? 0) })),
   };
   return { request, prior, stored: json, lines, deliveryService: o.delivery_service };

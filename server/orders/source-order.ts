@@ -1,4 +1,4 @@
-import type { Database } from '#db/client.ts';
+import type { Database, Executor } from '#db/client.ts';
 import { sql } from 'drizzle-orm';
 import { planAllocations, type AllocationPlan } from '#server/inventory/allocation-plan.ts';
 import type { LocatedStock } from '#server/inventory/reserve-stock.ts';
@@ -42,18 +42,7 @@ export function sourceOrder(
     const demand = input.lines.map((line, lineIndex) => ({ lineIndex, sku: line.sku, quantity: line.quantity }));
     return { plan: planAllocations(demand, [...usable], null), decision: null };
   }
-  const locations: SourcingLocation[] = locationsOf(usable).map((l) => ({
-    id: l.id,
-    kind: l.kind,
-    lat: l.lat,
-    lon: l.lon,
-    pickCostCents: l.pickCostCents,
-    packCostCents: l.packCostCents,
-    remainingDailyCapacity: Math.max(0, l.dailyCapacity - (shipmentsToday.get(l.id) ?? 0)),
-    shipsToCustomers: l.kind !== 'dropship',
-    offersPickup: l.kind === 'store',
-    active: true,
-  }));
+  const locations = sourcingLocations(usable, shipmentsToday);
   const lines: SourcingLine[] = input.lines.map((line, lineIndex) => {
     const product = reference.products.get(line.sku)!;
     const { lengthMm, widthMm, heightMm } = product;
@@ -81,6 +70,33 @@ export function sourceOrder(
   return { plan: toAllocationPlan(decision), decision };
 }
 
+/**
+ * The locations of the stock rows as sourcing sees them, with what is left of today's
+ * capacity. Eligibility follows the kind until locations carry their own flags.
+ */
+export function sourcingLocations(stock: readonly LocatedStock[], shipmentsToday: ReadonlyMap<string, number>): SourcingLocation[] {
+  return locationsOf(stock).map((l) => ({
+    id: l.id,
+    kind: l.kind,
+    lat: l.lat,
+    lon: l.lon,
+    pickCostCents: l.pickCostCents,
+    packCostCents: l.packCostCents,
+    remainingDailyCapacity: Math.max(0, l.dailyCapacity - (shipmentsToday.get(l.id) ?? 0)),
+    shipsToCustomers: l.kind !== 'dropship',
+    offersPickup: l.kind === 'store',
+    active: true,
+  }));
+}
+
+/** Shipments each location took on today (UTC, the day of `now`): the capacity already used. */
+export async function countShipmentsToday(db: Executor, now: Date): Promise<Map<string, number>> {
+  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const result = await db.execute<{ location_id: string; n: number }>(sql`
+    select location_id, count(*)::int as n from shipments where created_at >= ${dayStart.toISOString()}::timestamptz group by location_id`);
+  return new Map(result.rows.map((r) => [r.location_id, r.n]));
+}
+
 const REFRESH_MS = 10_000;
 const loads = new WeakMap<Database, { counts: Map<string, number>; at: number; refreshing: boolean }>();
 
@@ -95,11 +111,9 @@ export function shipmentsToday(db: Database, now: Date): ReadonlyMap<string, num
   if (!load.refreshing && now.getTime() - load.at >= REFRESH_MS) {
     const entry = load;
     entry.refreshing = true;
-    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    db.execute<{ location_id: string; n: number }>(sql`
-      select location_id, count(*)::int as n from shipments where created_at >= ${dayStart.toISOString()}::timestamptz group by location_id`)
-      .then((result) => {
-        entry.counts = new Map(result.rows.map((r) => [r.location_id, r.n]));
+    countShipmentsToday(db, now)
+      .then((counts) => {
+        entry.counts = counts;
         entry.at = now.getTime();
       })
       // Counted again on a later order; meanwhile the last counts stand.
