@@ -40,4 +40,30 @@ describe('control tower', () => {
     await screenshot(page, 'control-tower');
     await page.context().close();
   });
+
+  it('50 orders placed at once are absorbed in batches: a few KPI refreshes, not one per event', async () => {
+    const admin = await adminApi();
+    const { product } = await stockedProduct(admin, 500);
+    const manager = await createUser(admin, 'manager');
+    const page = await newPage(browser);
+    await signInThroughForm(page, towerUrl(), manager.email, manager.password);
+    await page.waitForURL(`${towerUrl()}/tower`);
+    await page.getByText('· live').waitFor();
+    await page.locator(ordersTile).waitFor();
+    const before = Number((await page.locator(ordersTile).textContent())!.replace(/\D/g, ''));
+    let kpiRequests = 0;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/kpis') kpiRequests++;
+    });
+
+    await Promise.all(Array.from({ length: 50 }, () => placeOrder(admin, orderBody([{ sku: product.sku, quantity: 1 }]))));
+    const placedAt = Date.now();
+    const ordersShown = async () => Number((await page.locator(ordersTile).textContent())!.replace(/\D/g, ''));
+    while ((await ordersShown()) < before + 50 && Date.now() - placedAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await ordersShown()).toBeGreaterThanOrEqual(before + 50);
+    // Each refresh asks for this window and the previous one: at most one refresh a second.
+    const seconds = (Date.now() - placedAt) / 1000 + 3;
+    expect(kpiRequests).toBeLessThanOrEqual(2 * Math.ceil(seconds) + 2);
+    await page.context().close();
+  });
 });
