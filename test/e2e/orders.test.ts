@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectStatus, orderBody, placeOrder, stockedProduct } from '#test/support/factories.ts';
+import { addStock, createLocation, expectStatus, orderBody, placeOrder, stockedProduct } from '#test/support/factories.ts';
 import { launchBrowser, newPage, screenshot, signInThroughForm } from './support/browser.ts';
 import { adminApi, createUser, towerUrl } from './support/users.ts';
 
@@ -55,6 +55,32 @@ describe('orders', () => {
     await page.goto(`${towerUrl()}/orders/${placed.id}`);
     await page.getByRole('heading', { name: `Order ${placed.number}` }).waitFor();
     expect(await page.getByRole('group', { name: 'Order actions' }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('a manager reroutes an order away from the location it was allocated at, to another', async () => {
+    const admin = await adminApi();
+    const { product, location: first } = await stockedProduct(admin, 10);
+    const second = await createLocation(admin, { name: 'Second warehouse' });
+    await addStock(admin, product.sku, second.id, 10);
+    const placed = expectStatus(await placeOrder(admin, orderBody([{ sku: product.sku, quantity: 1 }])), 201).body as { id: string; number: string };
+    const before = (await admin.get(`/api/orders/${placed.id}`)).body as { lines: { allocations: { locationId: string }[] }[] };
+    const from = before.lines[0]!.allocations[0]!.locationId;
+    const to = from === first.id ? second.id : first.id;
+
+    const manager = await createUser(admin, 'manager');
+    const page = await newPage(browser);
+    await signInThroughForm(page, towerUrl(), manager.email, manager.password);
+    await page.goto(`${towerUrl()}/orders/${placed.id}`);
+    await page.getByRole('button', { name: 'Reroute' }).click();
+    const form = page.getByRole('form', { name: 'Reroute' });
+    await form.getByLabel('Away from').selectOption(from);
+    await form.getByLabel('To').selectOption(to);
+    await form.getByRole('button', { name: 'Confirm: reroute' }).click();
+    await page.getByRole('status').getByText(/Rerouted from/).waitFor();
+
+    const after = (await admin.get(`/api/orders/${placed.id}`)).body as { lines: { allocations: { locationId: string; quantity: number }[] }[] };
+    expect(after.lines[0]!.allocations.filter((a) => a.quantity > 0).map((a) => a.locationId)).toEqual([to]);
     await page.context().close();
   });
 });
