@@ -18,6 +18,8 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(1_000_000),
   IMPORT_LIMIT_BYTES: positiveInt.default(20_000_000),
   PAYMENT_TIMEOUT_MS: positiveInt.default(5_000),
+  /** A JSON sourcing policy (carrier rates, split penalty, …; see server/sourcing/README.md); the defaults otherwise. */
+  SOURCING_POLICY_FILE: z.string().min(1).optional(),
   /** Most new orders written by one statement (group commit; test/bench/RESULTS.md). */
   ORDER_WRITE_BATCH: positiveInt.max(1_000).default(32),
   /** Order-writing statements running at once; orders arriving meanwhile join the next one. */

@@ -3,6 +3,7 @@ import type { Database } from '#db/client.ts';
 import type { Clock } from './core/clock.ts';
 import type { OrderWriter } from './orders/order-writer.ts';
 import type { PaymentProvider } from './payments/payment-provider.ts';
+import type { SourcingPolicy } from './sourcing/sourcing-policy.ts';
 
 /** What every domain command receives: its dependencies, never HTTP. */
 export interface ServiceContext {
@@ -13,4 +14,6 @@ export interface ServiceContext {
   logger: Logger;
   /** Writes new orders, several to a statement under load. */
   orderWriter: OrderWriter;
+  /** Carriers' rates and the cost rules sourcing weighs (SOURCING_POLICY_FILE, or the defaults). */
+  sourcingPolicy: SourcingPolicy;
 }

@@ -24,6 +24,7 @@ import { startReleaseLoop, type ReleaseLoop } from './fulfillment/release-loop.t
 import { createMailTransport } from './notifications/mail-transport.ts';
 import { startNotificationSender } from './notifications/notification-sender.ts';
 import { OrderWriter } from './orders/order-writer.ts';
+import { loadSourcingPolicy } from './sourcing/load-policy-file.ts';
 import { loadWebHandler, withWebApp } from './web/web-app.ts';
 import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
 
@@ -39,6 +40,14 @@ function loadConfigOrExit() {
 }
 
 const config = loadConfigOrExit();
+const sourcingPolicy = (() => {
+  try {
+    return loadSourcingPolicy(config.SOURCING_POLICY_FILE);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+})();
 
 const logger = createLogger(config.LOG_LEVEL);
 const database = await openDatabase({
@@ -82,6 +91,7 @@ const app = createApp({
   paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
   logger,
   orderWriter: new OrderWriter(database.db, { maxBatch: config.ORDER_WRITE_BATCH, maxInFlight: config.ORDER_WRITE_CONCURRENCY }),
+  sourcingPolicy,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
   healthChecks: { postgres: postgresCheck(database.db), clickhouse: () => analytics.healthCheck() },
@@ -102,7 +112,7 @@ const app = createApp({
 // Allocated orders become shipments on the floor; every instance may run this (they take different orders).
 const releaseLoop: ReleaseLoop | null =
   config.FULFILLMENT_RELEASE_INTERVAL_MS > 0
-    ? startReleaseLoop({ db: database.db, clock: systemClock, logger }, { intervalMs: config.FULFILLMENT_RELEASE_INTERVAL_MS, batchSize: config.FULFILLMENT_RELEASE_BATCH })
+    ? startReleaseLoop({ db: database.db, clock: systemClock, logger, sourcingPolicy }, { intervalMs: config.FULFILLMENT_RELEASE_INTERVAL_MS, batchSize: config.FULFILLMENT_RELEASE_BATCH })
     : null;
 
 // Customer emails queued by the outbox trigger; every instance may send (they claim different rows).

@@ -70,7 +70,7 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
         packagingCode: p.packaging.code,
         weightGrams,
         trackingNumber: newTrackingNumber(shipment.carrier),
-        labelCostCents: labelCostCents(shipment.carrier, route, weightGrams, boxVolume),
+        labelCostCents: labelCostCents(shipment.carrier, route, weightGrams, boxVolume, ctx.sourcingPolicy),
       };
     });
     const inserted = await tx.insert(packages).values(rows).returning({ id: packages.id, number: packages.number });

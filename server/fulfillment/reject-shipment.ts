@@ -71,6 +71,7 @@ export async function rejectShipment(ctx: ServiceContext, actor: Actor | null, s
       if (units > 0) byLineIndex.set(l.line_index, (byLineIndex.get(l.line_index) ?? 0) + units);
     }
     return resourceOrder(tx, {
+      policy: ctx.sourcingPolicy,
       orderId: order.id,
       orderStatus: order.status,
       locationId: shipment.locationId,

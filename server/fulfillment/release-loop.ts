@@ -11,7 +11,7 @@ export interface ReleaseLoop {
  * left. A run still going when the timer fires again is not doubled; another instance running
  * the same loop takes other orders (see releaseOrders).
  */
-export function startReleaseLoop(ctx: Pick<ServiceContext, 'db' | 'clock' | 'logger'>, options: { intervalMs: number; batchSize: number }): ReleaseLoop {
+export function startReleaseLoop(ctx: Pick<ServiceContext, 'db' | 'clock' | 'logger' | 'sourcingPolicy'>, options: { intervalMs: number; batchSize: number }): ReleaseLoop {
   let running: Promise<void> | null = null;
   let stopped = false;
   const run = async () => {

@@ -25,7 +25,7 @@ type OpenAllocation = {
  * each takes the orders no one else has locked (SKIP LOCKED) and looks again for shipments once
  * it holds the lock; the unique (order_id, number) is the last word.
  */
-export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, input: { limit: number }): Promise<ReleaseResult> {
+export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | 'sourcingPolicy'>, input: { limit: number }): Promise<ReleaseResult> {
   return ctx.db.transaction(async (tx) => {
     const candidates = await tx.execute<{
       id: string;
@@ -86,7 +86,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock'>, i
         };
         const weight = lines.reduce((sum, l) => sum + l.weight_grams, 0);
         const volume = lines.reduce((sum, l) => sum + Number(l.volume_mm3), 0);
-        const { carrier, promisedAt } = chooseCarrier(route, weight, volume);
+        const { carrier, promisedAt } = chooseCarrier(route, weight, volume, ctx.sourcingPolicy);
         newShipments.push({
           orderId: order.id,
           number: (lastNumber.get(order.id) ?? 0) + i + 1,

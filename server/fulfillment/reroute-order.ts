@@ -40,6 +40,7 @@ export async function rerouteOrder(ctx: ServiceContext, actor: Actor | null, ord
       await tx.execute(sql`update shipments set status = 'cancelled', updated_at = ${at} where id = any(${sql.param(shipmentIds)}::uuid[])`);
     }
     const result = await resourceOrder(tx, {
+      policy: ctx.sourcingPolicy,
       orderId: order.id,
       orderStatus: order.status,
       locationId: input.fromLocationId,

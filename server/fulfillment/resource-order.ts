@@ -5,7 +5,7 @@ import { reservationStatements, requirePlannedReservation, type ReservationRow }
 import { canTransition } from '#server/orders/order-status.ts';
 import type { OrderStatus } from '#server/orders/order.schemas.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
-import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
+import type { SourcingPolicy } from '#server/sourcing/sourcing-policy.ts';
 import { resourceAfterRejection } from '#server/sourcing/resource-after-rejection.ts';
 import type { RejectionReason, SourcingDecision } from '#server/sourcing/sourcing.types.ts';
 import type { RerouteResult } from './fulfillment.schemas.ts';
@@ -24,6 +24,7 @@ export interface Resourcing {
   /** A manager's target: every other location is left out of the new decision. */
   onlyLocationId?: string | undefined;
   at: Date;
+  policy: SourcingPolicy;
   actorId: string | null;
 }
 
@@ -52,7 +53,7 @@ export async function resourceOrder(tx: Executor, input: Resourcing): Promise<Re
   const request = input.onlyLocationId
     ? { ...state.request, locations: state.request.locations.map((l) => (l.id === input.onlyLocationId || l.id === input.locationId ? l : { ...l, active: false })) }
     : state.request;
-  const decision = resourceAfterRejection(request, defaultSourcingPolicy, prior, {
+  const decision = resourceAfterRejection(request, input.policy, prior, {
     locationId: input.locationId,
     reason: input.reason,
     at: input.at,

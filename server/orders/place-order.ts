@@ -63,7 +63,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
   const skus = input.lines.map((line) => line.sku);
   const onlyLocationId = reference.pickupLocation?.id ?? null;
   const source = (stock: readonly LocatedStock[]) =>
-    servableSource(input, reference, sourceOrder(input, reference, priced, stock, placedAt, shipmentsToday(ctx.db, placedAt)));
+    servableSource(input, reference, sourceOrder(input, reference, priced, stock, placedAt, shipmentsToday(ctx.db, placedAt), ctx.sourcingPolicy));
   // Refused before the card is touched when the stock is not there.
   const sourced = source(reference.stock);
 

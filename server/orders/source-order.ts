@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { planAllocations, type AllocationPlan } from '#server/inventory/allocation-plan.ts';
 import type { LocatedStock } from '#server/inventory/reserve-stock.ts';
 import { chooseSources } from '#server/sourcing/choose-sources.ts';
-import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
+import type { SourcingPolicy } from '#server/sourcing/sourcing-policy.ts';
 import type { SourcingDecision, SourcingLine, SourcingLocation } from '#server/sourcing/sourcing.types.ts';
 import { toAllocationPlan } from '#server/sourcing/to-allocation-plan.ts';
 import { locationsOf, type OrderContext } from './load-order-context.ts';
@@ -34,6 +34,7 @@ export function sourceOrder(
   stock: readonly LocatedStock[],
   placedAt: Date,
   shipmentsToday: ReadonlyMap<string, number>,
+  policy: SourcingPolicy,
 ): SourcedOrder {
   const pickup = reference.pickupLocation;
   const address = input.shippingAddress;
@@ -65,7 +66,7 @@ export function sourceOrder(
       locations,
       availability: usable.map((s) => ({ sku: s.sku, locationId: s.locationId, available: s.available })),
     },
-    defaultSourcingPolicy,
+    policy,
   );
   return { plan: toAllocationPlan(decision), decision };
 }

@@ -19,6 +19,8 @@ import { SESSION_COOKIE } from '#server/http/authenticate.ts';
 import { createLogger } from '#server/logger.ts';
 import { createMetrics, type Metrics } from '#server/metrics/metrics.ts';
 import { OrderWriter, type OrderWriterOptions } from '#server/orders/order-writer.ts';
+import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
+import type { SourcingPolicy } from '#server/sourcing/sourcing-policy.ts';
 import type { PaymentProvider } from '#server/payments/payment-provider.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { attachRealtime, type RealtimeHub } from '#server/realtime/realtime-hub.ts';
@@ -57,6 +59,8 @@ export interface TestServerOptions {
   wrapDb?: (db: Database) => Database;
   /** Group commit settings of order capture (the defaults of a running Tower otherwise). */
   orderWriter?: Partial<OrderWriterOptions>;
+  /** The sourcing policy (the defaults otherwise). */
+  sourcingPolicy?: SourcingPolicy;
   /** Rate limits are high by default so tests never trip them by accident. */
   auth?: Partial<AppDeps['auth']>;
   /** How often socket.io connections are re-checked (the hub's `recheckMs`). */
@@ -85,6 +89,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const orderWriter = new OrderWriter(appDb, options.orderWriter);
   const app = createApp({
     orderWriter,
+    sourcingPolicy: options.sourcingPolicy ?? defaultSourcingPolicy,
     db: appDb,
     clock: options.clock ?? systemClock,
     payments: options.payments ?? new SandboxPaymentProvider(),

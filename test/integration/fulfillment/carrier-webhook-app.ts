@@ -9,6 +9,7 @@ import { createLogger } from '#server/logger.ts';
 import { createMetrics } from '#server/metrics/metrics.ts';
 import { OrderWriter } from '#server/orders/order-writer.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
+import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
 import type { TestServer } from '#test/support/test-server.ts';
 
 export const CARRIER_SECRET = 'test-carrier-secret-0123456789';
@@ -21,6 +22,7 @@ export async function startWebhookApp(server: TestServer): Promise<{ url: string
   const logger = createLogger('silent');
   const app = createApp({
     orderWriter: new OrderWriter(server.db),
+    sourcingPolicy: defaultSourcingPolicy,
     db: server.db,
     clock: systemClock,
     payments: new SandboxPaymentProvider(),

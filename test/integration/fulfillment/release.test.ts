@@ -41,7 +41,7 @@ describe('releasing allocated orders to fulfillment', () => {
     const { product } = await stockedProduct(server.api, 50);
     const orders = await Promise.all(Array.from({ length: 8 }, () => placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 2 }]))));
 
-    await Promise.all(Array.from({ length: 4 }, () => releaseOrders({ db: server.db, clock: systemClock }, { limit: 3 })));
+    await Promise.all(Array.from({ length: 4 }, () => releaseOrders({ db: server.db, clock: systemClock, sourcingPolicy: defaultSourcingPolicy }, { limit: 3 })));
     await release(server);
     await release(server);
 
@@ -55,7 +55,7 @@ describe('releasing allocated orders to fulfillment', () => {
   it('runs on an interval until stopped', async () => {
     const { product } = await stockedProduct(server.api, 5);
     const order = await placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 1 }]));
-    const loop = startReleaseLoop({ db: server.db, clock: systemClock, logger: createLogger('silent') }, { intervalMs: 20, batchSize: 50 });
+    const loop = startReleaseLoop({ db: server.db, clock: systemClock, logger: createLogger('silent'), sourcingPolicy: defaultSourcingPolicy }, { intervalMs: 20, batchSize: 50 });
     try {
       await expect.poll(async () => (await shipmentsOf(server, order.id)).length, { timeout: 10_000 }).toBe(1);
     } finally {
