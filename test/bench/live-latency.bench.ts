@@ -22,7 +22,7 @@ import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './s
 import { KeepAliveClient } from './support/http-load.ts';
 import { summarizeLatencies } from './support/percentiles.ts';
 import { orderRequest, seedCatalog } from './support/seed-catalog.ts';
-import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { benchServerEnv, spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
 import { runBenchMain } from './support/bench-main.ts';
 
 const TARGETS = { p99MsBelow: 1_000 };
@@ -99,6 +99,7 @@ async function measure() {
     PORT: String(port),
     SIMULATE: 'off',
     LOG_LEVEL: 'warn',
+    ...benchServerEnv(),
   });
   await waitForHealthy(tower, 120_000);
   progress(`Tower is up on port ${port} (pid ${tower.child.pid}), relay on, embedded ClickHouse in ${dataDir}`);

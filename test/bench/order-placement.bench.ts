@@ -22,7 +22,7 @@ import { round, summarizeLatencies } from './support/percentiles.ts';
 import { preparePgbench, runPgbench, type PgbenchResult } from './support/pgbench.ts';
 import { openCpuWindow, type CpuWindow } from './support/resource-usage.ts';
 import { orderRequest, seedCatalog } from './support/seed-catalog.ts';
-import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { benchServerEnv, spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
 import { runBenchMain } from './support/bench-main.ts';
 
 const TARGETS = { ratioAtLeast: 0.4, p99MsBelow: 50 };
@@ -80,7 +80,6 @@ async function measure() {
 
   const port = await freePort();
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const serverEnv = Object.fromEntries((process.env.BENCH_SERVER_ENV?.split(' ').filter(Boolean) ?? []).map((pair) => pair.split('=', 2) as [string, string]));
   const admin = benchAdmin();
   tower = spawnTowerServer({
     ADMIN_EMAIL: admin.email,
@@ -99,7 +98,7 @@ async function measure() {
     MAIL_SENDER: 'off',
     // Its embedded ClickHouse (opened even with the relay off) must not land in the checkout.
     DATA_DIR: (dataDir = mkdtempSync(path.join(tmpdir(), 'tower-bench-orders-'))),
-    ...serverEnv,
+    ...benchServerEnv(),
   }, nodeArgs);
   await waitForHealthy(tower, 60_000);
   const serverPid = tower.child.pid!;

@@ -22,6 +22,12 @@ export function spawnTowerServer(env: Record<string, string>, nodeArgs: readonly
   return { child, url: `http://127.0.0.1:${env.PORT}`, output: () => output, exited };
 }
 
+/** Extra environment for the Tower process from BENCH_SERVER_ENV ("NAME=value NAME=value"), e.g. to compare settings. */
+export function benchServerEnv(): Record<string, string> {
+  const pairs = process.env.BENCH_SERVER_ENV?.split(' ').filter(Boolean) ?? [];
+  return Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
+}
+
 /** Stops the server the way an orchestrator would (SIGTERM), and kills it if it hangs. */
 export async function stopTowerServer(server: TowerProcess, graceMs = 15_000): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
