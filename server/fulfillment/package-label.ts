@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Actor } from '#server/auth/actor.ts';
 import { ConflictError, NotFoundError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
+import { customerParty, locationParty } from '#server/labels/label-parties.ts';
 import { renderShippingLabel } from '#server/labels/render-shipping-label.ts';
 import { requireShipmentLocation } from './lock-shipment.ts';
 
@@ -51,15 +52,8 @@ export async function packageLabel(ctx: Pick<ServiceContext, 'db' | 'clock'>, ac
     kind: 'outbound',
     carrier: { name: row.carrier, service: row.service },
     trackingNumber: row.tracking_number,
-    shipFrom: { name: row.location_name, addressLines: [row.location_code, [row.location_region, row.location_country].filter(Boolean).join(' ')] },
-    shipTo: {
-      name: row.customer_name,
-      addressLines: [row.line1, ...(row.line2 ? [row.line2] : [])],
-      city: row.city!,
-      region: row.region ?? '',
-      postalCode: row.postal_code!,
-      country: row.country!,
-    },
+    shipFrom: locationParty({ name: row.location_name, code: row.location_code, region: row.location_region, country: row.location_country }),
+    shipTo: customerParty(row.customer_name, { ...row, line1: row.line1 }),
     orderNumber: row.order_number,
     package: { number: row.number, count: row.count },
     weightGrams: row.weight_grams,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
+import { customerParty, locationParty } from '#server/labels/label-parties.ts';
 import { renderShippingLabel } from '#server/labels/render-shipping-label.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,15 +56,8 @@ export async function returnLabel(ctx: Pick<ServiceContext, 'db' | 'clock'>, idO
     rmaNumber: row.number,
     carrier: { name: row.carrier ?? 'Carrier', service: 'Return' },
     trackingNumber: row.number,
-    shipFrom: { name: row.location_name, addressLines: [row.location_code!, [row.location_region, row.location_country].filter(Boolean).join(' ')] },
-    shipTo: {
-      name: row.customer_name,
-      addressLines: [row.line1, ...(row.line2 ? [row.line2] : [])],
-      city: row.city!,
-      region: row.region ?? '',
-      postalCode: row.postal_code!,
-      country: row.country!,
-    },
+    shipFrom: locationParty({ name: row.location_name, code: row.location_code!, region: row.location_region, country: row.location_country }),
+    shipTo: customerParty(row.customer_name, { ...row, line1: row.line1 }),
     orderNumber: row.order_number,
     package: { number: 1, count: 1 },
     weightGrams: Math.max(1, row.weight_grams),
