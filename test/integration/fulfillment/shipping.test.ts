@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus, orderBody, placedOrder, stockedProduct } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
+import { readLabelPdf, scanLinearBarcodes } from '#test/unit/labels/support/read-label-pdf.ts';
 import { orderStatus, outboxOf, pickAndPack, release, shipmentsOf, signedInUser, splitOrder } from './fulfillment-fixture.ts';
 
 let server: TestServer;
@@ -98,7 +99,7 @@ describe('shipping', () => {
     expect((await outboxOf(server, order.id, 'order.shipped'))[0]!.payload.lines).toEqual([{ sku: product.sku, category: 'apparel', quantity: 3 }]);
   });
 
-  it("a package's label is a PDF", async () => {
+  it("a package's label is a PDF addressed to the customer, from the location, whose barcode scans as the tracking number", async () => {
     const { order } = await splitOrder(server);
     await release(server);
     const [one] = await shipmentsOf(server, order.id);
@@ -106,6 +107,13 @@ describe('shipping', () => {
     const response = await fetch(`${server.url}/api/fulfillment/packages/${packed.packages[0]!.id}/label`, { headers: server.api.defaults });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const label = await readLabelPdf(Buffer.from(await response.arrayBuffer()));
+    const text = label.textItems.join(' ');
+    expect(text).toContain('ADA LOVELACE');
+    expect(text).toContain('1 MAIN ST');
+    expect(text).toContain('AUSTIN');
+    expect(text).toContain('TEST WAREHOUSE');
+    expect(text).toContain(order.number);
+    expect(await scanLinearBarcodes(label.raster)).toEqual([{ format: 'Code128', text: packed.packages[0]!.trackingNumber }]);
   });
 });
