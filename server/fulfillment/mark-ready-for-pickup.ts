@@ -1,15 +1,10 @@
-import { sql } from 'drizzle-orm';
 import type { Actor } from '#server/auth/actor.ts';
 import { InvalidTransitionError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { appendEvents } from '#server/outbox/append-events.ts';
-import { captureShipmentPayment } from './capture-shipment-payment.ts';
-import { consumeShipmentStock } from './consume-shipment-stock.ts';
-import { orderShippedEvent } from './fulfillment-events.ts';
 import { findShipment } from './fulfillment-queries.ts';
 import type { Shipment } from './fulfillment.schemas.ts';
+import { handOverShipment } from './hand-over-shipment.ts';
 import { lockShipment } from './lock-shipment.ts';
-import { advanceOrder } from './order-progress.ts';
 import { assertShipmentTransition } from './shipment-status.ts';
 
 /**
@@ -23,12 +18,7 @@ export async function markReadyForPickup(ctx: ServiceContext, actor: Actor | nul
     const shipment = await lockShipment(tx, shipmentId, actor);
     assertShipmentTransition(shipment.status, 'ready_for_pickup');
     if (shipment.deliveryMethod !== 'pickup') throw new InvalidTransitionError(shipment.status, 'ready_for_pickup', 'shipment to a customer');
-    await tx.execute(sql`update shipments set status = 'ready_for_pickup', shipped_at = ${occurredAt}, updated_at = ${occurredAt} where id = ${shipment.id}`);
-    await advanceOrder(tx, shipment.orderId, occurredAt);
-    await consumeShipmentStock(tx, shipment, occurredAt);
-    const shipped = await orderShippedEvent(tx, shipment, occurredAt);
-    const capture = await captureShipmentPayment(ctx, tx, shipment, occurredAt);
-    await appendEvents(tx, capture.event ? [shipped, capture.event] : [shipped]);
+    await handOverShipment(ctx, tx, shipment, 'ready_for_pickup', occurredAt);
   });
   return (await findShipment(ctx.db, shipmentId))!;
 }

@@ -1,0 +1,29 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
+import type { ServiceContext } from '#server/context.ts';
+import { appendEvents } from '#server/outbox/append-events.ts';
+import { captureShipmentPayment } from './capture-shipment-payment.ts';
+import { consumeShipmentStock } from './consume-shipment-stock.ts';
+import { orderShippedEvent } from './fulfillment-events.ts';
+import type { LockedShipment } from './lock-shipment.ts';
+import { advanceOrder } from './order-progress.ts';
+
+/**
+ * What happens when goods leave a location, to a carrier (`shipped`) or to the store's counter
+ * (`ready_for_pickup`), in the caller's transaction with the shipment locked: the status, the
+ * order's progress, the units out of stock, `order.shipped` and the capture of its payment share.
+ */
+export async function handOverShipment(
+  ctx: Pick<ServiceContext, 'payments' | 'paymentTimeoutMs'>,
+  tx: Executor,
+  shipment: LockedShipment,
+  status: 'shipped' | 'ready_for_pickup',
+  occurredAt: Date,
+): Promise<void> {
+  await tx.execute(sql`update shipments set status = ${status}, shipped_at = ${occurredAt}, updated_at = ${occurredAt} where id = ${shipment.id}`);
+  await advanceOrder(tx, shipment.orderId, occurredAt);
+  await consumeShipmentStock(tx, shipment, occurredAt);
+  const shipped = await orderShippedEvent(tx, shipment, occurredAt);
+  const capture = await captureShipmentPayment(ctx, tx, shipment, occurredAt);
+  await appendEvents(tx, capture.event ? [shipped, capture.event] : [shipped]);
+}
