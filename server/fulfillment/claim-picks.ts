@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Actor } from '#server/auth/actor.ts';
-import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError, type FieldError } from '#server/core/errors.ts';
+import { ConflictError, ForbiddenError, InvalidTransitionError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { shipmentsOfLines } from './shipment-lines.ts';
-import { lockShipments, requireShipmentLocation } from './lock-shipment.ts';
+import { lockLinesWithShipments } from './shipment-lines.ts';
+import { requireShipmentLocation } from './lock-shipment.ts';
 import { advanceOrder } from './order-progress.ts';
 import { assertShipmentTransition } from './shipment-status.ts';
 import type { PickClaimInput, Shipment } from './fulfillment.schemas.ts';
@@ -20,18 +20,11 @@ export async function claimPicks(ctx: ServiceContext, actor: Actor | null, input
   const pathOf = (id: string) => `shipmentLineIds.${input.shipmentLineIds.indexOf(id)}`;
   const occurredAt = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const shipmentIds = await shipmentsOfLines(tx, ids);
-    const locked = await lockShipments(tx, shipmentIds);
-    const lines = await tx.execute<{ id: string; shipment_id: string; picker_id: string | null; picked_at: Date | null }>(sql`
-      select id, shipment_id, picker_id, picked_at from shipment_lines where id = any(${sql.param(ids)}::uuid[]) order by id for update`);
-    const byId = new Map(lines.rows.map((l) => [l.id, l]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length > 0) throw new NotFoundError(`Shipment line ${missing.join(', ')}`);
-    const shipmentById = new Map(locked.map((s) => [s.id, s]));
+    const { shipments: locked, lines, line: lineOf, shipmentOf } = await lockLinesWithShipments(tx, ids);
     const conflicts: FieldError[] = [];
     for (const id of ids) {
-      const line = byId.get(id)!;
-      const shipment = shipmentById.get(line.shipment_id)!;
+      const line = lineOf(id);
+      const shipment = shipmentOf(line);
       requireShipmentLocation(actor, shipment.locationId, pathOf(id));
       if (shipment.status !== 'pending' && shipment.status !== 'picking') throw new InvalidTransitionError(shipment.status, 'picking', 'shipment');
       // A held or cancelled order's lines wait, even on a shipment already being picked.
@@ -45,7 +38,7 @@ export async function claimPicks(ctx: ServiceContext, actor: Actor | null, input
       update shipment_lines set picker_id = ${actor.id}, pick_claimed_at = coalesce(pick_claimed_at, ${occurredAt})
       where id = any(${sql.param(ids)}::uuid[])
       returning id, sku, quantity, picked_quantity, packed_quantity, picker_id, pick_claimed_at`);
-    const starting = locked.filter((s) => s.status === 'pending' && lines.rows.some((l) => l.shipment_id === s.id));
+    const starting = locked.filter((s) => s.status === 'pending' && lines.some((l) => l.shipment_id === s.id));
     for (const s of starting) assertShipmentTransition(s.status, 'picking');
     if (starting.length > 0) {
       await tx.execute(sql`update shipments set status = 'picking', updated_at = ${occurredAt} where id = any(${sql.param(starting.map((s) => s.id))}::uuid[])`);

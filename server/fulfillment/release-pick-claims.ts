@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { can, type Actor } from '#server/auth/actor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, type FieldError } from '#server/core/errors.ts';
+import { ConflictError, ForbiddenError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
 import type { PickClaimInput, Shipment } from './fulfillment.schemas.ts';
-import { lockShipments, requireShipmentLocation } from './lock-shipment.ts';
-import { shipmentsOfLines } from './shipment-lines.ts';
+import { requireShipmentLocation } from './lock-shipment.ts';
+import { lockLinesWithShipments } from './shipment-lines.ts';
 
 /**
  * Gives claimed lines back to the pick list, all or none: a picker their own, a manager anyone's
@@ -18,17 +18,11 @@ export async function releasePickClaims(ctx: ServiceContext, actor: Actor | null
   const manager = can(actor, 'fulfillment:release');
   const occurredAt = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const locked = await lockShipments(tx, await shipmentsOfLines(tx, ids));
-    const lines = await tx.execute<{ id: string; shipment_id: string; picker_id: string | null; picked_at: Date | null }>(sql`
-      select id, shipment_id, picker_id, picked_at from shipment_lines where id = any(${sql.param(ids)}::uuid[]) order by id for update`);
-    const byId = new Map(lines.rows.map((l) => [l.id, l]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length > 0) throw new NotFoundError(`Shipment line ${missing.join(', ')}`);
-    const shipmentById = new Map(locked.map((s) => [s.id, s]));
+    const { shipments: locked, line: lineOf, shipmentOf } = await lockLinesWithShipments(tx, ids);
     const conflicts: FieldError[] = [];
     for (const id of ids) {
-      const line = byId.get(id)!;
-      requireShipmentLocation(actor, shipmentById.get(line.shipment_id)!.locationId, pathOf(id));
+      const line = lineOf(id);
+      requireShipmentLocation(actor, shipmentOf(line).locationId, pathOf(id));
       if (line.picked_at !== null) conflicts.push({ path: pathOf(id), message: `line ${id} is already picked` });
       else if (line.picker_id !== null && line.picker_id !== actor.id && !manager) {
         throw new ForbiddenError("Only a manager may release another picker's claim", [{ path: pathOf(id), message: 'is claimed by another picker' }]);
