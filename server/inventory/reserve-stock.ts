@@ -102,8 +102,9 @@ export function reservationRows(orderId: string, lineIds: readonly string[], pla
  * plan made from an unlocked read can never oversell: the statement must then end with
  * `requirePlannedReservation`. Demand is summed per level first, because an UPDATE applies
  * only one source row to each target row. The levels are updated in (sku, location) order,
- * like the locking read, which keeps concurrent orders from deadlocking in the usual
- * nested-loop plan.
+ * like the locking read, which keeps concurrent orders from deadlocking: the demand goes
+ * through `reservation_demand_rows` (migration 0013), which tells the planner it is a few
+ * rows, so the update walks it in order through the primary key.
  */
 export function reservationStatements(rows: readonly ReservationRow[], gate?: SQL): SQL {
   const onlyGated = gate ? sql`where r.order_id in (select order_id from ${gate})` : sql``;
@@ -116,7 +117,7 @@ export function reservationStatements(rows: readonly ReservationRow[], gate?: SQ
       select sku, location_id, sum(quantity)::int as quantity from reservation group by sku, location_id
     ), reserved_levels as (
       update inventory_levels l set reserved = l.reserved + d.quantity, updated_at = now()
-      from (select * from reservation_demand order by sku, location_id) d
+      from reservation_demand_rows((select coalesce(json_agg(rd order by rd.sku, rd.location_id), '[]') from reservation_demand rd)) d
       where l.sku = d.sku and l.location_id = d.location_id
         and l.on_hand - l.reserved - l.safety_stock >= d.quantity
       returning 1

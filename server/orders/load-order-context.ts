@@ -58,6 +58,9 @@ export async function loadOrderContext(
   const pickupId = input.delivery.pickupLocationId ?? NO_ID;
   const promotionCode = input.promotionCode ?? '';
   const externalRef = input.externalRef ?? '';
+  // Orders without a reference skip the lookup (a one-time filter in the generic plan): a plan
+  // made while the table was empty may scan all of a channel's orders for it.
+  const hasExternalRef = input.externalRef !== undefined;
   const result = await executePrepared<{ ctx: RawContext }>(db, 'load-order-context', sql`
     with tax_place as (
       select case when ${isPickup} then pl.country else ${country} end as country,
@@ -97,7 +100,7 @@ export async function loadOrderContext(
       'priorRequest', (select json_build_object('requestHash', k.request_hash, 'orderId', k.result->>'orderId')
         from idempotency_keys k where k.scope = ${idempotency.scope} and k.key = ${idempotency.key}),
       'priorOrder', (select json_build_object('id', o.id, 'requestHash', o.request_hash)
-        from orders o where o.channel = ${input.channel}::sales_channel and o.external_ref = ${externalRef}),
+        from orders o where ${hasExternalRef} and o.channel = ${input.channel}::sales_channel and o.external_ref = ${externalRef}),
       'pickupLocation', (select json_build_object('id', l.id, 'lat', l.lat, 'lon', l.lon, 'kind', l.kind, 'active', l.active)
                          from locations l where l.id = ${pickupId}::uuid)
     ) as ctx`);
