@@ -23,6 +23,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import { startReleaseLoop, type ReleaseLoop } from './fulfillment/release-loop.ts';
 import { createMailTransport } from './notifications/mail-transport.ts';
 import { startNotificationSender } from './notifications/notification-sender.ts';
+import { OrderContextReader } from './orders/order-context-reader.ts';
 import { OrderWriter } from './orders/order-writer.ts';
 import { loadSourcingPolicy } from './sourcing/load-policy-file.ts';
 import { loadWebHandler, withWebApp } from './web/web-app.ts';
@@ -91,6 +92,7 @@ const app = createApp({
   paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
   logger,
   orderWriter: new OrderWriter(database.db, { maxBatch: config.ORDER_WRITE_BATCH, maxInFlight: config.ORDER_WRITE_CONCURRENCY }),
+  orderContextReader: new OrderContextReader(database.db),
   sourcingPolicy,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   importLimitBytes: config.IMPORT_LIMIT_BYTES,

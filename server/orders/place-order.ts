@@ -12,7 +12,7 @@ import { isStockMoved, lockStock, type LocatedStock } from '#server/inventory/re
 import type { Authorization } from '#server/payments/payment-provider.ts';
 import { redeemStoreCredit } from '#server/store-credit/redeem-store-credit.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
-import { loadOrderContext, type OrderContext } from './load-order-context.ts';
+import type { OrderContext } from './order-context.ts';
 import { findOrder, findOrderIdByExternalRef } from './order-queries.ts';
 import type { Order, PlaceOrderInput } from './order.schemas.ts';
 import { priceOrder } from './pricing.ts';
@@ -49,7 +49,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
   const placedAt = ctx.clock.now();
   const claim = { scope: SCOPE, key: options.idempotencyKey };
 
-  const reference = await loadOrderContext(ctx.db, input, placedAt, claim);
+  const reference = await ctx.orderContextReader.read({ input, at: placedAt, idempotency: claim });
   if (reference.priorRequest) return replayOf(ctx, reference.priorRequest, hash);
   if (reference.priorOrder) return repeatOf(ctx, reference.priorOrder, hash, input.externalRef!);
 

@@ -6,7 +6,7 @@ import { chooseSources } from '#server/sourcing/choose-sources.ts';
 import type { SourcingPolicy } from '#server/sourcing/sourcing-policy.ts';
 import type { SourcingDecision, SourcingLine, SourcingLocation } from '#server/sourcing/sourcing.types.ts';
 import { toAllocationPlan } from '#server/sourcing/to-allocation-plan.ts';
-import { locationsOf, type OrderContext } from './load-order-context.ts';
+import { locationsOf, type OrderContext } from './order-context.ts';
 import type { PlaceOrderInput } from './order.schemas.ts';
 import type { PricedOrder } from './pricing.ts';
 

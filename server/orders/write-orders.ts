@@ -9,7 +9,7 @@ import type { NewEvent } from '#server/outbox/append-events.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
 import { STORE_CREDIT_PROVIDER } from '#server/payments/refund-order-payments.ts';
 import type { SourcingDecision } from '#server/sourcing/sourcing.types.ts';
-import type { OrderContext } from './load-order-context.ts';
+import type { OrderContext } from './order-context.ts';
 import type { Order, PlaceOrderInput } from './order.schemas.ts';
 import type { PricedOrder } from './pricing.ts';
 

@@ -18,6 +18,8 @@ import { postgresCheck } from '#server/health/check-health.ts';
 import { SESSION_COOKIE } from '#server/http/authenticate.ts';
 import { createLogger } from '#server/logger.ts';
 import { createMetrics, type Metrics } from '#server/metrics/metrics.ts';
+import type { StatementBatcherOptions } from '#server/core/statement-batcher.ts';
+import { OrderContextReader } from '#server/orders/order-context-reader.ts';
 import { OrderWriter, type OrderWriterOptions } from '#server/orders/order-writer.ts';
 import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
 import type { SourcingPolicy } from '#server/sourcing/sourcing-policy.ts';
@@ -42,6 +44,7 @@ export interface TestServer {
   metrics: Metrics;
   /** Writes the orders the app places (group commit). */
   orderWriter: OrderWriter;
+  orderContextReader: OrderContextReader;
   db: Database;
   pool: pg.Pool;
   /** Every log line the server wrote, parsed. */
@@ -59,6 +62,7 @@ export interface TestServerOptions {
   wrapDb?: (db: Database) => Database;
   /** Group commit settings of order capture (the defaults of a running Tower otherwise). */
   orderWriter?: Partial<OrderWriterOptions>;
+  orderContextReader?: Partial<StatementBatcherOptions>;
   /** The sourcing policy (the defaults otherwise). */
   sourcingPolicy?: SourcingPolicy;
   /** Rate limits are high by default so tests never trip them by accident. */
@@ -87,8 +91,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const metrics = createMetrics();
   const appDb = options.wrapDb ? options.wrapDb(db) : db;
   const orderWriter = new OrderWriter(appDb, options.orderWriter);
+  const orderContextReader = new OrderContextReader(appDb, options.orderContextReader);
   const app = createApp({
     orderWriter,
+    orderContextReader,
     sourcingPolicy: options.sourcingPolicy ?? defaultSourcingPolicy,
     db: appDb,
     clock: options.clock ?? systemClock,
@@ -125,6 +131,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     realtime,
     metrics,
     orderWriter,
+    orderContextReader,
     db,
     pool,
     logs,

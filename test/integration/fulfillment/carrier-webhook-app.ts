@@ -7,6 +7,7 @@ import { systemClock } from '#server/core/clock.ts';
 import { signCarrierBody } from '#server/fulfillment/carrier-signature.ts';
 import { createLogger } from '#server/logger.ts';
 import { createMetrics } from '#server/metrics/metrics.ts';
+import { OrderContextReader } from '#server/orders/order-context-reader.ts';
 import { OrderWriter } from '#server/orders/order-writer.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
@@ -22,6 +23,7 @@ export async function startWebhookApp(server: TestServer): Promise<{ url: string
   const logger = createLogger('silent');
   const app = createApp({
     orderWriter: new OrderWriter(server.db),
+    orderContextReader: new OrderContextReader(server.db),
     sourcingPolicy: defaultSourcingPolicy,
     db: server.db,
     clock: systemClock,

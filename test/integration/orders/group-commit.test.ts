@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '#test/support/test-server.ts';
  */
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ orderWriter: { maxInFlight: 1, maxBatch: 16 } });
+  server = await startTestServer({ orderWriter: { maxInFlight: 1, maxBatch: 16 }, orderContextReader: { maxInFlight: 1, maxBatch: 16 } });
 });
 afterAll(() => server.close());
 
@@ -93,5 +93,30 @@ describe('orders written together (group commit)', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(19);
     expect((await books(product.sku)).lines).toBe(1);
+  });
+
+  it('orders read together: each gets the answer to its own references, a bad one fails alone', async () => {
+    const { product } = await stockedProduct(server.api, 100);
+    const before = server.orderContextReader.stats();
+    const bodies = Array.from({ length: 30 }, (_, i) => {
+      if (i % 10 === 3) return orderBody([{ sku: `NO-SUCH-${randomUUID()}`, quantity: 1 }]);
+      if (i % 10 === 7) return { ...orderBody([{ sku: product.sku, quantity: 1 }]), promotionCode: 'NOT-A-CODE' };
+      return orderBody([{ sku: product.sku, quantity: 1 + (i % 3) }]);
+    });
+    const results = await Promise.all(bodies.map((body) => placeOrder(server.api, body)));
+    const after = server.orderContextReader.stats();
+    expect(after.statements - before.statements).toBeLessThan(30);
+    results.forEach((result, i) => {
+      if (i % 10 === 3) {
+        expect(result.status).toBe(422);
+        expect(result.body.errors).toEqual([expect.objectContaining({ path: 'lines.0.sku' })]);
+      } else if (i % 10 === 7) {
+        expect(result.status).toBe(422);
+        expect(result.body.errors).toEqual([expect.objectContaining({ path: 'promotionCode' })]);
+      } else {
+        expect(result.status).toBe(201);
+        expect(result.body.lines[0].quantity).toBe(1 + (i % 3));
+      }
+    });
   });
 });

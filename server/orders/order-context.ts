@@ -6,9 +6,6 @@ import type { StockAtLocation, StockLocation } from '#server/inventory/allocatio
 import type { PlaceOrderInput } from './order.schemas.ts';
 import type { PricedProduct, Promotion, ShippingRate } from './pricing.ts';
 
-/** A uuid no row has (ids are random v4 uuids; this is not one). */
-const NO_ID = '00000000-0000-0000-0000-000000000000';
-
 export interface CatalogProduct extends PricedProduct {
   name: string;
   currency: string;
@@ -37,76 +34,94 @@ export interface OrderContext {
   priorOrder: { id: string; requestHash: string } | null;
 }
 
+/** What the context of one order is read for. */
+export interface OrderContextRequest {
+  input: PlaceOrderInput;
+  at: Date;
+  idempotency: { scope: string; key: string };
+}
+
 /**
- * Everything an order needs, read in one round trip: reference data (with every problem of
- * the request against it reported at once: unknown SKUs, currency, …), stock, and whether
- * this request was already served under its Idempotency-Key or externalRef.
+ * Everything orders need, read in one round trip for one order or several: reference data
+ * (with every problem of each request against it reported at once: unknown SKUs, currency,
+ * …), stock, and whether each request was already served under its Idempotency-Key or
+ * externalRef. Answers by position; a request with bad references throws its
+ * ValidationError only when its own answer is taken (`orderContextOf`), so it cannot fail
+ * the others of its statement.
  */
-export async function loadOrderContext(
-  db: Executor,
-  input: PlaceOrderInput,
-  at: Date,
-  idempotency: { scope: string; key: string },
-): Promise<OrderContext> {
-  const skus = input.lines.map((l) => l.sku);
-  const country = input.shippingAddress?.country ?? '';
-  const region = input.shippingAddress?.region.toUpperCase() ?? '';
-  const isPickup = input.delivery.method === 'pickup';
-  // Absent values are sent as values that match nothing rather than as nulls: PostgreSQL
-  // keeps one generic plan for this statement only if no parameter can prune it away, and
-  // planning it on every order would cost more CPU than running it.
-  const pickupId = input.delivery.pickupLocationId ?? NO_ID;
-  const promotionCode = input.promotionCode ?? '';
-  const externalRef = input.externalRef ?? '';
-  // Orders without a reference skip the lookup (a one-time filter in the generic plan): a plan
-  // made while the table was empty may scan all of a channel's orders for it.
-  const hasExternalRef = input.externalRef !== undefined;
-  const result = await executePrepared<{ ctx: RawContext }>(db, 'load-order-context', sql`
-    with tax_place as (
-      select case when ${isPickup} then pl.country else ${country} end as country,
-             case when ${isPickup} then upper(pl.region) else ${region} end as region
-      from (select 1) as one left join locations pl on pl.id = ${pickupId}::uuid
-    )
-    select json_build_object(
+export async function readOrderContexts(db: Executor, requests: readonly OrderContextRequest[]): Promise<RawOrderContext[]> {
+  const rows = requests.map(({ input, at, idempotency }, n) => ({
+    n,
+    skus: input.lines.map((l) => l.sku),
+    country: input.shippingAddress?.country ?? '',
+    region: input.shippingAddress?.region.toUpperCase() ?? '',
+    is_pickup: input.delivery.method === 'pickup',
+    pickup_id: input.delivery.pickupLocationId ?? null,
+    channel: input.channel,
+    service: input.delivery.service,
+    currency: input.currency,
+    promotion_code: input.promotionCode ?? null,
+    external_ref: input.externalRef ?? null,
+    at: at.toISOString(),
+    scope: idempotency.scope,
+    key: idempotency.key,
+  }));
+  // The requests travel as one JSON parameter, so the statement's text (and its plan, kept
+  // per connection) is the same for one order or thirty.
+  const result = await executePrepared<{ n: number; ctx: RawOrderContext }>(db, 'load-order-contexts', sql`
+    select r.n, json_build_object(
       'products', (select coalesce(json_agg(json_build_object(
           'sku', p.sku, 'name', p.name, 'category', p.category, 'priceCents', p.price_cents, 'currency', p.currency,
           'weightGrams', p.weight_grams, 'backorderable', p.backorderable, 'active', p.active,
           'lengthMm', p.length_mm, 'widthMm', p.width_mm, 'heightMm', p.height_mm, 'dropshipVendorId', p.dropship_vendor_id)), '[]'::json)
-        from products p where p.sku = any(${sql.param(skus)}::text[])),
+        from products p where p.sku = any(r.skus)),
       'promotions', (select coalesce(json_agg(json_build_object(
           'id', pr.id, 'name', pr.name, 'code', pr.code, 'kind', pr.kind, 'percentBp', pr.percent_bp,
           'amountCents', pr.amount_cents, 'currency', pr.currency, 'sku', pr.sku, 'category', pr.category,
           'minSubtotalCents', pr.min_subtotal_cents)), '[]'::json)
         from promotions pr
         where pr.active
-          and (pr.channel is null or pr.channel = ${input.channel})
-          and (pr.starts_at is null or pr.starts_at <= ${at}) and (pr.ends_at is null or pr.ends_at > ${at})
-          and (pr.code is null or pr.code = ${promotionCode})),
-      'promotionCodeKnown', (exists (
-        select 1 from promotions pc where pc.code = ${promotionCode} and pc.active
-          and (pc.channel is null or pc.channel = ${input.channel})
-          and (pc.starts_at is null or pc.starts_at <= ${at}) and (pc.ends_at is null or pc.ends_at > ${at}))),
-      'taxRatePpm', (select t.rate_ppm from tax_rates t, tax_place tp where t.country = tp.country and t.region in (tp.region, '')
+          and (pr.channel is null or pr.channel = r.channel)
+          and (pr.starts_at is null or pr.starts_at <= r.at) and (pr.ends_at is null or pr.ends_at > r.at)
+          and (pr.code is null or pr.code = r.promotion_code)),
+      'promotionCodeKnown', (r.promotion_code is not null and exists (
+        select 1 from promotions pc where pc.code = r.promotion_code and pc.active
+          and (pc.channel is null or pc.channel = r.channel)
+          and (pc.starts_at is null or pc.starts_at <= r.at) and (pc.ends_at is null or pc.ends_at > r.at))),
+      'taxRatePpm', (select t.rate_ppm from tax_rates t
+                     where t.country = case when r.is_pickup then pl.country else r.country end
+                       and t.region in (case when r.is_pickup then upper(pl.region) else r.region end, '')
                      order by t.region desc limit 1),
       'shippingRate', (select json_build_object('baseCents', s.base_cents, 'perKgCents', s.per_kg_cents, 'freeOverCents', s.free_over_cents)
-                       from shipping_rates s where s.service = ${input.delivery.service} and s.currency = ${input.currency}),
-      'allowBackorder', (select allow_backorder from sales_channels where code = ${input.channel}),
+                       from shipping_rates s where s.service = r.service and s.currency = r.currency),
+      'allowBackorder', (select allow_backorder from sales_channels where code = r.channel),
       'stock', (select coalesce(json_agg(json_build_object(
           'sku', l.sku, 'locationId', l.location_id, 'available', greatest(l.on_hand - l.reserved - l.safety_stock, 0),
           'lat', loc.lat, 'lon', loc.lon, 'kind', loc.kind, 'pickCostCents', loc.pick_cost_cents,
           'packCostCents', loc.pack_cost_cents, 'dailyCapacity', loc.daily_capacity)), '[]'::json)
         from inventory_levels l join locations loc on loc.id = l.location_id
-        where l.sku = any(${sql.param(skus)}::text[]) and loc.active),
+        where l.sku = any(r.skus) and loc.active),
       'priorRequest', (select json_build_object('requestHash', k.request_hash, 'orderId', k.result->>'orderId')
-        from idempotency_keys k where k.scope = ${idempotency.scope} and k.key = ${idempotency.key}),
+        from idempotency_keys k where k.scope = r.scope and k.key = r.key),
+      -- Orders without a reference skip the lookup: a plan made while the table was empty
+      -- may otherwise scan all of a channel's orders for it.
       'priorOrder', (select json_build_object('id', o.id, 'requestHash', o.request_hash)
-        from orders o where ${hasExternalRef} and o.channel = ${input.channel}::sales_channel and o.external_ref = ${externalRef}),
-      'pickupLocation', (select json_build_object('id', l.id, 'lat', l.lat, 'lon', l.lon, 'kind', l.kind, 'active', l.active)
-                         from locations l where l.id = ${pickupId}::uuid)
-    ) as ctx`);
-  const raw = result.rows[0]?.ctx;
-  if (!raw) throw new Error('order context query returned nothing');
+        from orders o where r.external_ref is not null and o.channel = r.channel and o.external_ref = r.external_ref),
+      'pickupLocation', (select json_build_object('id', pl.id, 'lat', pl.lat, 'lon', pl.lon, 'kind', pl.kind, 'active', pl.active)
+                         where pl.id is not null)
+    ) as ctx
+    from json_to_recordset(${JSON.stringify(rows)}::json) as r(n int, skus text[], country text, region text, is_pickup boolean,
+      pickup_id uuid, channel sales_channel, service delivery_service, currency text, promotion_code text, external_ref text,
+      at timestamptz, scope text, key text)
+    left join locations pl on pl.id = r.pickup_id
+    order by r.n`);
+  if (result.rows.length !== requests.length) throw new Error(`order context query answered ${result.rows.length} of ${requests.length} requests`);
+  return result.rows.map((row) => row.ctx);
+}
 
+/** The context of one order from its raw answer, or its ValidationError. */
+export function orderContextOf(input: PlaceOrderInput, raw: RawOrderContext): OrderContext {
+  const isPickup = input.delivery.method === 'pickup';
   const products = new Map(raw.products.map((p) => [p.sku, p]));
   const errors: FieldError[] = [];
   input.lines.forEach((line, i) => {
@@ -139,7 +154,7 @@ export async function loadOrderContext(
   };
 }
 
-interface RawContext {
+export interface RawOrderContext {
   products: (CatalogProduct & { active: boolean })[];
   promotions: Promotion[];
   promotionCodeKnown: boolean;
