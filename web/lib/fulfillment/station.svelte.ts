@@ -1,6 +1,7 @@
 import type { PickList as PickListSchema, Shipment as ShipmentSchema } from '#server/fulfillment/fulfillment.schemas.ts';
 import type { z } from 'zod';
 import { api, errorMessage } from '../api/client.ts';
+import { rejectionBody, type Reason, type Rejection } from './rejection.ts';
 
 export type PickList = z.infer<typeof PickListSchema>;
 export type Shipment = z.infer<typeof ShipmentSchema>;
@@ -17,12 +18,23 @@ export function packItems(shipment: Shipment): { sku: string; quantity: number }
   return [...bySku.entries()].filter(([, quantity]) => quantity > 0).map(([sku, quantity]) => ({ sku, quantity }));
 }
 
-/** One location's floor: what to pick, what to pack, what to hand over. */
+/** A shipment whose lines are not all picked yet: the location may still say it cannot send it. */
+export function rejectable(shipment: Shipment): boolean {
+  return (shipment.status === 'pending' || shipment.status === 'picking') && !readyToPack(shipment);
+}
+
+/** One location's floor: what to pick, what to pack, what to hand over, what waits at the pickup counter. */
 export class Station {
   locationId = $state('');
   pickList = $state<PickList | null>(null);
+  pending = $state<Shipment[]>([]);
   picking = $state<Shipment[]>([]);
   packed = $state<Shipment[]>([]);
+  awaitingPickup = $state<Shipment[]>([]);
+  /** The last rejection's outcome, until the next action. */
+  rejection = $state<{ orderNumber: string; result: Rejection } | null>(null);
+  /** The last pickup hand-over, as a confirmation. */
+  handedOver = $state<Shipment | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
   actionError = $state<string | null>(null);
@@ -34,15 +46,20 @@ export class Station {
     this.error = null;
     const at = this.locationId;
     try {
-      const [pickList, picking, packed] = await Promise.all([
+      const shipments = (status: Shipment['status']) => api<Shipment[]>('/api/fulfillment/shipments', { query: { locationId: at, status, limit: 200 } });
+      const [pickList, pending, picking, packed, awaitingPickup] = await Promise.all([
         api<PickList>(`/api/fulfillment/locations/${at}/pick-list`),
-        api<Shipment[]>('/api/fulfillment/shipments', { query: { locationId: at, status: 'picking', limit: 200 } }),
-        api<Shipment[]>('/api/fulfillment/shipments', { query: { locationId: at, status: 'packed', limit: 200 } }),
+        shipments('pending'),
+        shipments('picking'),
+        shipments('packed'),
+        shipments('ready_for_pickup'),
       ]);
       if (at !== this.locationId) return;
       this.pickList = pickList;
+      this.pending = pending;
       this.picking = picking;
       this.packed = packed;
+      this.awaitingPickup = awaitingPickup;
     } catch (error) {
       this.error = errorMessage(error);
     } finally {
@@ -50,32 +67,52 @@ export class Station {
     }
   }
 
-  private async run(key: string, work: () => Promise<unknown>): Promise<void> {
+  /** True when the action succeeded (the queues are then reloaded); its problem is in `actionError` otherwise. */
+  private async run(key: string, work: () => Promise<unknown>): Promise<boolean> {
     this.busy = key;
     this.actionError = null;
+    this.rejection = null;
+    this.handedOver = null;
     try {
       await work();
       await this.load();
+      return true;
     } catch (error) {
       this.actionError = errorMessage(error);
+      return false;
     } finally {
       this.busy = null;
     }
   }
 
   /** Claims the line (unless this picker holds it already) and confirms the units found. */
-  pick(shipmentLineId: string, quantity: number, claimed: boolean): Promise<void> {
+  pick(shipmentLineId: string, quantity: number, claimed: boolean): Promise<boolean> {
     return this.run(`pick:${shipmentLineId}`, async () => {
       if (!claimed) await api('/api/fulfillment/pick-claims', { method: 'POST', body: { shipmentLineIds: [shipmentLineId] } });
       await api(`/api/fulfillment/shipment-lines/${shipmentLineId}/pick`, { method: 'POST', body: { quantity } });
     });
   }
 
-  pack(shipment: Shipment): Promise<void> {
+  pack(shipment: Shipment): Promise<boolean> {
     return this.run(`pack:${shipment.id}`, () => api(`/api/fulfillment/shipments/${shipment.id}/pack`, { method: 'POST', body: { items: packItems(shipment) } }));
   }
 
-  handOver(shipment: Shipment, action: 'ship' | 'ready-for-pickup'): Promise<void> {
+  handOver(shipment: Shipment, action: 'ship' | 'ready-for-pickup'): Promise<boolean> {
     return this.run(`${action}:${shipment.id}`, () => api(`/api/fulfillment/shipments/${shipment.id}/${action}`, { method: 'POST' }));
+  }
+
+  /** The customer collected a pickup shipment at the counter. */
+  pickedUp(shipment: Shipment): Promise<boolean> {
+    return this.run(`picked-up:${shipment.id}`, async () => {
+      this.handedOver = await api<Shipment>(`/api/fulfillment/shipments/${shipment.id}/picked-up`, { method: 'POST' });
+    });
+  }
+
+  /** The location cannot send (all of) a shipment: its units are sourced again elsewhere or backordered. */
+  reject(shipment: Shipment, reason: Reason, sendable: Record<string, number>): Promise<boolean> {
+    return this.run(`reject:${shipment.id}`, async () => {
+      const result = await api<Rejection>(`/api/fulfillment/shipments/${shipment.id}/reject`, { method: 'POST', body: rejectionBody(shipment, reason, sendable) });
+      this.rejection = { orderNumber: shipment.orderNumber, result };
+    });
   }
 }
