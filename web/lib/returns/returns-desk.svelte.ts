@@ -1,6 +1,6 @@
 import type { Return as ReturnSchema } from '#server/returns/returns.schemas.ts';
 import type { z } from 'zod';
-import { api, errorMessage } from '../api/client.ts';
+import { api, ApiError, errorMessage } from '../api/client.ts';
 
 export type Rma = z.infer<typeof ReturnSchema>;
 export type Disposition = 'restock' | 'refurbish' | 'scrap' | 'returnToVendor';
@@ -28,6 +28,8 @@ export class ReturnsDesk {
   loading = $state(true);
   error = $state<string | null>(null);
   actionError = $state<string | null>(null);
+  /** The HTTP status of the last failed action (0: the server was not reached). */
+  actionStatus = $state<number | null>(null);
   busy = $state(false);
 
   async load(): Promise<void> {
@@ -52,6 +54,7 @@ export class ReturnsDesk {
       return true;
     } catch (error) {
       this.actionError = errorMessage(error);
+      this.actionStatus = error instanceof ApiError ? error.status : null;
       return false;
     } finally {
       this.busy = false;
@@ -70,6 +73,17 @@ export class ReturnsDesk {
       lines: lines.filter((line) => line.quantity > 0).map((line) => ({ returnLineId: line.returnLineId, quantity: line.quantity, disposition: { [line.disposition]: line.quantity } })),
     };
     return this.run(() => api<Rma>(`/api/returns/${id}/receive`, { method: 'POST', body }));
+  }
+
+  /**
+   * Resolves by exchange: a new order for the replacement lines, paid with the card given, beside a
+   * refund of the returned units. `key` is the attempt's Idempotency-Key: a retry of the same
+   * attempt gets the same new order.
+   */
+  exchange(lines: { sku: string; quantity: number }[], cardToken: string, note: string, key: string): Promise<boolean> {
+    const id = this.selected!.id;
+    const body = { kind: 'exchange', lines, payment: { method: 'card', token: cardToken.trim() }, ...(note.trim() ? { note: note.trim() } : {}) };
+    return this.run(() => api<Rma>(`/api/returns/${id}/resolve`, { method: 'POST', body, headers: { 'idempotency-key': key } }));
   }
 
   resolve(kind: 'refund' | 'store_credit', includeShipping: boolean, note: string): Promise<boolean> {
