@@ -20,9 +20,9 @@ export const configSchema = z.object({
   PAYMENT_TIMEOUT_MS: positiveInt.default(5_000),
   /** A JSON sourcing policy (carrier rates, split penalty, …; see server/sourcing/README.md); the defaults otherwise. */
   SOURCING_POLICY_FILE: z.string().min(1).optional(),
-  /** Most new orders written by one statement (group commit; test/bench/RESULTS.md). */
+  /** Most new orders one statement reads the context of, or writes (group commit; test/bench/RESULTS.md). */
   ORDER_WRITE_BATCH: positiveInt.max(1_000).default(32),
-  /** Order-writing statements running at once; orders arriving meanwhile join the next one. */
+  /** Order capture's statements running at once, of each kind; orders arriving meanwhile join the next one. */
   ORDER_WRITE_CONCURRENCY: positiveInt.max(100).default(2),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(72),

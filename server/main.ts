@@ -85,14 +85,16 @@ let shuttingDown = false;
 const audit = new AuditWriter(database.db, logger);
 const resolver = new ActorResolver(database.db, () => systemClock.now());
 const metrics = createMetrics();
+// Order capture's context reads and writes are each grouped into shared statements under load.
+const orderStatements = { maxBatch: config.ORDER_WRITE_BATCH, maxInFlight: config.ORDER_WRITE_CONCURRENCY };
 const app = createApp({
   db: database.db,
   clock: systemClock,
   payments: new SandboxPaymentProvider(),
   paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
   logger,
-  orderWriter: new OrderWriter(database.db, { maxBatch: config.ORDER_WRITE_BATCH, maxInFlight: config.ORDER_WRITE_CONCURRENCY }),
-  orderContextReader: new OrderContextReader(database.db),
+  orderWriter: new OrderWriter(database.db, orderStatements),
+  orderContextReader: new OrderContextReader(database.db, orderStatements),
   sourcingPolicy,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
