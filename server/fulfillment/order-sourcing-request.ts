@@ -3,7 +3,7 @@ import type { Executor } from '#db/client.ts';
 import { ConflictError } from '#server/core/errors.ts';
 import { lockStock } from '#server/inventory/reserve-stock.ts';
 import { countShipmentsToday, sourcingLocations } from '#server/orders/source-order.ts';
-import type { SourcingDecision, SourcingRequest } from '#server/sourcing/sourcing.types.ts';
+import type { AvailableToPromise, SourcingDecision, SourcingRequest } from '#server/sourcing/sourcing.types.ts';
 
 export interface OrderLineForSourcing {
   id: string;
@@ -20,6 +20,8 @@ export interface OrderSourcingState {
   stored: Record<string, unknown>;
   lines: OrderLineForSourcing[];
   deliveryService: 'standard' | 'express';
+  /** What the locations hold free now, from the same locked rows (without this order's units). */
+  free: AvailableToPromise[];
 }
 
 /**
@@ -90,5 +92,6 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
     locations: sourcingLocations(stock, today),
     availability: stock.map((s) => ({ sku: s.sku, locationId: s.locationId, available: s.available + (ownAt.get(`${s.locationId}/${s.sku}`) ?? 0) + (writtenOff.get(`${s.locationId}/${s.sku}`) ?? 0) })),
   };
-  return { request, prior, stored: json, lines, deliveryService: o.delivery_service };
+  const free = stock.map((s) => ({ sku: s.sku, locationId: s.locationId, available: s.available }));
+  return { request, prior, stored: json, lines, deliveryService: o.delivery_service, free };
 }

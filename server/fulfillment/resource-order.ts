@@ -10,6 +10,7 @@ import { resourceAfterRejection } from '#server/sourcing/resource-after-rejectio
 import type { RejectionReason, SourcingDecision } from '#server/sourcing/sourcing.types.ts';
 import type { RerouteResult } from './fulfillment.schemas.ts';
 import { loadOrderSourcingState } from './order-sourcing-request.ts';
+import { storeSourcingDecision } from './store-sourcing-decision.ts';
 
 export interface Resourcing {
   orderId: string;
@@ -100,12 +101,7 @@ export async function resourceOrder(tx: Executor, input: Resourcing): Promise<Re
   }
   const orderStatus = await settleOrderStatus(tx, input, backordered.length > 0);
 
-  const history = [...((state.stored.history as unknown[] | undefined) ?? []), { ...state.stored, history: undefined }];
-  await tx.execute(sql`
-    update order_sourcing_decisions set decided_at = ${decision.decidedAt}, strategy = ${decision.log.strategy},
-      total_cost_cents = ${decision.costs.totalCents},
-      decision = ${JSON.stringify({ ...decision, shortByLine: Object.fromEntries(decision.shortByLine), history })}::jsonb
-    where order_id = ${input.orderId}`);
+  await storeSourcingDecision(tx, input.orderId, decision, state.stored);
 
   const events: NewEvent[] = [
     {

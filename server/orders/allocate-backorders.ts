@@ -1,22 +1,44 @@
 import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
 import { orders } from '#db/schema/orders.ts';
 import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
+import { loadOrderSourcingState } from '#server/fulfillment/order-sourcing-request.ts';
+import { storeSourcingDecision } from '#server/fulfillment/store-sourcing-decision.ts';
+import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
 import { lockAndPlanReservation, requirePlannedReservation, reservationRows, reservationStatements } from '#server/inventory/reserve-stock.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
+import { sourceBackorder } from '#server/sourcing/source-backorder.ts';
+import { toAllocationPlan } from '#server/sourcing/to-allocation-plan.ts';
 import { lockOrder } from './lock-order.ts';
+import type { OrderStatus } from './order.schemas.ts';
 
 const BATCH = 200;
 
 /**
- * Gives newly available stock of a SKU to backordered orders, oldest first. Each order is its
+ * Statuses in which an order's backordered units are still wanted: a backordered order, and one
+ * whose other shipments went on (a re-sourcing that left units short once picking had started).
+ */
+const WAITING: readonly OrderStatus[] = ['backordered', 'allocated', 'picking'];
+
+interface BackorderFill {
+  plan: AllocationPlan;
+  lineIds: string[];
+  /** The units still short per line id after this fill. */
+  shortByLineId: Map<string, number>;
+}
+
+/**
+ * Gives newly available stock of a SKU to orders waiting for it, oldest first. Each order is its
  * own transaction that locks the order before the stock, the same order as cancelling, so
- * the two never deadlock. Returns the ids of orders that became fully allocated.
+ * the two never deadlock. The units go where the sourcing engine sends them by the configured
+ * policy, with the order's exclusions, and the decision is stored beside the order's earlier
+ * ones. Returns the ids of orders whose backorder was filled completely.
  */
 export async function allocateBackorders(ctx: ServiceContext, sku: string): Promise<string[]> {
   const waiting = await ctx.db.execute<{ id: string }>(sql`
     select o.id from orders o
-    where o.status = 'backordered'
+    where o.status = any(${sql.param(WAITING)}::order_status[])
       and exists (select 1 from order_lines l where l.order_id = o.id and l.sku = ${sku} and l.backordered_quantity > 0)
     order by o.placed_at, o.id
     limit ${BATCH}`);
@@ -24,33 +46,19 @@ export async function allocateBackorders(ctx: ServiceContext, sku: string): Prom
   for (const { id } of waiting.rows) {
     const outcome = await ctx.db.transaction(async (tx) => {
       const order = await lockOrder(tx, id);
-      if (order.status !== 'backordered') return 'skipped';
-      const detail = await tx.execute<{ line_id: string; sku: string; backordered_quantity: number; lat: number | null; lon: number | null; pickup_location_id: string | null }>(sql`
-        select l.id as line_id, l.sku, l.backordered_quantity, coalesce(pl.lat, a.lat) as lat, coalesce(pl.lon, a.lon) as lon, o.pickup_location_id
-        from order_lines l join orders o on o.id = l.order_id
-        left join addresses a on a.id = o.shipping_address_id
-        left join locations pl on pl.id = o.pickup_location_id
-        where l.order_id = ${id} and l.backordered_quantity > 0
-        order by l.line_no`);
-      const lines = detail.rows;
-      const first = lines[0];
-      if (!first) return 'skipped';
+      if (!WAITING.includes(order.status)) return 'skipped';
       const occurredAt = ctx.clock.now();
-      const plan = await lockAndPlanReservation(tx, {
-        lines: lines.map((l, lineIndex) => ({ lineIndex, sku: l.sku, quantity: l.backordered_quantity })),
-        destination: first.lat !== null && first.lon !== null ? { lat: first.lat, lon: first.lon } : null,
-        onlyLocationId: first.pickup_location_id,
-      });
-      if (plan.allocations.length === 0) return 'waiting';
-      const lineIds = lines.map((l) => l.line_id);
+      const fill = (await hasSourcingDecision(tx, id)) ? await sourcedFill(ctx, tx, id, occurredAt) : await nearestFill(tx, id);
+      if (!fill || fill.plan.allocations.length === 0) return 'waiting';
       await tx.execute(sql`
-        with ${reservationStatements(reservationRows(id, lineIds, plan, occurredAt))}
+        with ${reservationStatements(reservationRows(id, fill.lineIds, fill.plan, occurredAt))}
         update order_lines l set backordered_quantity = v.short
-        from unnest(${sql.param(lineIds)}::uuid[], ${sql.param(lines.map((_, i) => plan.shortByLine.get(i) ?? 0))}::int[]) as v(id, short)
+        from unnest(${sql.param([...fill.shortByLineId.keys()])}::uuid[], ${sql.param([...fill.shortByLineId.values()])}::int[]) as v(id, short)
         where l.id = v.id and ${requirePlannedReservation()}`);
-      const allocations = plan.allocations.map((a) => ({ sku: a.sku, locationId: a.locationId, quantity: a.quantity }));
-      if (plan.shortByLine.size > 0) return 'waiting';
-      await tx.update(orders).set({ status: 'allocated', updatedAt: occurredAt }).where(eq(orders.id, id));
+      if ([...fill.shortByLineId.values()].some((short) => short > 0)) return 'waiting';
+      // An order whose other shipments went on keeps its status: the release loop sends these units after them.
+      if (order.status === 'backordered') await tx.update(orders).set({ status: 'allocated', updatedAt: occurredAt }).where(eq(orders.id, id));
+      const allocations = fill.plan.allocations.map((a) => ({ sku: a.sku, locationId: a.locationId, quantity: a.quantity }));
       await appendEvents(tx, [
         { type: EventType.orderAllocated, aggregateType: 'order', aggregateId: id, occurredAt, payload: { channel: order.channel, allocations, fromBackorder: true } },
       ]);
@@ -59,4 +67,57 @@ export async function allocateBackorders(ctx: ServiceContext, sku: string): Prom
     if (outcome === 'allocated') completed.push(id);
   }
   return completed;
+}
+
+async function hasSourcingDecision(tx: Executor, orderId: string): Promise<boolean> {
+  const result = await tx.execute(sql`select 1 from order_sourcing_decisions where order_id = ${orderId}`);
+  return result.rows.length > 0;
+}
+
+/** The engine's choice for the backordered units under the locked stock; the decision is stored when it sends any. */
+async function sourcedFill(ctx: ServiceContext, tx: Executor, orderId: string, at: Date): Promise<BackorderFill | null> {
+  const state = await loadOrderSourcingState(tx, orderId, at);
+  const waitingLines = state.lines.filter((l) => l.backorderedQuantity > 0);
+  if (waitingLines.length === 0) return null;
+  const decision = sourceBackorder(
+    {
+      ...state.request,
+      placedAt: at,
+      lines: waitingLines.map((l) => ({ ...state.request.lines[l.lineIndex]!, quantity: l.backorderedQuantity })),
+      availability: state.free,
+    },
+    ctx.sourcingPolicy,
+    state.prior,
+  );
+  const plan = toAllocationPlan({ ...decision, shipments: decision.shipments.slice(state.prior.shipments.length) });
+  if (plan.allocations.length === 0) return { plan, lineIds: [], shortByLineId: new Map() };
+  await storeSourcingDecision(tx, orderId, decision, state.stored);
+  return {
+    plan,
+    lineIds: state.lines.map((l) => l.id),
+    shortByLineId: new Map(waitingLines.map((l) => [l.id, decision.shortByLine.get(l.lineIndex) ?? 0])),
+  };
+}
+
+/**
+ * An order placed without coordinates has no sourcing decision: like at capture, its units come
+ * from the nearest locations with stock (the pickup store only, for a pickup).
+ */
+async function nearestFill(tx: Executor, orderId: string): Promise<BackorderFill | null> {
+  const detail = await tx.execute<{ line_id: string; sku: string; backordered_quantity: number; lat: number | null; lon: number | null; pickup_location_id: string | null }>(sql`
+    select l.id as line_id, l.sku, l.backordered_quantity, coalesce(pl.lat, a.lat) as lat, coalesce(pl.lon, a.lon) as lon, o.pickup_location_id
+    from order_lines l join orders o on o.id = l.order_id
+    left join addresses a on a.id = o.shipping_address_id
+    left join locations pl on pl.id = o.pickup_location_id
+    where l.order_id = ${orderId} and l.backordered_quantity > 0
+    order by l.line_no`);
+  const lines = detail.rows;
+  const first = lines[0];
+  if (!first) return null;
+  const plan = await lockAndPlanReservation(tx, {
+    lines: lines.map((l, lineIndex) => ({ lineIndex, sku: l.sku, quantity: l.backordered_quantity })),
+    destination: first.lat !== null && first.lon !== null ? { lat: first.lat, lon: first.lon } : null,
+    onlyLocationId: first.pickup_location_id,
+  });
+  return { plan, lineIds: lines.map((l) => l.line_id), shortByLineId: new Map(lines.map((l, i) => [l.line_id, plan.shortByLine.get(i) ?? 0])) };
 }
