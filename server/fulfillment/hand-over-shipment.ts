@@ -11,7 +11,7 @@ import { advanceOrder } from './order-progress.ts';
 /**
  * What happens when goods leave a location, to a carrier (`shipped`) or to the store's counter
  * (`ready_for_pickup`), in the caller's transaction with the shipment locked: the status, the
- * order's progress, the units out of stock, `order.shipped` and the capture of its payment share.
+ * units out of stock, the order's progress, `order.shipped` and the capture of its payment share.
  */
 export async function handOverShipment(
   ctx: Pick<ServiceContext, 'payments' | 'paymentTimeoutMs'>,
@@ -21,8 +21,9 @@ export async function handOverShipment(
   occurredAt: Date,
 ): Promise<void> {
   await tx.execute(sql`update shipments set status = ${status}, shipped_at = ${occurredAt}, updated_at = ${occurredAt} where id = ${shipment.id}`);
-  await advanceOrder(tx, shipment.orderId, occurredAt);
+  // Stock first: the order's progress counts the allocations the shipment has not taken out yet.
   await consumeShipmentStock(tx, shipment, occurredAt);
+  await advanceOrder(tx, shipment.orderId, occurredAt);
   const shipped = await orderShippedEvent(tx, shipment, occurredAt);
   const capture = await captureShipmentPayment(ctx, tx, shipment, occurredAt);
   await appendEvents(tx, capture.event ? [shipped, capture.event] : [shipped]);

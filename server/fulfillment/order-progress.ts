@@ -5,6 +5,7 @@ import { orders } from '#db/schema/orders.ts';
 import { assertTransition } from '#server/orders/order-status.ts';
 import type { OrderStatus } from '#server/orders/order.schemas.ts';
 import type { ShipmentStatus } from './shipment-status.ts';
+import { unsentUnits } from './unreleased-units.ts';
 
 /** How far a shipment got, on the order's path allocated → picking → packed → shipped → delivered. */
 const stageOf: Record<ShipmentStatus, number> = {
@@ -24,7 +25,8 @@ const path: OrderStatus[] = ['allocated', 'picking', 'packed', 'shipped', 'deliv
 /**
  * Moves an order (already locked by the caller) along with its shipments: picking once one
  * starts, packed when all are packed, shipped when all have left, delivered when all have
- * arrived. Each step must be allowed by the order transition table, so a held or cancelled
+ * arrived. Units still backordered or allocated without a shipment keep it picking: its shipments
+ * are not all of it. Each step must be allowed by the order transition table, so a held or cancelled
  * order refuses the fulfillment step with 409 invalid_transition. Returns the new status.
  */
 export async function advanceOrder(tx: Executor, orderId: string, occurredAt: Date): Promise<OrderStatus> {
@@ -35,8 +37,9 @@ export async function advanceOrder(tx: Executor, orderId: string, occurredAt: Da
   const stages = result.rows.filter((r) => r.status !== null).map((r) => stageOf[r.status!]);
   if (stages.length === 0) return current;
   const all = Math.min(...stages);
-  const target = all >= 2 ? path[all]! : Math.max(...stages) >= 1 ? 'picking' : null;
+  let target: OrderStatus | null = all >= 2 ? path[all]! : Math.max(...stages) >= 1 ? 'picking' : null;
   if (target === null) return current;
+  if (target !== 'picking' && (await unsentUnits(tx, orderId)) > 0) target = 'picking';
   const from = path.indexOf(current);
   const to = path.indexOf(target);
   // A held, cancelled or returned order is off the path: its shipments wait (a hold is released by a person).

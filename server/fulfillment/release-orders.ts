@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { shipmentLines, shipments } from '#db/schema/fulfillment.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { chooseCarrier, type DeliveryService, type ShipmentRoute } from './carrier-rules.ts';
+import { hasUnreleasedAllocations, unreleasedAllocations } from './unreleased-units.ts';
 
 export interface ReleaseResult {
   orders: number;
@@ -18,12 +19,17 @@ type OpenAllocation = {
   volume_mm3: number;
 };
 
+/** Order statuses whose allocations go to the floor: a backordered order waits until it is whole, a held one for a person. */
+const RELEASABLE = sql`('allocated', 'picking')`;
+
 /**
- * Releases allocated orders that have no shipments yet (or only cancelled ones) to the floor: one shipment per location
- * their open allocations hold units at, numbered 1, 2, … by units (most first, then location
- * id), with one shipment line per order line × location; carrier and promise by chooseCarrier. Several instances may run this at once:
- * each takes the orders no one else has locked (SKIP LOCKED) and looks again for shipments once
- * it holds the lock; the unique (order_id, number) is the last word.
+ * Releases to the floor the allocations of orders that no shipment is working on yet: an
+ * allocated order never released, and one being fulfilled whose backorder was filled since.
+ * One new shipment per location those units are at, numbered after the order's last shipment
+ * by units (most first, then location id), with one shipment line per order line × location;
+ * carrier and promise by chooseCarrier. Several instances may run this at once: each takes the
+ * orders no one else has locked (SKIP LOCKED) and looks again at the allocations once it holds
+ * the lock; the unique (order_id, number) is the last word.
  */
 export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | 'sourcingPolicy'>, input: { limit: number }): Promise<ReleaseResult> {
   return ctx.db.transaction(async (tx) => {
@@ -37,28 +43,28 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
     }>(sql`
       select o.id, o.placed_at, o.delivery_method, o.delivery_service, a.lat, a.lon from orders o
       left join addresses a on a.id = o.shipping_address_id
-      where o.status = 'allocated' and not exists (select 1 from shipments s where s.order_id = o.id and s.status <> 'cancelled')
+      where o.status in ${RELEASABLE} and ${hasUnreleasedAllocations(sql`o.id`)}
       order by o.placed_at, o.id
       limit ${input.limit}
       for update of o skip locked`);
     if (candidates.rows.length === 0) return { orders: 0, shipments: 0 };
     const ids = candidates.rows.map((r) => r.id);
     // A statement after the lock sees what another instance committed before we got it.
-    const allocations = await tx.execute<OpenAllocation>(sql`
-      select a.order_id, a.order_line_id, a.location_id, a.sku, sum(a.quantity)::int as quantity,
-        (sum(a.quantity) * coalesce(max(p.weight_grams), 0))::int as weight_grams,
-        (sum(a.quantity) * coalesce(max(p.length_mm::bigint * p.width_mm * p.height_mm), 0))::float8 as volume_mm3
-      from order_allocations a left join products p on p.sku = a.sku
-      where a.order_id = any(${sql.param(ids)}::uuid[]) and a.released_at is null
-        and not exists (select 1 from shipments s where s.order_id = a.order_id and s.status <> 'cancelled')
-      group by a.order_id, a.order_line_id, a.location_id, a.sku
-      order by a.order_id, a.location_id, a.sku`);
-    const locationIds = [...new Set(allocations.rows.map((a) => a.location_id))];
+    const allocations = await unreleasedAllocations(tx, ids);
+    const products = await tx.execute<{ sku: string; weight_grams: number | null; volume_mm3: number | null }>(sql`
+      select sku, weight_grams, (length_mm::bigint * width_mm * height_mm)::float8 as volume_mm3
+      from products where sku = any(${sql.param([...new Set(allocations.map((a) => a.sku))])}::text[])`);
+    const productOf = new Map(products.rows.map((p) => [p.sku, p]));
+    const open: OpenAllocation[] = allocations.map((a) => {
+      const product = productOf.get(a.sku);
+      return { ...a, weight_grams: a.quantity * (product?.weight_grams ?? 0), volume_mm3: a.quantity * (product?.volume_mm3 ?? 0) };
+    });
+    const locationIds = [...new Set(open.map((a) => a.location_id))];
     const costs = await tx.execute<{ id: string; pick_cost_cents: number; pack_cost_cents: number; kind: ShipmentRoute['location']['kind']; lat: number; lon: number }>(
       sql`select id, pick_cost_cents, pack_cost_cents, kind, lat, lon from locations where id = any(${sql.param(locationIds)}::uuid[])`,
     );
     const costOf = new Map(costs.rows.map((l) => [l.id, l]));
-    // An order whose shipments were all cancelled (re-sourced to nothing, then allocated from backorder) numbers on after them.
+    // New shipments number on after the order's others, cancelled ones included.
     const last = await tx.execute<{ order_id: string; number: number }>(
       sql`select order_id, max(number)::int as number from shipments where order_id = any(${sql.param(ids)}::uuid[]) group by order_id`,
     );
@@ -69,7 +75,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
     let released = 0;
     for (const order of candidates.rows) {
       const byLocation = new Map<string, OpenAllocation[]>();
-      for (const a of allocations.rows.filter((r) => r.order_id === order.id)) byLocation.set(a.location_id, [...(byLocation.get(a.location_id) ?? []), a]);
+      for (const a of open.filter((r) => r.order_id === order.id)) byLocation.set(a.location_id, [...(byLocation.get(a.location_id) ?? []), a]);
       if (byLocation.size === 0) continue;
       released += 1;
       const units = (lines: OpenAllocation[]) => lines.reduce((sum, l) => sum + l.quantity, 0);
