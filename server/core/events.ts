@@ -8,6 +8,10 @@ export const EventType = {
   orderReleased: 'order.released',
   /** Units moved off a location that rejected (or a manager took them from): from, to, reason, units. */
   orderRerouted: 'order.rerouted',
+  /** One per shipment whose picking starts (its first lines claimed; again if its claims were all let go). */
+  orderPickingStarted: 'order.picking_started',
+  /** One per shipment packed: its packages and its pick/pack, packaging and label costs. */
+  orderPacked: 'order.packed',
   /** One per shipment that leaves (or is ready for pickup); payload fixed in analytics/README.md. */
   orderShipped: 'order.shipped',
   /** One per shipment that arrives (or is picked up); payload fixed in analytics/README.md. */

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Actor } from '#server/auth/actor.ts';
 import { ConflictError, ForbiddenError, InvalidTransitionError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
+import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
+import { orderPickingStartedEvent } from './fulfillment-events.ts';
 import { lockLinesWithShipments } from './shipment-lines.ts';
 import { requireShipmentLocation } from './lock-shipment.ts';
 import { advanceOrder } from './order-progress.ts';
@@ -11,8 +13,8 @@ import type { PickClaimInput, Shipment } from './fulfillment.schemas.ts';
 /**
  * A picker claims shipment lines: all of them or none. A line another picker holds is a 409
  * naming it; the picker's own claims are claimed again harmlessly. The shipments start picking
- * and their orders with them. Two pickers claiming one line at once queue on the order's lock:
- * the second sees the first's claim.
+ * (`order.picking_started` each) and their orders with them. Two pickers claiming one line at
+ * once queue on the order's lock: the second sees the first's claim.
  */
 export async function claimPicks(ctx: ServiceContext, actor: Actor | null, input: PickClaimInput): Promise<{ claimed: Shipment['lines'] }> {
   if (actor?.kind !== 'user') throw new ForbiddenError('Pick claims are made by a signed-in person, not an API token');
@@ -44,6 +46,9 @@ export async function claimPicks(ctx: ServiceContext, actor: Actor | null, input
       await tx.execute(sql`update shipments set status = 'picking', updated_at = ${occurredAt} where id = any(${sql.param(starting.map((s) => s.id))}::uuid[])`);
     }
     for (const orderId of new Set(starting.map((s) => s.orderId))) await advanceOrder(tx, orderId, occurredAt);
+    const events: NewEvent[] = [];
+    for (const s of starting) events.push(await orderPickingStartedEvent(tx, s, actor.id, occurredAt));
+    await appendEvents(tx, events);
     return {
       claimed: claimed.rows
         .map((l) => ({

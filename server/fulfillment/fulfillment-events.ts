@@ -23,41 +23,91 @@ async function orderFacts(tx: Executor, orderId: string): Promise<OrderFacts> {
   };
 }
 
-/** The units a shipment carries (packed), per SKU with the order line's category. */
-async function shippedLines(tx: Executor, shipmentId: string): Promise<{ sku: string; category: string; quantity: number }[]> {
+/** The units a shipment carries (packed, or to pick), per SKU with the order line's category. */
+async function shipmentUnits(tx: Executor, shipmentId: string, units: 'packed' | 'to_pick'): Promise<{ sku: string; category: string; quantity: number }[]> {
+  const quantity = units === 'packed' ? sql`sl.packed_quantity` : sql`sl.quantity`;
   const result = await tx.execute<{ sku: string; category: string; quantity: number }>(sql`
-    select sl.sku, ol.category, sum(sl.packed_quantity)::int as quantity
+    select sl.sku, ol.category, sum(${quantity})::int as quantity
     from shipment_lines sl join order_lines ol on ol.id = sl.order_line_id
-    where sl.shipment_id = ${shipmentId} and sl.packed_quantity > 0
+    where sl.shipment_id = ${shipmentId} and ${quantity} > 0
     group by sl.sku, ol.category order by sl.sku`);
   return result.rows;
 }
 
+const shippedLines = (tx: Executor, shipmentId: string) => shipmentUnits(tx, shipmentId, 'packed');
+
+async function packagesOf(tx: Executor, shipmentId: string): Promise<{ trackingNumber: string; weightGrams: number }[]> {
+  const result = await tx.execute<{ tracking_number: string; weight_grams: number }>(
+    sql`select tracking_number, weight_grams from packages where shipment_id = ${shipmentId} order by number`,
+  );
+  return result.rows.map((p) => ({ trackingNumber: p.tracking_number, weightGrams: p.weight_grams }));
+}
+
+/** What every shipment event of an order says about the shipment, as order.shipped does. */
+function shipmentFacts(facts: OrderFacts, shipment: LockedShipment) {
+  return {
+    channel: facts.channel,
+    destination: facts.destination,
+    shipmentId: shipment.id,
+    shipmentNumber: shipment.number,
+    locationId: shipment.locationId,
+    carrier: shipment.carrier,
+    service: shipment.service,
+    placedAt: facts.placedAt,
+    promisedAt: shipment.promisedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * `order.picking_started`: a shipment's first lines are claimed. `lines` are the units to pick,
+ * `pickPackCostCents` the location's pick + pack labor for them.
+ */
+export async function orderPickingStartedEvent(tx: Executor, shipment: LockedShipment, pickerId: string, occurredAt: Date): Promise<NewEvent> {
+  const facts = await orderFacts(tx, shipment.orderId);
+  return {
+    type: EventType.orderPickingStarted,
+    aggregateType: 'order',
+    aggregateId: shipment.orderId,
+    occurredAt,
+    payload: { ...shipmentFacts(facts, shipment), pickerId, lines: await shipmentUnits(tx, shipment.id, 'to_pick'), pickPackCostCents: shipment.pickPackCostCents },
+  };
+}
+
+/** `order.packed`: a shipment is packed; its packages, the packed units and the costs known once packed. */
+export async function orderPackedEvent(
+  tx: Executor,
+  shipment: LockedShipment,
+  costs: { packagingCostCents: number; labelCostCents: number },
+  occurredAt: Date,
+): Promise<NewEvent> {
+  const facts = await orderFacts(tx, shipment.orderId);
+  return {
+    type: EventType.orderPacked,
+    aggregateType: 'order',
+    aggregateId: shipment.orderId,
+    occurredAt,
+    payload: {
+      ...shipmentFacts(facts, shipment),
+      packages: await packagesOf(tx, shipment.id),
+      lines: await shippedLines(tx, shipment.id),
+      pickPackCostCents: shipment.pickPackCostCents,
+      packagingCostCents: costs.packagingCostCents,
+      labelCostCents: costs.labelCostCents,
+    },
+  };
+}
+
 /** `order.shipped`, exactly as analytics/README.md "Fulfillment events" specifies it. */
 export async function orderShippedEvent(tx: Executor, shipment: LockedShipment, occurredAt: Date): Promise<NewEvent> {
-  const [facts, lines, parcels] = [
-    await orderFacts(tx, shipment.orderId),
-    await shippedLines(tx, shipment.id),
-    await tx.execute<{ tracking_number: string; weight_grams: number }>(
-      sql`select tracking_number, weight_grams from packages where shipment_id = ${shipment.id} order by number`,
-    ),
-  ];
+  const [facts, lines, packages] = [await orderFacts(tx, shipment.orderId), await shippedLines(tx, shipment.id), await packagesOf(tx, shipment.id)];
   return {
     type: EventType.orderShipped,
     aggregateType: 'order',
     aggregateId: shipment.orderId,
     occurredAt,
     payload: {
-      channel: facts.channel,
-      destination: facts.destination,
-      shipmentId: shipment.id,
-      shipmentNumber: shipment.number,
-      locationId: shipment.locationId,
-      carrier: shipment.carrier,
-      service: shipment.service,
-      placedAt: facts.placedAt,
-      promisedAt: shipment.promisedAt?.toISOString() ?? null,
-      packages: parcels.rows.map((p) => ({ trackingNumber: p.tracking_number, weightGrams: p.weight_grams })),
+      ...shipmentFacts(facts, shipment),
+      packages,
       lines,
       pickPackCostCents: shipment.pickPackCostCents,
       packagingCostCents: shipment.packagingCostCents,

@@ -4,6 +4,8 @@ import type { Actor } from '#server/auth/actor.ts';
 import { ConflictError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { labelCostCents, newTrackingNumber } from './carrier-rules.ts';
+import { appendEvents } from '#server/outbox/append-events.ts';
+import { orderPackedEvent } from './fulfillment-events.ts';
 import { findShipment } from './fulfillment-queries.ts';
 import type { PackInput, Shipment } from './fulfillment.schemas.ts';
 import { lockShipment } from './lock-shipment.ts';
@@ -16,7 +18,8 @@ import { assertShipmentTransition } from './shipment-status.ts';
  * Packs a picked shipment. The packer's scans (SKU and quantity) must equal the picked units
  * exactly, else 422 naming the item and nothing is written. Packaging is chosen by
  * planPackages; each package gets a tracking number, its weight (contents + tare) and the
- * carrier's label cost; the shipment records its packaging and label costs and becomes packed.
+ * carrier's label cost; the shipment records its packaging and label costs and becomes packed
+ * (`order.packed`).
  */
 export async function packShipment(ctx: ServiceContext, actor: Actor | null, shipmentId: string, input: PackInput): Promise<Shipment> {
   const occurredAt = ctx.clock.now();
@@ -85,6 +88,7 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
       update shipments set status = 'packed', packaging_cost_cents = ${packagingCostCents}, label_cost_cents = ${labelCost}, updated_at = ${occurredAt}
       where id = ${shipment.id}`);
     await advanceOrder(tx, shipment.orderId, occurredAt);
+    await appendEvents(tx, [await orderPackedEvent(tx, shipment, { packagingCostCents, labelCostCents: labelCost }, occurredAt)]);
   });
   return (await findShipment(ctx.db, shipmentId))!;
 }
