@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
 import { computeBacklog, computeKpis, kpiTimeseries, type KpiMetric } from '#analytics/kpis/compute-kpis.ts';
 import { pickFilters } from '#analytics/kpis/kpi-filters.ts';
+import { resolveRelativeWindow } from '#analytics/kpis/relative-window.ts';
 import { poolOf, reconcile } from '#analytics/reconcile.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { problemResponse } from '#server/http/problem.ts';
@@ -19,7 +20,8 @@ const kpisRoute = createRoute({
   path: '/api/kpis',
   'x-permission': 'analytics:read',
   tags: ['analytics'],
-  summary: 'Every KPI over a window [from, to), optionally for one channel, location, category, sku, carrier or destination region (definitions: analytics/kpis/definitions.ts)',
+  summary:
+    'Every KPI over a window [from, to), or over the last `window` (1h, 24h, 7d, 30d) up to now, optionally for one channel, location, category, sku, carrier or destination region (definitions: analytics/kpis/definitions.ts)',
   request: { query: KpiQuerySchema },
   responses: { 200: jsonContent(KpisSchema, 'The KPIs; null where the window has no data for one; freshAsOf = newest event included'), ...problemResponses(422, 503) },
 });
@@ -75,9 +77,9 @@ export function kpisRoutes(deps: AnalyticsRouteDeps) {
   return createRouter()
     .openapi(kpisRoute, async (c) => {
       const q = c.req.valid('query');
-      return withClickHouse(c, deps, (clickhouse) =>
-        computeKpis(clickhouse, { from: new Date(q.from), to: new Date(q.to), ...pickFilters(q) }),
-      ) as never;
+      // The schema lets through either window or both from and to.
+      const range = q.window ? resolveRelativeWindow(q.window, deps.clock.now()) : { from: new Date(q.from!), to: new Date(q.to!) };
+      return withClickHouse(c, deps, (clickhouse) => computeKpis(clickhouse, { ...range, ...pickFilters(q) })) as never;
     })
     .openapi(backlogRoute, async (c) => {
       const q = c.req.valid('query');

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { channels } from '#db/schema/orders.ts';
 import { KPI_METRICS, MAX_TIMESERIES_POINTS, timeseriesPoints } from '#analytics/kpis/compute-kpis.ts';
 import { KPI_FILTER_DEFINITIONS } from '#analytics/kpis/definitions.ts';
+import { RELATIVE_WINDOWS } from '#analytics/kpis/relative-window.ts';
 import { CreateProductInput } from '#server/catalog/catalog.schemas.ts';
 
 const Timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time (e.g. 2026-11-01T00:00:00Z)' });
@@ -37,7 +38,26 @@ function windowOrdered(query: { from: string; to: string }, ctx: z.RefinementCtx
   if (Date.parse(query.from) >= Date.parse(query.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
 }
 
-export const KpiQuerySchema = z.strictObject({ ...Window, ...Filters }).superRefine(windowOrdered);
+const RelativeWindowParam = z
+  .enum(RELATIVE_WINDOWS, `must be one of ${RELATIVE_WINDOWS.join(', ')}`)
+  .optional()
+  .openapi({
+    description:
+      'instead of from and to: the last 1h, 24h, 7d or 30d up to the server\'s now, rounded up to the next whole minute. A URL that does not change, so a page can preload it',
+    example: '24h',
+  });
+
+// Either an absolute window (from and to) or a relative one (window), never both.
+export const KpiQuerySchema = z
+  .strictObject({ from: Window.from.optional(), to: Window.to.optional(), window: RelativeWindowParam, ...Filters })
+  .superRefine((query, ctx) => {
+    if (query.window !== undefined) {
+      for (const key of ['from', 'to'] as const) if (query[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'must not be given with window' });
+      return;
+    }
+    for (const key of ['from', 'to'] as const) if (query[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required (or give window)' });
+    if (query.from !== undefined && query.to !== undefined) windowOrdered({ from: query.from, to: query.to }, ctx);
+  });
 
 const STEP = /^([1-9]\d{0,6})(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

@@ -374,6 +374,27 @@ describe('GET /api/kpis and /api/kpis/timeseries', () => {
     expect((teeOrders as { value: number }[]).map((p) => p.value)).toEqual([2, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('answers a relative window (the last 1h, 24h, 7d, 30d) up to the server’s now, rounded up to the next whole minute', async () => {
+    let now = at(7 * D - 30_000);
+    const pinned = await startTestServer({ clickhouse: ch.client, clock: { now: () => now } });
+    try {
+      // Half a minute before the week ends, the last 7 days are exactly the week.
+      const all = expectStatus(await pinned.api.get(`/api/kpis?${week}`), 200).body;
+      expect(expectStatus(await pinned.api.get('/api/kpis?window=7d'), 200).body).toEqual(all);
+      expect(expectStatus(await pinned.api.get('/api/kpis?window=7d&channel=store'), 200).body).toEqual(expectStatus(await pinned.api.get(`/api/kpis?${week}&channel=store`), 200).body);
+      // At +4h00m10s the last hour is [+3h01m, +4h01m): D (placed +4h) is in, C (placed +3h) is not.
+      now = at(4 * H + 10_000);
+      expect(expectStatus(await pinned.api.get('/api/kpis?window=1h'), 200).body).toMatchObject({ orders: 1, revenueCents: 8_000, freshAsOf: at(4 * H).toISOString() });
+      // At +4h exactly, the window ends at +4h01m: an order placed this instant is in.
+      now = at(4 * H);
+      expect(expectStatus(await pinned.api.get('/api/kpis?window=24h'), 200).body).toMatchObject({ orders: 4, revenueCents: 43_000 });
+      now = at(4 * H - 1);
+      expect(expectStatus(await pinned.api.get('/api/kpis?window=24h'), 200).body).toMatchObject({ orders: 3, revenueCents: 35_000 });
+    } finally {
+      await pinned.close();
+    }
+  });
+
   it('documents every filter, with its definition, in the OpenAPI document', async () => {
     type Doc = { paths: Record<string, { get: { parameters: { name: string; description?: string }[] } }> };
     const doc = expectStatus(await server.anonymous.get('/api/openapi.json'), 200).body as Doc;
@@ -383,6 +404,8 @@ describe('GET /api/kpis and /api/kpis/timeseries', () => {
       expect(parameters.find((p) => p.name === 'carrier')!.description).toContain(KPI_FILTER_DEFINITIONS.carrier);
     }
     expect(doc.paths['/api/kpis/backlog']!.get.parameters.map((p) => p.name).sort()).toEqual(['channel', 'locationId', 'region']);
+    const window = doc.paths['/api/kpis']!.get.parameters.find((p) => p.name === 'window');
+    expect(window?.description).toContain('instead of from and to');
   });
 
   it('answers a timeseries', async () => {
@@ -395,6 +418,10 @@ describe('GET /api/kpis and /api/kpis/timeseries', () => {
       ['/api/kpis?from=yesterday&to=2025-03-02T00:00:00Z', 'from'],
       [`/api/kpis?from=${WEEK.to.toISOString()}&to=${WEEK.from.toISOString()}`, 'to'],
       [`/api/kpis?to=${WEEK.to.toISOString()}`, 'from'],
+      ['/api/kpis', 'from,to'],
+      ['/api/kpis?window=2h', 'window'],
+      [`/api/kpis?window=24h&from=${WEEK.from.toISOString()}`, 'from'],
+      [`/api/kpis?window=24h&${week}`, 'from,to'],
       [`/api/kpis?${week}&locationId=nope`, 'locationId'],
       [`/api/kpis?${week}&channel=fax`, 'channel'],
       [`/api/kpis?${week}&colour=red`, 'colour'],
@@ -415,7 +442,7 @@ describe('GET /api/kpis and /api/kpis/timeseries', () => {
     for (const [path, field] of cases) {
       const response = await server.api.get(path);
       expect({ path, status: response.status }).toEqual({ path, status: 422 });
-      expect({ path, fields: (response.body as { errors: { path: string }[] }).errors.map((e) => e.path) }).toEqual({ path, fields: [field] });
+      expect({ path, fields: (response.body as { errors: { path: string }[] }).errors.map((e) => e.path) }).toEqual({ path, fields: field.split(',') });
     }
   });
 
