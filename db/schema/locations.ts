@@ -22,6 +22,10 @@ export const locations = pgTable(
     packCostCents: integer('pack_cost_cents').notNull().default(0),
     currency: text('currency').notNull().default('USD'),
     active: boolean('active').notNull().default(true),
+    /** Ships parcels to customers from its own stock (ship-from-store is a choice per store). */
+    shipsToCustomers: boolean('ships_to_customers').notNull(),
+    /** Hands out pickup orders at its counter (stores, and warehouses with a will-call desk). */
+    offersPickup: boolean('offers_pickup').notNull(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -29,5 +33,7 @@ export const locations = pgTable(
     check('locations_lon_range', sql`${t.lon} between -180 and 180`),
     check('locations_capacity_nonnegative', sql`${t.dailyCapacity} >= 0`),
     check('locations_costs_nonnegative', sql`${t.pickCostCents} >= 0 and ${t.packCostCents} >= 0`),
+    // A drop-ship vendor sends only its own products' lines, as vendor orders; no counter.
+    check('locations_dropship_no_pickup', sql`${t.kind} <> 'dropship' or not ${t.offersPickup}`),
   ],
 );

@@ -13,6 +13,7 @@ import {
   Promotion,
   SalesChannel,
   TaxRate,
+  UpdateLocationInput,
   UpdateProductInput,
   UpdateSalesChannelInput,
 } from './catalog.schemas.ts';
@@ -20,6 +21,7 @@ import { createLocation } from './create-location.ts';
 import { createProduct } from './create-product.ts';
 import { createPromotion } from './create-promotion.ts';
 import { setTaxRate, updateSalesChannel } from './set-tax-rate.ts';
+import { updateLocation } from './update-location.ts';
 import { updateProduct } from './update-product.ts';
 
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
@@ -59,6 +61,12 @@ const routes = {
     method: 'get', path: '/api/locations/{id}', 'x-permission': 'catalog:read', tags: ['catalog'], summary: 'A location',
     request: { params: z.object({ id: z.string() }) },
     responses: { 200: jsonContent(Location, 'The location'), ...problemResponses(404) },
+  }),
+  updateLocation: createRoute({
+    method: 'patch', path: '/api/locations/{id}', 'x-permission': 'catalog:write', tags: ['catalog'],
+    summary: 'Change a location: capacity, costs, shipping or pickup eligibility, open or closed',
+    request: { params: z.object({ id: z.uuid() }), ...body(UpdateLocationInput) },
+    responses: { 200: jsonContent(Location, 'The location after the change'), ...problemResponses(404, 422) },
   }),
   createPromotion: createRoute({
     method: 'post', path: '/api/promotions', 'x-permission': 'catalog:write', tags: ['pricing'], summary: 'Add a promotion rule',
@@ -107,6 +115,7 @@ export function catalogRoutes(deps: RouteDeps) {
       if (!location) throw new NotFoundError(`Location ${id}`);
       return c.json(location, 200);
     })
+    .openapi(routes.updateLocation, async (c) => c.json(await updateLocation(deps, c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(routes.createPromotion, async (c) => c.json(await createPromotion(deps, c.req.valid('json')), 201))
     .openapi(routes.listPromotions, async (c) => c.json(await listPromotions(deps.db), 200))
     .openapi(routes.listTaxRates, async (c) => c.json(await listTaxRates(deps.db), 200))

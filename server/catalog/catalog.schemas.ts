@@ -75,7 +75,10 @@ export const CreateLocationInput = z
     currency: CurrencyCode.default('USD'),
     country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US').default('US'),
     region: z.string().trim().max(100).default(''),
+    shipsToCustomers: z.boolean().optional().openapi({ description: 'Ships parcels from its stock; default: every kind but dropship' }),
+    offersPickup: z.boolean().optional().openapi({ description: 'Hands out pickup orders; default: stores only (never a drop-ship vendor)' }),
   })
+  .refine((l) => !(l.kind === 'dropship' && l.offersPickup === true), { path: ['offersPickup'], message: 'a drop-ship vendor has no pickup counter' })
   .openapi('CreateLocationInput');
 export type CreateLocationInput = z.infer<typeof CreateLocationInput>;
 
@@ -94,10 +97,27 @@ export const Location = z
     packCostCents: z.number().int(),
     currency: z.string(),
     active: z.boolean(),
+    shipsToCustomers: z.boolean(),
+    offersPickup: z.boolean(),
     createdAt: z.string(),
   })
   .openapi('Location');
 export type Location = z.infer<typeof Location>;
+
+export const UpdateLocationInput = z
+  .strictObject({
+    name: text(200),
+    dailyCapacity: z.number().int().min(0).max(10_000_000),
+    pickCostCents: cents,
+    packCostCents: cents,
+    active: z.boolean().openapi({ description: 'An inactive location is never sourced from; its open shipments are rerouted by rejecting them' }),
+    shipsToCustomers: z.boolean(),
+    offersPickup: z.boolean(),
+  })
+  .partial()
+  .refine((u) => Object.keys(u).length > 0, { message: 'names nothing to change' })
+  .openapi('UpdateLocationInput');
+export type UpdateLocationInput = z.infer<typeof UpdateLocationInput>;
 
 export const CreatePromotionInput = z
   .strictObject({

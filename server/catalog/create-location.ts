@@ -11,7 +11,15 @@ export async function createLocation(ctx: ServiceContext, input: CreateLocationI
   const occurredAt = ctx.clock.now();
   try {
     return await ctx.db.transaction(async (tx) => {
-      const [row] = await tx.insert(locations).values({ ...input, createdAt: occurredAt }).returning();
+      const [row] = await tx
+        .insert(locations)
+        .values({
+          ...input,
+          shipsToCustomers: input.shipsToCustomers ?? input.kind !== 'dropship',
+          offersPickup: input.offersPickup ?? input.kind === 'store',
+          createdAt: occurredAt,
+        })
+        .returning();
       if (!row) throw new Error('location insert returned nothing');
       await appendEvents(tx, [
         {
@@ -19,7 +27,10 @@ export async function createLocation(ctx: ServiceContext, input: CreateLocationI
           aggregateType: 'location',
           aggregateId: row.id,
           occurredAt,
-          payload: { code: row.code, name: row.name, kind: row.kind, lat: row.lat, lon: row.lon, dailyCapacity: row.dailyCapacity },
+          payload: {
+            code: row.code, name: row.name, kind: row.kind, lat: row.lat, lon: row.lon, dailyCapacity: row.dailyCapacity,
+            shipsToCustomers: row.shipsToCustomers, offersPickup: row.offersPickup,
+          },
         },
       ]);
       return toLocation(row);

@@ -36,6 +36,8 @@ export const EventType = {
   storeCreditRedeemed: 'store_credit.redeemed',
   productCreated: 'product.created',
   locationCreated: 'location.created',
+  /** Capacity, costs, eligibility or opening of a location changed; payload names the changes. */
+  locationUpdated: 'location.updated',
 } as const;
 
 export type EventType = (typeof EventType)[keyof typeof EventType];

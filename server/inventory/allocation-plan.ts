@@ -18,6 +18,8 @@ export interface StockLocation {
   pickCostCents: number;
   packCostCents: number;
   dailyCapacity: number;
+  shipsToCustomers: boolean;
+  offersPickup: boolean;
 }
 
 export interface LineDemand {

@@ -24,9 +24,10 @@ export async function lockStock(tx: Executor, skus: readonly string[], onlyLocat
   const locked = await executePrepared<{
     sku: string; location_id: string; available: number; lat: number; lon: number;
     kind: LocatedStock['kind']; pick_cost_cents: number; pack_cost_cents: number; daily_capacity: number;
+    ships_to_customers: boolean; offers_pickup: boolean;
   }>(tx, 'lock-inventory-for-order', sql`
     select l.sku, l.location_id, greatest(l.on_hand - l.reserved - l.safety_stock, 0) as available, loc.lat, loc.lon,
-      loc.kind, loc.pick_cost_cents, loc.pack_cost_cents, loc.daily_capacity
+      loc.kind, loc.pick_cost_cents, loc.pack_cost_cents, loc.daily_capacity, loc.ships_to_customers, loc.offers_pickup
     from inventory_levels l
     join locations loc on loc.id = l.location_id
     where l.sku = any(${sql.param([...new Set(skus)])}::text[])
@@ -44,6 +45,8 @@ export async function lockStock(tx: Executor, skus: readonly string[], onlyLocat
     pickCostCents: r.pick_cost_cents,
     packCostCents: r.pack_cost_cents,
     dailyCapacity: r.daily_capacity,
+    shipsToCustomers: r.ships_to_customers,
+    offersPickup: r.offers_pickup,
   }));
 }
 

@@ -98,7 +98,8 @@ export async function readOrderContexts(db: Executor, requests: readonly OrderCo
       'stock', (select coalesce(json_agg(json_build_object(
           'sku', l.sku, 'locationId', l.location_id, 'available', greatest(l.on_hand - l.reserved - l.safety_stock, 0),
           'lat', loc.lat, 'lon', loc.lon, 'kind', loc.kind, 'pickCostCents', loc.pick_cost_cents,
-          'packCostCents', loc.pack_cost_cents, 'dailyCapacity', loc.daily_capacity)), '[]'::json)
+          'packCostCents', loc.pack_cost_cents, 'dailyCapacity', loc.daily_capacity,
+          'shipsToCustomers', loc.ships_to_customers, 'offersPickup', loc.offers_pickup)), '[]'::json)
         from inventory_levels l join locations loc on loc.id = l.location_id
         where l.sku = any(r.skus) and loc.active),
       'priorRequest', (select json_build_object('requestHash', k.request_hash, 'orderId', k.result->>'orderId')
@@ -107,7 +108,7 @@ export async function readOrderContexts(db: Executor, requests: readonly OrderCo
       -- may otherwise scan all of a channel's orders for it.
       'priorOrder', (select json_build_object('id', o.id, 'requestHash', o.request_hash)
         from orders o where r.external_ref is not null and o.channel = r.channel and o.external_ref = r.external_ref),
-      'pickupLocation', (select json_build_object('id', pl.id, 'lat', pl.lat, 'lon', pl.lon, 'kind', pl.kind, 'active', pl.active)
+      'pickupLocation', (select json_build_object('id', pl.id, 'lat', pl.lat, 'lon', pl.lon, 'offersPickup', pl.offers_pickup, 'active', pl.active)
                          where pl.id is not null)
     ) as ctx
     from json_to_recordset(${JSON.stringify(rows)}::json) as r(n int, skus text[], country text, region text, is_pickup boolean,
@@ -137,7 +138,8 @@ export function orderContextOf(input: PlaceOrderInput, raw: RawOrderContext): Or
   const pickup = raw.pickupLocation;
   if (isPickup) {
     if (!pickup) errors.push({ path: 'delivery.pickupLocationId', message: 'no location has this id' });
-    else if (pickup.kind !== 'store' || !pickup.active) errors.push({ path: 'delivery.pickupLocationId', message: 'is not an open store' });
+    else if (!pickup.active) errors.push({ path: 'delivery.pickupLocationId', message: 'is closed' });
+    else if (!pickup.offersPickup) errors.push({ path: 'delivery.pickupLocationId', message: 'does not offer pickup' });
   }
   if (errors.length > 0) throw new ValidationError(errors);
 
@@ -161,7 +163,7 @@ export interface RawOrderContext {
   taxRatePpm: number | null;
   shippingRate: ShippingRate | null;
   allowBackorder: boolean | null;
-  pickupLocation: { id: string; lat: number; lon: number; kind: string; active: boolean } | null;
+  pickupLocation: { id: string; lat: number; lon: number; offersPickup: boolean; active: boolean } | null;
   stock: (StockAtLocation & Omit<StockLocation, 'id'>)[];
   priorRequest: { requestHash: string; orderId: string } | null;
   priorOrder: { id: string; requestHash: string } | null;
@@ -172,7 +174,10 @@ export function locationsOf(stock: readonly (StockAtLocation & Omit<StockLocatio
   const byId = new Map<string, StockLocation>();
   for (const s of stock) {
     if (!byId.has(s.locationId)) {
-      byId.set(s.locationId, { id: s.locationId, kind: s.kind, lat: s.lat, lon: s.lon, pickCostCents: s.pickCostCents, packCostCents: s.packCostCents, dailyCapacity: s.dailyCapacity });
+      byId.set(s.locationId, {
+        id: s.locationId, kind: s.kind, lat: s.lat, lon: s.lon, pickCostCents: s.pickCostCents, packCostCents: s.packCostCents,
+        dailyCapacity: s.dailyCapacity, shipsToCustomers: s.shipsToCustomers, offersPickup: s.offersPickup,
+      });
     }
   }
   return [...byId.values()];

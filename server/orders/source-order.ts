@@ -73,7 +73,7 @@ export function sourceOrder(
 
 /**
  * The locations of the stock rows as sourcing sees them, with what is left of today's
- * capacity. Eligibility follows the kind until locations carry their own flags.
+ * capacity and what each may do for customers (ship, hand out pickups).
  */
 export function sourcingLocations(stock: readonly LocatedStock[], shipmentsToday: ReadonlyMap<string, number>): SourcingLocation[] {
   return locationsOf(stock).map((l) => ({
@@ -84,8 +84,8 @@ export function sourcingLocations(stock: readonly LocatedStock[], shipmentsToday
     pickCostCents: l.pickCostCents,
     packCostCents: l.packCostCents,
     remainingDailyCapacity: Math.max(0, l.dailyCapacity - (shipmentsToday.get(l.id) ?? 0)),
-    shipsToCustomers: l.kind !== 'dropship',
-    offersPickup: l.kind === 'store',
+    shipsToCustomers: l.shipsToCustomers,
+    offersPickup: l.offersPickup,
     active: true,
   }));
 }

@@ -53,7 +53,7 @@ describe('fulfillment station: a location that cannot send', () => {
     await open.getByRole('button', { name: `Cannot send order ${placed.number}, shipment ${shipment!.number}` }).click();
     const form = open.getByRole('form', { name: new RegExp(`Cannot send shipment ${shipment!.number} of order ${placed.number}`) });
     // The reason picker takes the focus, and the form works from the keyboard.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName)).toBe('SELECT');
     await form.getByLabel('Reason').selectOption('capacity');
     await form.getByText('All 2 units go back to sourcing.').waitFor();
     await screenshot(page, 'fulfillment-reject-form');

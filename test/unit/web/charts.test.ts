@@ -14,7 +14,7 @@ const format: ChartFormat = {
   time: (iso) => iso.slice(11, 16),
 };
 const location = (id: string, code: string, lat: number, lon: number) =>
-  ({ id, code, name: code, kind: 'warehouse', lat, lon, country: 'US', region: 'TX', dailyCapacity: 1, pickCostCents: 0, packCostCents: 0, currency: 'USD', active: true, createdAt: '' }) as const;
+  ({ id, code, name: code, kind: 'warehouse', lat, lon, country: 'US', region: 'TX', dailyCapacity: 1, pickCostCents: 0, packCostCents: 0, currency: 'USD', active: true, shipsToCustomers: true, offersPickup: false, createdAt: '' }) as const;
 
 const series = (option: any) => option.series as any[];
 
