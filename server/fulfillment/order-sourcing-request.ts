@@ -30,9 +30,10 @@ export interface OrderSourcingState {
  * in (sku, location) order, availability as free units plus this order's own open
  * reservations and shipped units (the snapshot "before this order reserved anything"), and the
  * stored decision.
- * The caller has locked the order (and its shipments) first.
+ * The caller has locked the order (and its shipments) first. `shipmentsToday` spares a caller
+ * sourcing many orders in a row from counting today's shipments for each.
  */
-export async function loadOrderSourcingState(tx: Executor, orderId: string, at: Date): Promise<OrderSourcingState> {
+export async function loadOrderSourcingState(tx: Executor, orderId: string, at: Date, shipmentsToday?: ReadonlyMap<string, number>): Promise<OrderSourcingState> {
   const stored = await tx.execute<{ decision: Record<string, unknown> }>(sql`select decision from order_sourcing_decisions where order_id = ${orderId}`);
   const json = stored.rows[0]?.decision;
   if (!json) throw new ConflictError(`Order ${orderId} has no sourcing decision to re-source (it was placed without coordinates)`);
@@ -59,7 +60,7 @@ export async function loadOrderSourcingState(tx: Executor, orderId: string, at: 
       where s.order_id = ${orderId} and s.status in ('shipped', 'delivered', 'exception', 'returned_to_sender', 'ready_for_pickup', 'picked_up')
     ) own group by sku, location_id`);
   const ownAt = new Map(own.rows.map((r) => [`${r.location_id}/${r.sku}`, r.quantity]));
-  const today = await countShipmentsToday(tx, at);
+  const today = shipmentsToday ?? (await countShipmentsToday(tx, at));
 
   const { history: _history, ...decision } = json as Record<string, unknown> & { shortByLine?: Record<string, number> };
   const prior = {

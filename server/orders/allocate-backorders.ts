@@ -11,6 +11,7 @@ import { appendEvents } from '#server/outbox/append-events.ts';
 import { sourceBackorder } from '#server/sourcing/source-backorder.ts';
 import { toAllocationPlan } from '#server/sourcing/to-allocation-plan.ts';
 import { lockOrder } from './lock-order.ts';
+import { countShipmentsToday } from './source-order.ts';
 import type { OrderStatus } from './order.schemas.ts';
 
 const BATCH = 200;
@@ -43,12 +44,14 @@ export async function allocateBackorders(ctx: ServiceContext, sku: string): Prom
     order by o.placed_at, o.id
     limit ${BATCH}`);
   const completed: string[] = [];
+  // Counted once for the batch: the shipments for these units are only made later, by the release loop.
+  const today = waiting.rows.length > 0 ? await countShipmentsToday(ctx.db, ctx.clock.now()) : new Map<string, number>();
   for (const { id } of waiting.rows) {
     const outcome = await ctx.db.transaction(async (tx) => {
       const order = await lockOrder(tx, id);
       if (!WAITING.includes(order.status)) return 'skipped';
       const occurredAt = ctx.clock.now();
-      const fill = (await hasSourcingDecision(tx, id)) ? await sourcedFill(ctx, tx, id, occurredAt) : await nearestFill(tx, id);
+      const fill = (await hasSourcingDecision(tx, id)) ? await sourcedFill(ctx, tx, id, occurredAt, today) : await nearestFill(tx, id);
       if (!fill || fill.plan.allocations.length === 0) return 'waiting';
       await tx.execute(sql`
         with ${reservationStatements(reservationRows(id, fill.lineIds, fill.plan, occurredAt))}
@@ -75,8 +78,8 @@ async function hasSourcingDecision(tx: Executor, orderId: string): Promise<boole
 }
 
 /** The engine's choice for the backordered units under the locked stock; the decision is stored when it sends any. */
-async function sourcedFill(ctx: ServiceContext, tx: Executor, orderId: string, at: Date): Promise<BackorderFill | null> {
-  const state = await loadOrderSourcingState(tx, orderId, at);
+async function sourcedFill(ctx: ServiceContext, tx: Executor, orderId: string, at: Date, today: ReadonlyMap<string, number>): Promise<BackorderFill | null> {
+  const state = await loadOrderSourcingState(tx, orderId, at, today);
   const waitingLines = state.lines.filter((l) => l.backorderedQuantity > 0);
   if (waitingLines.length === 0) return null;
   const decision = sourceBackorder(
