@@ -4,7 +4,8 @@
  * shows a number) over several cold loads, each in a fresh browser context (empty cache), and
  * the JavaScript the control tower page loads, gzipped (the bytes a browser downloads with
  * `accept-encoding: gzip`), against the 350 KB budget. Prints ONE JSON line on stdout; progress
- * on stderr. Settings: BENCH_WEB_RUNS (default 7).
+ * on stderr. Settings: BENCH_WEB_RUNS (default 7); BENCH_WEB_TRACE=1 also prints the last
+ * load's waterfall (the shell, each script and API request: start → end, ms) on stderr.
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,8 +24,15 @@ import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
 
 const TARGETS = { timeToFirstKpiMsBelow: 1_000, towerPageJsGzipKbAtMost: 350 };
 const runs = Number(process.env.BENCH_WEB_RUNS ?? 7);
+const trace = process.env.BENCH_WEB_TRACE === '1';
 const root = path.resolve(import.meta.dirname, '../..');
 const progress = (message: string) => process.stderr.write(`[web] ${message}\n`);
+
+/** Evaluated in the page: one line per request made so far, in order of start. */
+const WATERFALL = `[performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+  .sort((a, b) => a.startTime - b.startTime)
+  .map((e) => [Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd), e.initiatorType, e.name.replace(location.origin, '')].join('\\t'))
+  .join('\\n')`;
 
 let tower: TowerProcess | undefined;
 let browser: Browser | undefined;
@@ -93,6 +101,7 @@ async function measure() {
     // Evaluated in the page (a string: this file is type-checked without the DOM's types).
     await page.waitForFunction(`/\\d/.test(document.querySelector('[data-testid="kpi-orders-value"]')?.textContent ?? '')`, null, { polling: 'raf', timeout: 30_000 });
     const ms = (await page.evaluate('performance.now()')) as number;
+    if (trace && run === runs) progress(`waterfall, first KPI at ${Math.round(ms)} ms:\n${(await page.evaluate(WATERFALL)) as string}`);
     beforeFirstKpi = [...loaded.values()].reduce((sum, bytes) => sum + bytes, 0);
     // The first load warms the server (its first KPI query); it is not counted.
     if (run > 0) timings.push(ms);

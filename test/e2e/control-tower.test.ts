@@ -66,4 +66,31 @@ describe('control tower', () => {
     expect(kpiRequests).toBeLessThanOrEqual(2 * Math.ceil(seconds) + 2);
     await page.context().close();
   });
+
+  it('a fresh load of /tower answers the first KPIs from the shell’s preload: one request for them, not two', async () => {
+    const admin = await adminApi();
+    const { product } = await stockedProduct(admin, 10);
+    expectStatus(await placeOrder(admin, orderBody([{ sku: product.sku, quantity: 1 }])), 201);
+    const manager = await createUser(admin, 'manager');
+    const page = await newPage(browser);
+    await signInThroughForm(page, towerUrl(), manager.email, manager.password);
+    await page.waitForURL(`${towerUrl()}/tower`);
+
+    const firstKpis: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/kpis' && url.searchParams.get('window') === '24h') firstKpis.push(request.resourceType());
+    });
+    const shell = await page.goto(`${towerUrl()}/tower`);
+    expect(await shell!.headerValue('link')).toContain('</api/kpis?window=24h>; rel="preload"; as="fetch"; crossorigin="anonymous"');
+    await page.waitForFunction((selector) => /\d/.test(document.querySelector(selector)?.textContent ?? ''), ordersTile);
+    expect(Number((await page.locator(ordersTile).textContent())!.replace(/\D/g, ''))).toBeGreaterThan(0);
+    // In the page's own terms: the preload (initiator "link") is there, no fetch() of its own.
+    const entries = (await page.evaluate(() =>
+      performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/kpis?window=24h')).map((e) => (e as PerformanceResourceTiming).initiatorType),
+    )) as string[];
+    expect(entries).toEqual(['link']);
+    expect(firstKpis).toHaveLength(1);
+    await page.context().close();
+  });
 });

@@ -1,7 +1,7 @@
 import { api, errorMessage } from '../api/client.ts';
 import type { Backlog, Channel, Kpis, Location, Product, Timeseries } from '../api/types.ts';
 import type { CategoryRate } from '../charts/return-rate.ts';
-import { windowRanges, type WindowKey } from './tower-window.ts';
+import { currentKpisUrl, DEFAULT_WINDOW, windowRanges, type WindowKey } from './tower-window.ts';
 
 export interface TowerFilters {
   channel: Channel | '';
@@ -27,7 +27,7 @@ const CHART_REFRESH_MS = 5_000;
  * events trigger a refetch at most once a second (charts every five seconds).
  */
 export class ControlTower {
-  window = $state<WindowKey>('24h');
+  window = $state<WindowKey>(DEFAULT_WINDOW);
   filters = $state<TowerFilters>({ channel: '', locationId: '', category: '' });
   kpis = $state<Kpis | null>(null);
   previous = $state<Kpis | null>(null);
@@ -93,10 +93,13 @@ export class ControlTower {
   private async loadKpis(generation = this.generation): Promise<void> {
     const ranges = windowRanges(this.window, Date.now());
     const filters = this.query();
+    // Asked first (the server answers in order), and by a URL the page shell preloads for the
+    // default window: a fetch of the same URL, mode and credentials reuses that response.
+    const current = api<Kpis>(currentKpisUrl(this.window, filters));
     const previous = api<Kpis>('/api/kpis', { query: { ...ranges.previous, ...filters } });
     const backlog = api<Backlog>('/api/kpis/backlog', { query: { channel: this.filters.channel, locationId: this.filters.locationId } });
     try {
-      const kpis = await api<Kpis>('/api/kpis', { query: { ...ranges.current, ...filters } });
+      const kpis = await current;
       if (generation !== this.generation) return;
       this.kpis = kpis;
       this.updatedAt = Date.now();
@@ -107,8 +110,8 @@ export class ControlTower {
     } catch (error) {
       if (generation === this.generation) this.error = errorMessage(error);
     }
-    // Settle the other two whatever happened, so that none is an unhandled rejection.
-    await Promise.allSettled([previous, backlog]);
+    // Settle the others whatever happened, so that none is an unhandled rejection.
+    await Promise.allSettled([current, previous, backlog]);
   }
 
   private async loadCharts(generation = this.generation): Promise<void> {

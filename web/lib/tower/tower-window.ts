@@ -1,3 +1,5 @@
+import { withQuery } from '../api/client.ts';
+
 /** The control tower's time windows: length and the timeseries step that gives ~24–48 points. */
 export const WINDOWS = {
   '1h': { label: 'Last hour', ms: 3_600_000, step: '5m', stepMs: 300_000 },
@@ -7,6 +9,17 @@ export const WINDOWS = {
 } as const;
 
 export type WindowKey = keyof typeof WINDOWS;
+
+/** The window the control tower opens on. */
+export const DEFAULT_WINDOW: WindowKey = '24h';
+
+/**
+ * GET /api/kpis of a window ending now, as the server resolves it (to the next whole minute,
+ * like windowRanges): the same URL on every load, so the page shell can preload the default one.
+ */
+export function currentKpisUrl(key: WindowKey, filters: Record<string, string> = {}): string {
+  return withQuery('/api/kpis', { window: key, ...filters });
+}
 
 export interface Range {
   from: string;
