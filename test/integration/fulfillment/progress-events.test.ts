@@ -17,6 +17,11 @@ async function shipmentRow(id: string) {
   return rows[0] as { status: string; updated_at: Date; pick_pack_cost_cents: number; packaging_cost_cents: number; label_cost_cents: number };
 }
 
+async function placedAt(orderId: string): Promise<string> {
+  const { rows } = await server.pool.query('select placed_at from orders where id = $1', [orderId]);
+  return (rows[0].placed_at as Date).toISOString();
+}
+
 const destination = { country: 'US', region: 'TX', postalCode: '73301' };
 
 describe('fulfillment progress events', () => {
@@ -43,7 +48,7 @@ describe('fulfillment progress events', () => {
       locationId: first.id,
       carrier: teeShipment!.carrier,
       service: 'standard',
-      placedAt: order.placedAt,
+      placedAt: await placedAt(order.id),
       promisedAt: teeShipment!.promisedAt,
       pickerId: picker.id,
       lines: [{ sku: tee.sku, category: 'apparel', quantity: 3 }],
@@ -87,7 +92,7 @@ describe('fulfillment progress events', () => {
       locationId: second.id,
       carrier: mugShipment!.carrier,
       service: 'standard',
-      placedAt: order.placedAt,
+      placedAt: await placedAt(order.id),
       promisedAt: mugShipment!.promisedAt,
       packages: packed.packages.map((p: any) => ({ trackingNumber: p.trackingNumber, weightGrams: p.weightGrams })),
       lines: [{ sku: mug.sku, category: 'kitchen', quantity: 1 }],
