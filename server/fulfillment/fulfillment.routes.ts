@@ -39,7 +39,7 @@ const releaseRoute = createRoute({
   path: '/api/fulfillment/release',
   'x-permission': 'fulfillment:release',
   tags,
-  summary: 'Release allocated orders to the floor now (the server also does it on an interval)',
+  summary: 'Release allocated units to the floor now: new orders and backorders filled since (the server also does it on an interval)',
   request: { body: { content: { 'application/json': { schema: ReleaseInput } }, required: false } },
   responses: { 200: jsonContent(ReleaseResult, 'How many orders were released, as how many shipments'), ...problemResponses(422) },
 });

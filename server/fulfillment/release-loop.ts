@@ -7,9 +7,10 @@ export interface ReleaseLoop {
 }
 
 /**
- * Releases allocated orders to the floor every `intervalMs`, batch after batch until none is
- * left. A run still going when the timer fires again is not doubled; another instance running
- * the same loop takes other orders (see releaseOrders).
+ * Releases allocated units to the floor every `intervalMs` (new orders, backorders filled since
+ * an order's release), batch after batch until none is left. A run still going when the timer
+ * fires again is not doubled; another instance running the same loop takes other orders (see
+ * releaseOrders).
  */
 export function startReleaseLoop(ctx: Pick<ServiceContext, 'db' | 'clock' | 'logger' | 'sourcingPolicy'>, options: { intervalMs: number; batchSize: number }): ReleaseLoop {
   let running: Promise<void> | null = null;
