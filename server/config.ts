@@ -23,7 +23,7 @@ export const configSchema = z.object({
   /** Most new orders one statement reads the context of, or writes (group commit; test/bench/RESULTS.md). */
   ORDER_WRITE_BATCH: positiveInt.max(1_000).default(32),
   /** Order capture's statements running at once, of each kind; orders arriving meanwhile join the next one. */
-  ORDER_WRITE_CONCURRENCY: positiveInt.max(100).default(2),
+  ORDER_WRITE_CONCURRENCY: positiveInt.max(100).default(1),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(72),
   SIMULATE: z.enum(['on', 'off']).default('on'),
