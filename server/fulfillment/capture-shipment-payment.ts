@@ -5,13 +5,15 @@ import type { ServiceContext } from '#server/context.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
 import type { LockedShipment } from './lock-shipment.ts';
+import { unsentUnits } from './unreleased-units.ts';
 
 /**
  * Captures the shipment's share of the order's card payment, in the caller's transaction (the
  * provider call too: if it fails, nothing is written and the hand-over can be retried).
  * The share is the value of the units it carries (each line's total after discount, with tax,
  * pro rata to the units packed) plus the order's shipping on shipment 1; the order's last
- * shipment takes whatever is still authorized, unless a short pick left units unshipped.
+ * shipment takes whatever is still authorized, unless units remain to send (short-picked,
+ * backordered, or allocated for a shipment not released yet).
  * Invoice payments capture nothing here (they are billed). Returns the amount and its event.
  */
 export async function captureShipmentPayment(
@@ -38,7 +40,8 @@ export async function captureShipmentPayment(
       coalesce((select sum(sl.quantity - sl.packed_quantity) from shipment_lines sl join shipments s on s.id = sl.shipment_id
         where s.order_id = ${shipment.orderId} and s.status <> 'cancelled'), 0)::int as short_units`);
   const { value, shipping, others_open: othersOpen, short_units: shortUnits } = share.rows[0]!;
-  const amount = Math.min(remaining, othersOpen === 0 && shortUnits === 0 ? remaining : value + shipping);
+  const last = othersOpen === 0 && shortUnits === 0 && (await unsentUnits(tx, shipment.orderId)) === 0;
+  const amount = Math.min(remaining, last ? remaining : value + shipping);
   if (amount <= 0) return { capturedCents: 0, event: null };
   // Keyed by what was captured before: a retry of this hand-over (after a failed commit) is the same capture.
   const captureKey = `${payment.id}:${payment.captured_cents}`;

@@ -10,7 +10,7 @@ import { shipmentsOfLines } from './shipment-lines.ts';
 /**
  * The claimer confirms how many units of a line they picked. Fewer than the line's quantity is
  * a short pick: the picked units go on to packing; the rest is re-sourced when the location
- * rejects it (reject-shipment.ts), else its reservation is given back when the shipment leaves.
+ * rejects it (reject-shipment.ts), else when the shipment leaves (hand-back-short-picks.ts).
  */
 export async function confirmPick(ctx: ServiceContext, actor: Actor | null, lineId: string, input: ConfirmPickInput): Promise<Shipment> {
   const occurredAt = ctx.clock.now();

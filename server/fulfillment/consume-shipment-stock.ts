@@ -4,8 +4,9 @@ import type { LockedShipment } from './lock-shipment.ts';
 
 /**
  * The shipment's units leave the building, in the caller's transaction: on hand and reserved go
- * down by the packed units (ledger `shipment`), the reservation of units a short pick did not
- * find is given back (ledger `release`), and the order's allocations at the location are
+ * down by the packed units (ledger `shipment`), the reservation of any units a short pick did not
+ * find is given back (ledger `release`; hand-back-short-picks.ts re-sources them before, so
+ * normally there are none), and the order's allocations at the location are
  * stamped, so that a later cancel of the rest of the order does not release them again. Units
  * of those lines allocated there beyond the shipment's (a backorder filled since, another
  * shipment) stay open: stamped with the rest, written again for what remains.

@@ -99,7 +99,7 @@ export async function resourceOrder(tx: Executor, input: Resourcing): Promise<Re
   for (const b of backordered) {
     await tx.execute(sql`update order_lines set backordered_quantity = least(quantity, backordered_quantity + ${b.quantity}) where id = ${lines[b.lineIndex]!.id}`);
   }
-  const orderStatus = await settleOrderStatus(tx, input, backordered.length > 0);
+  const orderStatus = await settleOrderStatus(tx, input, moved.length > 0, backordered.length > 0);
 
   await storeSourcingDecision(tx, input.orderId, decision, state.stored);
 
@@ -139,7 +139,7 @@ function unitsAt(shipments: SourcingDecision['shipments'], locationId: string): 
  * is stamped released and written again for what stays), then corrects on-hand: a short pick
  * is a count (the location holds no more than what is still reserved there), damage a write-off.
  */
-async function releaseHandedBack(tx: Executor, input: Resourcing, lines: { id: string; sku: string }[], handBack: ReadonlyMap<number, number>): Promise<void> {
+export async function releaseHandedBack(tx: Executor, input: Pick<Resourcing, 'orderId' | 'locationId' | 'reason' | 'eventReason' | 'at'>, lines: { id: string; sku: string }[], handBack: ReadonlyMap<number, number>): Promise<void> {
   const note = `${input.eventReason} of order ${input.orderId}`;
   const bySku = new Map<string, number>();
   for (const [lineIndex, units] of [...handBack].sort(([a], [b]) => a - b)) {
@@ -234,13 +234,15 @@ async function openShipments(
 /**
  * Back to allocated when no shipment of the order has started any more; backordered when units
  * went short and the transition table allows it from there (an order with a shipment already
- * picking or further keeps its status: its lines' backordered units say what waits).
+ * picking or further keeps its status: its lines' backordered units say what waits). A packed
+ * order whose units moved or went short is picking again: it is no longer all packed.
  */
-async function settleOrderStatus(tx: Executor, input: Resourcing, short: boolean): Promise<OrderStatus> {
+async function settleOrderStatus(tx: Executor, input: Resourcing, moved: boolean, short: boolean): Promise<OrderStatus> {
   const started = await tx.execute<{ n: number }>(sql`
     select count(*)::int as n from shipments where order_id = ${input.orderId} and status not in ('pending', 'cancelled')`);
   let status = input.orderStatus;
   if (status === 'picking' && started.rows[0]!.n === 0 && canTransition(status, 'allocated')) status = 'allocated';
+  if (status === 'packed' && (moved || short)) status = 'picking';
   if (short && canTransition(status, 'backordered')) status = 'backordered';
   if (status !== input.orderStatus) {
     await tx.execute(sql`update orders set status = ${status}, updated_at = ${input.at} where id = ${input.orderId}`);

@@ -7,7 +7,8 @@ export const orderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus
   allocated: ['picking', 'backordered', 'cancelled', 'on_hold'],
   backordered: ['allocated', 'cancelled', 'on_hold'],
   picking: ['packed', 'allocated', 'cancelled', 'on_hold'],
-  packed: ['shipped', 'cancelled', 'on_hold'],
+  // packed → picking: a shipment left short-picked and its missing units go out in another one.
+  packed: ['shipped', 'picking', 'cancelled', 'on_hold'],
   // shipped → returned is a parcel refused or returned to sender by the carrier.
   shipped: ['delivered', 'returned'],
   delivered: ['return_requested'],

@@ -81,7 +81,7 @@ describe('shipping', () => {
     expect(await orderStatus(server, order.id)).toBe('shipped');
   });
 
-  it('a short pick ships what was picked, captures only that and gives the missing units back', async () => {
+  it('a short pick ships what was picked and captures only that; the missing unit is backordered, not dropped', async () => {
     const { product, location } = await stockedProduct(server.api, 10, { priceCents: 1000 });
     const order = await placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 4 }]));
     await release(server);
@@ -95,8 +95,12 @@ describe('shipping', () => {
     const pay = await payment(order.id);
     expect(shipped.capturedCents).toBe(pay.captured_cents);
     expect(pay.captured_cents).toBeLessThan(pay.authorized_cents);
-    expect(await stock(product.sku, location.id)).toEqual({ on_hand: 7, reserved: 0 });
+    // The location is counted down to the 3 units it found, and they left.
+    expect(await stock(product.sku, location.id)).toEqual({ on_hand: 0, reserved: 0 });
     expect((await outboxOf(server, order.id, 'order.shipped'))[0]!.payload.lines).toEqual([{ sku: product.sku, category: 'apparel', quantity: 3 }]);
+    expect(await orderStatus(server, order.id)).toBe('picking');
+    const { rows } = await server.pool.query('select backordered_quantity from order_lines where order_id = $1', [order.id]);
+    expect(rows).toEqual([{ backordered_quantity: 1 }]);
   });
 
   it("a package's label is a PDF addressed to the customer, from the location, whose barcode scans as the tracking number", async () => {
