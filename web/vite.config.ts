@@ -12,5 +12,20 @@ export default defineConfig({
       '/socket.io': { target: api, ws: true },
     },
   },
-  build: { chunkSizeWarningLimit: 1200 },
+  build: {
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // ECharts stays its own chunk, imported when the first chart draws.
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 2 },
+            // The rest of the shared code in one chunk: a page's first scripts in a few requests
+            // instead of ~20 (HTTP/1.1 gives a browser six connections to the origin).
+            { name: 'shared', test: (id) => !/web[\\/]lib[\\/]charts[\\/]echarts\.ts$/.test(id) && /node_modules|web[\\/]lib/.test(id), priority: 1 },
+          ],
+        },
+      },
+    },
+  },
 });
