@@ -28,8 +28,8 @@ const trace = process.env.BENCH_WEB_TRACE === '1';
 const root = path.resolve(import.meta.dirname, '../..');
 const progress = (message: string) => process.stderr.write(`[web] ${message}\n`);
 
-/** Evaluated in the page: one line per request made so far, in order of start. */
-const WATERFALL = `[performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+/** Evaluated in the page: one line per request made so far and per mark (the app's own), in order of start. */
+const WATERFALL = `[performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource'), ...performance.getEntriesByType('mark')]
   .sort((a, b) => a.startTime - b.startTime)
   .map((e) => [Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd), e.initiatorType, e.name.replace(location.origin, '')].join('\\t'))
   .join('\\n')`;
@@ -86,6 +86,7 @@ async function measure() {
     return { name: name!, value: value.join('='), url: tower!.url };
   });
   const timings: number[] = [];
+  const seenTimings: number[] = [];
   let scripts = new Map<string, number>();
   let beforeFirstKpi = 0;
   for (let run = 0; run <= runs; run++) {
@@ -99,12 +100,16 @@ async function measure() {
     });
     await page.goto(`${tower.url}/tower`, { waitUntil: 'commit' });
     // Evaluated in the page (a string: this file is type-checked without the DOM's types).
-    await page.waitForFunction(`/\\d/.test(document.querySelector('[data-testid="kpi-orders-value"]')?.textContent ?? '')`, null, { polling: 'raf', timeout: 30_000 });
+    // The poll answers the moment (performance.now()) its frame saw a number; `ms`, the figure
+    // judged, is read after the poll's round trip to this process, as it always was.
+    const seen = await page.waitForFunction(`/\\d/.test(document.querySelector('[data-testid="kpi-orders-value"]')?.textContent ?? '') && performance.now()`, null, { polling: 'raf', timeout: 30_000 });
     const ms = (await page.evaluate('performance.now()')) as number;
+    const seenMs = (await seen.jsonValue()) as number;
     if (trace && run === runs) progress(`waterfall, first KPI at ${Math.round(ms)} ms:\n${(await page.evaluate(WATERFALL)) as string}`);
     beforeFirstKpi = [...loaded.values()].reduce((sum, bytes) => sum + bytes, 0);
     // The first load warms the server (its first KPI query); it is not counted.
     if (run > 0) timings.push(ms);
+    if (run > 0) seenTimings.push(seenMs);
     // Charts load after the tiles (ECharts is its own chunk): count the page's scripts once one is drawn.
     await page.locator('canvas').first().waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
@@ -119,6 +124,8 @@ async function measure() {
     date: new Date().toISOString(),
     runs,
     timeToFirstKpiMs: { p50: Math.round(summary.p50Ms), p90: Math.round(summary.p90Ms), max: Math.round(summary.maxMs), min: Math.round(Math.min(...timings)) },
+    // The same loads, timed in the page's frame that first showed the number (no round trip to the bench).
+    firstKpiSeenInPageMs: { p50: Math.round(summarizeLatencies(seenTimings).p50Ms), min: Math.round(Math.min(...seenTimings)) },
     towerPageJsGzipKb: Math.round((towerPageJsGzipBytes / 1024) * 10) / 10,
     towerPageScripts: scripts.size,
     jsBeforeFirstKpiGzipKb: Math.round((beforeFirstKpi / 1024) * 10) / 10,

@@ -95,11 +95,13 @@ export class ControlTower {
     const filters = this.query();
     // Asked first (the server answers in order), and by a URL the page shell preloads for the
     // default window: a fetch of the same URL, mode and credentials reuses that response.
+    performance.mark('tower:kpis-asked');
     const current = api<Kpis>(currentKpisUrl(this.window, filters));
     const previous = api<Kpis>('/api/kpis', { query: { ...ranges.previous, ...filters } });
     const backlog = api<Backlog>('/api/kpis/backlog', { query: { channel: this.filters.channel, locationId: this.filters.locationId } });
     try {
       const kpis = await current;
+      performance.mark('tower:kpis-answered');
       if (generation !== this.generation) return;
       this.kpis = kpis;
       this.updatedAt = Date.now();
