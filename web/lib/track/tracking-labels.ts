@@ -5,7 +5,7 @@ const LABELS: Record<string, string> = {
   'order.backordered': 'Waiting for stock',
   'order.held': 'On hold',
   'order.released': 'Back in progress',
-  'order.picking': 'Being picked',
+  'order.picking_started': 'Being picked',
   'order.packed': 'Packed',
   'order.shipped': 'Shipped',
   'order.ready_for_pickup': 'Ready for pickup',
