@@ -50,7 +50,11 @@ export async function lockStock(tx: Executor, skus: readonly string[], onlyLocat
   }));
 }
 
-/** `lockStock`, planned nearest-first (backorders waiting for stock are served this way). */
+/**
+ * `lockStock`, planned nearest-first. Only a backorder of an order placed without coordinates is
+ * served this way (allocate-backorders.ts); the rest go through the sourcing engine
+ * (server/sourcing/source-backorder.ts).
+ */
 export async function lockAndPlanReservation(tx: Executor, request: ReservationRequest): Promise<AllocationPlan> {
   return planReservation(request, await lockStock(tx, request.lines.map((l) => l.sku), request.onlyLocationId));
 }
