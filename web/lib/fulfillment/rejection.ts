@@ -1,5 +1,8 @@
-import type { RejectionReason as Reason, RejectShipmentInput as RejectBody, RerouteResult as Rejection } from '#server/fulfillment/fulfillment.schemas.ts';
-import type { Shipment } from './station.svelte.ts';
+import type { RejectionReason as Reason, RejectShipmentInput as RejectBody, RerouteResult as Rejection, Shipment as ShipmentSchema } from '#server/fulfillment/fulfillment.schemas.ts';
+import type { z } from 'zod';
+
+// The station's shipment, from its schema rather than from the station's runes module: this file stays pure.
+type Shipment = z.infer<typeof ShipmentSchema>;
 
 export type { Reason, Rejection };
 

@@ -1,5 +1,9 @@
+import type { Return as ReturnSchema } from '#server/returns/returns.schemas.ts';
+import type { z } from 'zod';
 import type { Order, Product } from '../api/types.ts';
-import type { Rma } from './returns-desk.svelte.ts';
+
+// The desk's RMA, from its schema rather than from the desk's runes module: this file stays pure.
+type Rma = z.infer<typeof ReturnSchema>;
 
 /**
  * What the received units of an RMA will be paid back, as server/returns/return-value.ts counts
