@@ -17,6 +17,8 @@ export const inventoryLevels = pgTable(
     onHand: integer('on_hand').notNull().default(0),
     reserved: integer('reserved').notNull().default(0),
     safetyStock: integer('safety_stock').notNull().default(0),
+    /** Where the SKU sits in the location (aisle-rack-shelf, e.g. A-03-2): pick lists walk in this order. */
+    bin: text('bin'),
     updatedAt: updatedAt(),
   },
   (t) => [

@@ -111,8 +111,9 @@ export async function searchShipments(db: Executor, query: ShipmentQuery): Promi
 
 /**
  * What is left to pick at a location: the lines not yet picked of its shipments that are pending or
- * being picked, batched across orders by SKU. There are no bin locations yet, so the walk is in
- * SKU order; within a SKU the oldest order comes first.
+ * being picked, batched across orders by SKU, in the order a picker walks the floor: by bin (as
+ * text, so zero-padded codes sort right), SKUs without a bin last by SKU; within a SKU the oldest
+ * order comes first.
  */
 export async function pickListOf(db: Executor, locationId: string): Promise<PickList> {
   const result = await db.execute<{
@@ -122,24 +123,26 @@ export async function pickListOf(db: Executor, locationId: string): Promise<Pick
     order_number: string;
     sku: string;
     name: string;
+    bin: string | null;
     quantity: number;
     picked_quantity: number;
     picker_id: string | null;
   }>(sql`
     select sl.id as shipment_line_id, s.id as shipment_id, s.order_id, o.number as order_number, sl.sku, coalesce(p.name, sl.sku) as name,
-      sl.quantity, sl.picked_quantity, sl.picker_id
+      lv.bin, sl.quantity, sl.picked_quantity, sl.picker_id
     from shipments s
     join shipment_lines sl on sl.shipment_id = s.id
     join orders o on o.id = s.order_id
     left join products p on p.sku = sl.sku
+    left join inventory_levels lv on lv.sku = sl.sku and lv.location_id = s.location_id
     where s.location_id = ${locationId} and s.status in ('pending', 'picking') and sl.picked_at is null
       and o.status in ('allocated', 'picking')
-    order by sl.sku, o.placed_at, o.id, s.number, sl.id`);
+    order by lv.bin nulls last, sl.sku, o.placed_at, o.id, s.number, sl.id`);
   const items: PickList['items'] = [];
   for (const r of result.rows) {
     let item = items.at(-1);
     if (item?.sku !== r.sku) {
-      item = { sku: r.sku, name: r.name, openUnits: 0, lines: [] };
+      item = { sku: r.sku, name: r.name, bin: r.bin, openUnits: 0, lines: [] };
       items.push(item);
     }
     item.openUnits += r.quantity;

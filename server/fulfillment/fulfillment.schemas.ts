@@ -89,8 +89,8 @@ export const PickListItem = z.object({
 export const PickList = z
   .object({
     locationId: z.string(),
-    /** Per SKU, the open lines of every order that needs it (no bin locations yet: sorted by SKU). */
-    items: z.array(z.object({ sku: z.string(), name: z.string(), openUnits: z.number().int(), lines: z.array(PickListItem) })),
+    /** Per SKU, the open lines of every order that needs it, in bin order (SKUs without a bin last, by SKU). */
+    items: z.array(z.object({ sku: z.string(), name: z.string(), bin: z.string().nullable(), openUnits: z.number().int(), lines: z.array(PickListItem) })),
   })
   .openapi('PickList');
 export type PickList = z.infer<typeof PickList>;

@@ -9,7 +9,7 @@ import { runCommand } from '#server/idempotency/run-idempotent.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { allocateBackorders } from '#server/orders/allocate-backorders.ts';
-import { findLevelForUpdate } from './inventory-queries.ts';
+import { findLevelForUpdate, inventoryLevelView } from './inventory-queries.ts';
 import type { InventoryAdjustmentInput, InventoryLevel } from './inventory.schemas.ts';
 
 export interface AdjustmentResult {
@@ -65,14 +65,7 @@ export async function adjustInventory(
           occurredAt,
         })
         .returning({ id: inventoryLedger.id });
-      const view: InventoryLevel = {
-        sku: level.sku,
-        locationId: level.locationId,
-        onHand: level.onHand,
-        reserved: level.reserved,
-        safetyStock: level.safetyStock,
-        available: Math.max(0, level.onHand - level.reserved - level.safetyStock),
-      };
+      const view = inventoryLevelView(level);
       await appendEvents(tx, [
         {
           type: EventType.inventoryAdjusted,
@@ -97,5 +90,16 @@ export async function setSafetyStock(ctx: ServiceContext, sku: string, locationI
     .where(sql`${inventoryLevels.sku} = ${sku} and ${inventoryLevels.locationId} = ${locationId}`)
     .returning();
   if (!level) throw ValidationError.field('sku', 'this SKU has no stock record at this location yet; adjust inventory first');
-  return { ...level, available: Math.max(0, level.onHand - level.reserved - level.safetyStock) };
+  return inventoryLevelView(level);
+}
+
+/** Records where the SKU sits at the location (null: nowhere in particular); pick lists walk in bin order. */
+export async function setBin(ctx: ServiceContext, sku: string, locationId: string, bin: string | null): Promise<InventoryLevel> {
+  const [level] = await ctx.db
+    .update(inventoryLevels)
+    .set({ bin, updatedAt: sql`now()` })
+    .where(sql`${inventoryLevels.sku} = ${sku} and ${inventoryLevels.locationId} = ${locationId}`)
+    .returning();
+  if (!level) throw ValidationError.field('sku', 'this SKU has no stock record at this location yet; adjust inventory first');
+  return inventoryLevelView(level);
 }

@@ -10,7 +10,21 @@ const levelColumns = {
   reserved: inventoryLevels.reserved,
   safetyStock: inventoryLevels.safetyStock,
   available: sql<number>`greatest(${inventoryLevels.onHand} - ${inventoryLevels.reserved} - ${inventoryLevels.safetyStock}, 0)`.mapWith(Number),
+  bin: inventoryLevels.bin,
 };
+
+/** The API's view of a stock level row. */
+export function inventoryLevelView(level: typeof inventoryLevels.$inferSelect): InventoryLevel {
+  return {
+    sku: level.sku,
+    locationId: level.locationId,
+    onHand: level.onHand,
+    reserved: level.reserved,
+    safetyStock: level.safetyStock,
+    available: Math.max(0, level.onHand - level.reserved - level.safetyStock),
+    bin: level.bin,
+  };
+}
 
 export async function listInventory(db: Executor, filter: { sku?: string | undefined; locationId?: string | undefined }): Promise<InventoryLevel[]> {
   const conditions: SQL[] = [];

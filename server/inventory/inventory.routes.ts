@@ -2,9 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireLocation } from '#server/auth/scopes.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { IdempotencyKeyHeader, jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
-import { adjustInventory, setSafetyStock } from './adjust-inventory.ts';
+import { adjustInventory, setBin, setSafetyStock } from './adjust-inventory.ts';
 import { listInventory, listLedger, networkAvailability } from './inventory-queries.ts';
-import { InventoryAdjustment, InventoryAdjustmentInput, InventoryLevel, InventoryQuery, LedgerEntry, NetworkAvailability, SafetyStockInput } from './inventory.schemas.ts';
+import { BinInput, InventoryAdjustment, InventoryAdjustmentInput, InventoryLevel, InventoryQuery, LedgerEntry, NetworkAvailability, SafetyStockInput } from './inventory.schemas.ts';
 
 const adjustRoute = createRoute({
   method: 'post',
@@ -73,6 +73,19 @@ const safetyStockRoute = createRoute({
   responses: { 200: jsonContent(InventoryLevel, 'The level after the change'), ...problemResponses(422) },
 });
 
+const binRoute = createRoute({
+  method: 'put',
+  path: '/api/inventory/levels/{sku}/{locationId}/bin',
+  'x-permission': 'inventory:adjust',
+  tags: ['inventory'],
+  summary: 'Record where a SKU sits at a location (pick lists walk in bin order)',
+  request: {
+    params: z.object({ sku: z.string().min(1).max(64), locationId: z.uuid() }),
+    body: { content: { 'application/json': { schema: BinInput } }, required: true },
+  },
+  responses: { 200: jsonContent(InventoryLevel, 'The level after the change'), ...problemResponses(422) },
+});
+
 export function inventoryRoutes(deps: RouteDeps) {
   return createRouter()
     .openapi(adjustRoute, async (c) => {
@@ -87,5 +100,10 @@ export function inventoryRoutes(deps: RouteDeps) {
       const { sku, locationId } = c.req.valid('param');
       requireLocation(c.var.actor, locationId);
       return c.json(await setSafetyStock(deps, sku, locationId, c.req.valid('json').safetyStock), 200);
+    })
+    .openapi(binRoute, async (c) => {
+      const { sku, locationId } = c.req.valid('param');
+      requireLocation(c.var.actor, locationId);
+      return c.json(await setBin(deps, sku, locationId, c.req.valid('json').bin), 200);
     });
 }

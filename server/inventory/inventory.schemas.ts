@@ -26,6 +26,7 @@ export const InventoryLevel = z
     reserved: z.number().int(),
     safetyStock: z.number().int(),
     available: z.number().int(),
+    bin: z.string().nullable().openapi({ description: 'Where the SKU sits in the location; pick lists walk in bin order' }),
   })
   .openapi('InventoryLevel');
 export type InventoryLevel = z.infer<typeof InventoryLevel>;
@@ -41,6 +42,15 @@ export const InventoryQuery = z.strictObject({
 });
 
 export const SafetyStockInput = z.strictObject({ safetyStock: z.number().int().min(0).max(1_000_000) });
+
+export const BinInput = z.strictObject({
+  // Compared as text: zero-padded codes (A-03-02) sort the way the floor is walked.
+  bin: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$/, 'must be 1-32 letters, digits, dots, slashes, dashes or underscores')
+    .nullable(),
+});
 
 export const NetworkAvailability = z
   .object({

@@ -171,7 +171,7 @@ describe('inventory', () => {
     const { product, near, far } = await twoLocationsStocked();
     const other = await createProduct(server.api);
     await addStock(server.api, other.sku, near.id, 7);
-    const level = (sku: string, locationId: string, onHand: number) => ({ sku, locationId, onHand, reserved: 0, safetyStock: 0, available: onHand });
+    const level = (sku: string, locationId: string, onHand: number) => ({ sku, locationId, onHand, reserved: 0, safetyStock: 0, available: onHand, bin: null });
 
     const bySku = await server.api.get(`/api/inventory?sku=${product.sku}`);
     expect(bySku.status).toBe(200);
@@ -199,8 +199,8 @@ describe('inventory', () => {
     expect(response.body).toMatchObject({ sku: product.sku, onHand: 15, reserved: 3, available: 11 });
     expect(response.body.locations).toEqual(
       expect.arrayContaining([
-        { sku: product.sku, locationId: near.id, onHand: 10, reserved: 3, safetyStock: 0, available: 7 },
-        { sku: product.sku, locationId: far.id, onHand: 5, reserved: 0, safetyStock: 1, available: 4 },
+        { sku: product.sku, locationId: near.id, onHand: 10, reserved: 3, safetyStock: 0, available: 7, bin: null },
+        { sku: product.sku, locationId: far.id, onHand: 5, reserved: 0, safetyStock: 1, available: 4, bin: null },
       ]),
     );
     expect(response.body.locations).toHaveLength(2);

@@ -34,6 +34,33 @@ describe('the pick list', () => {
     ]);
   });
 
+  it('walks the floor in bin order once bins are recorded; SKUs without a bin come last', async () => {
+    const stamp = Date.now();
+    const { location, product: a } = await stockedProduct(server.api, 20, { sku: `A-${stamp}` });
+    const b = await createProduct(server.api, { sku: `B-${stamp}` });
+    const c = await createProduct(server.api, { sku: `C-${stamp}` });
+    await addStock(server.api, b.sku, location.id, 20);
+    await addStock(server.api, c.sku, location.id, 20);
+    await placedOrder(server.api, orderBody([{ sku: a.sku, quantity: 1 }, { sku: b.sku, quantity: 1 }, { sku: c.sku, quantity: 1 }]));
+    await release(server);
+    const setBin = (sku: string, bin: unknown) => server.api.put(`/api/inventory/levels/${sku}/${location.id}/bin`, { bin });
+
+    expect(expectStatus(await setBin(c.sku, 'A-01-02'), 200).body).toMatchObject({ sku: c.sku, locationId: location.id, bin: 'A-01-02' });
+    expectStatus(await setBin(b.sku, 'B-12-01'), 200);
+    const list = expectStatus(await server.api.get(`/api/fulfillment/locations/${location.id}/pick-list`), 200).body as any;
+    expect(list.items.map((i: any) => [i.sku, i.bin])).toEqual([
+      [c.sku, 'A-01-02'],
+      [b.sku, 'B-12-01'],
+      [a.sku, null],
+    ]);
+    const level = expectStatus(await server.api.get(`/api/inventory?sku=${c.sku}&locationId=${location.id}`), 200).body as any[];
+    expect(level[0]).toMatchObject({ bin: 'A-01-02' });
+
+    expect((await setBin(c.sku, 'shelf 4')).body).toMatchObject({ status: 422, errors: [{ path: 'bin' }] });
+    expect((await server.api.put(`/api/inventory/levels/NO-SUCH/${location.id}/bin`, { bin: 'A-1' })).body).toMatchObject({ status: 422, errors: [{ path: 'sku' }] });
+    expect(expectStatus(await setBin(c.sku, null), 200).body).toMatchObject({ bin: null });
+  });
+
   it("lists a location's shipments by status; an order id or a location is required", async () => {
     const { order, location } = await releasedOrder();
     const list = expectStatus(await server.api.get(`/api/fulfillment/shipments?locationId=${location.id}&status=pending`), 200).body as any[];
