@@ -16,6 +16,7 @@ export type Resolution = { actor: Actor } | { actor: null; reason: string };
 /** Credentials that were checked recently; revocation through this process clears them at once. */
 const CACHE_MS = 5_000;
 const CACHE_MAX = 10_000;
+const REFRESH_AHEAD_MS = 1_000;
 
 /**
  * Turns the credentials of a request into an actor. A valid answer is remembered for a few
@@ -24,6 +25,8 @@ const CACHE_MAX = 10_000;
  */
 export class ActorResolver {
   private readonly cache = new Map<string, { resolution: Resolution; until: number }>();
+  /** Look-ups under way: when an answer expires under load, one query refreshes it for everyone. */
+  private readonly loading = new Map<string, Promise<Resolution>>();
 
   constructor(
     private readonly db: Database,
@@ -46,7 +49,28 @@ export class ActorResolver {
   private async cached(key: string, load: (hash: string) => Promise<Resolution>): Promise<Resolution> {
     const hit = this.cache.get(key);
     const nowMs = this.now().getTime();
-    if (hit && hit.until > nowMs) return hit.resolution;
+    if (hit && hit.until > nowMs) {
+      // Refreshed shortly before it expires, so a busy integration never waits for the look-up.
+      if (hit.until - nowMs < REFRESH_AHEAD_MS) this.single(key, load, nowMs).catch(() => undefined);
+      return hit.resolution;
+    }
+    return this.single(key, load, nowMs);
+  }
+
+  /**
+   * One look-up per key at a time: without it, every request of an integration arriving while
+   * its token's answer was refreshed ran its own UPDATE of the same api_tokens row, each
+   * waiting for the one before (a stall of the whole integration every few seconds).
+   */
+  private single(key: string, load: (hash: string) => Promise<Resolution>, nowMs: number): Promise<Resolution> {
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const loaded = this.load(key, load, nowMs).finally(() => this.loading.delete(key));
+    this.loading.set(key, loaded);
+    return loaded;
+  }
+
+  private async load(key: string, load: (hash: string) => Promise<Resolution>, nowMs: number): Promise<Resolution> {
     const resolution = await load(key.slice(2));
     if (resolution.actor) {
       if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
