@@ -1,0 +1,53 @@
+import type { CategorySpec } from './categories.ts';
+import type { BasketLine } from './baskets.ts';
+import type { Channel } from './order-body.ts';
+import type { Random } from './random.ts';
+import type { ReturnReason } from './return-reasons.ts';
+
+/** What will happen to an order after it is placed, decided when it is generated. */
+export interface PlannedReturn {
+  /** Days after the order's delivery that the customer asks to return. */
+  afterDeliveryDays: number;
+  lines: { sku: string; quantity: number; reason: ReturnReason }[];
+}
+
+export interface OrderFate {
+  /** The card is declined: Tower answers 402 and no order exists. */
+  declined: boolean;
+  /** Minutes after placement that the customer cancels, or null. */
+  cancelAfterMinutes: number | null;
+  return: PlannedReturn | null;
+}
+
+export const DECLINE_RATE = 0.02;
+export const CANCEL_RATE: Record<Channel, number> = { web: 0.03, marketplace: 0.02, store: 0.01, phone: 0.04, b2b: 0.02 };
+// Tower's default return window is 30 days; requests land inside it.
+const LATEST_RETURN_DAY = 28;
+
+function planReturn(lines: readonly BasketLine[], categories: ReadonlyMap<string, CategorySpec>, random: Random): PlannedReturn | null {
+  const returned: PlannedReturn['lines'] = [];
+  for (const line of lines) {
+    // Propensity is per unit, so a line of three sweaters is likelier to send one back.
+    let units = 0;
+    for (let i = 0; i < line.quantity; i++) if (random.chance(line.product.returnRate)) units++;
+    if (units === 0) continue;
+    const reasons = categories.get(line.product.category)?.returnReasons ?? { other: 1 };
+    const keys = Object.keys(reasons) as ReturnReason[];
+    returned.push({ sku: line.sku, quantity: units, reason: random.pickWeighted(keys, keys.map((k) => reasons[k]!)) });
+  }
+  if (returned.length === 0) return null;
+  // Most returns come within a week or two of delivery; the tail runs to the end of the window.
+  const afterDeliveryDays = Math.min(LATEST_RETURN_DAY, Math.max(1, Math.round(random.lognormal(Math.log(7), 0.6))));
+  return { afterDeliveryDays, lines: returned };
+}
+
+export function decideFate(channel: Channel, paysByCard: boolean, lines: readonly BasketLine[], categories: ReadonlyMap<string, CategorySpec>, random: Random): OrderFate {
+  // Always draw the same number of values in the same order, so one decision never shifts the next.
+  const declineDraw = random.next();
+  const cancelDraw = random.next();
+  const cancelMinutes = Math.min(24 * 60, Math.max(2, Math.round(random.lognormal(Math.log(40), 1))));
+  const plannedReturn = planReturn(lines, categories, random);
+  if (paysByCard && declineDraw < DECLINE_RATE) return { declined: true, cancelAfterMinutes: null, return: null };
+  if (cancelDraw < CANCEL_RATE[channel]) return { declined: false, cancelAfterMinutes: cancelMinutes, return: null };
+  return { declined: false, cancelAfterMinutes: null, return: plannedReturn };
+}
