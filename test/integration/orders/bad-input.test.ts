@@ -507,7 +507,7 @@ describe('catalog and inventory writes refuse bad input and write nothing', () =
 
     expectProblem(response, 422, 'validation', paths);
     const inventory = await server.api.get(`/api/inventory?sku=${product.sku}`);
-    expect(inventory.body).toEqual([{ sku: product.sku, locationId: location.id, onHand: 10, reserved: 4, safetyStock: 0, available: 6 }]);
+    expect(inventory.body).toEqual([{ sku: product.sku, locationId: location.id, onHand: 10, reserved: 4, safetyStock: 0, available: 6, bin: null }]);
     const ledgerAfter = await server.pool.query('select count(*)::int as n from inventory_ledger where sku = $1', [product.sku]);
     expect(ledgerAfter.rows[0].n).toBe(ledgerBefore.rows[0].n);
   });

@@ -202,7 +202,7 @@ describe('backorders', () => {
       expect.objectContaining({ sku: product.sku, quantity: 5, backorderedQuantity: 3, allocations: [{ locationId: location.id, quantity: 2 }] }),
     ]);
     expect((await server.api.get(`/api/inventory?sku=${product.sku}`)).body).toEqual([
-      { sku: product.sku, locationId: location.id, onHand: 2, reserved: 2, safetyStock: 0, available: 0 },
+      { sku: product.sku, locationId: location.id, onHand: 2, reserved: 2, safetyStock: 0, available: 0, bin: null },
     ]);
 
     const partial = await server.api.post('/api/inventory/adjustments', { sku: product.sku, locationId: location.id, delta: 1, reason: 'receipt' });
@@ -221,7 +221,7 @@ describe('backorders', () => {
     expect(allocated.body.lines[0].allocations.reduce((sum: number, a: { quantity: number }) => sum + a.quantity, 0)).toBe(5);
     expect(allocated.body.events.map((e: { type: string }) => e.type)).toEqual(['order.placed', 'payment.authorized', 'order.backordered', 'order.allocated']);
     expect((await server.api.get(`/api/inventory?sku=${product.sku}`)).body).toEqual([
-      { sku: product.sku, locationId: location.id, onHand: 5, reserved: 5, safetyStock: 0, available: 0 },
+      { sku: product.sku, locationId: location.id, onHand: 5, reserved: 5, safetyStock: 0, available: 0, bin: null },
     ]);
   });
 
@@ -261,7 +261,7 @@ describe('backorders', () => {
 describe('safety stock', () => {
   it('units held back as safety stock cannot be ordered', async () => {
     const { product, location } = await stockedProduct(server.api, 10);
-    expect(await setSafetyStock(server.api, product.sku, location.id, 8)).toMatchObject({ onHand: 10, reserved: 0, safetyStock: 8, available: 2 });
+    expect(await setSafetyStock(server.api, product.sku, location.id, 8)).toMatchObject({ onHand: 10, reserved: 0, safetyStock: 8, available: 2, bin: null });
 
     const intoSafetyStock = await placeOrder(server.api, orderBody([{ sku: product.sku, quantity: 3 }]));
     expectProblem(intoSafetyStock, 409, 'out_of_stock');
@@ -271,7 +271,7 @@ describe('safety stock', () => {
     expect(upToIt.status).toBe(201);
     expectProblem(await placeOrder(server.api, orderBody([{ sku: product.sku, quantity: 1 }])), 409, 'out_of_stock');
     expect((await server.api.get(`/api/inventory?sku=${product.sku}`)).body).toEqual([
-      { sku: product.sku, locationId: location.id, onHand: 10, reserved: 2, safetyStock: 8, available: 0 },
+      { sku: product.sku, locationId: location.id, onHand: 10, reserved: 2, safetyStock: 8, available: 0, bin: null },
     ]);
   });
 

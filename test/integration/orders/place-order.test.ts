@@ -28,7 +28,7 @@ describe('placing an order', () => {
     expect(Date.parse(order.createdAt)).not.toBeNaN();
 
     const inventory = await server.api.get(`/api/inventory?sku=${product.sku}`);
-    expect(inventory.body).toEqual([{ sku: product.sku, locationId: location.id, onHand: 10, reserved: 2, safetyStock: 0, available: 8 }]);
+    expect(inventory.body).toEqual([{ sku: product.sku, locationId: location.id, onHand: 10, reserved: 2, safetyStock: 0, available: 8, bin: null }]);
   });
 
   it('writes order.placed, payment.authorized and order.allocated to the timeline', async () => {

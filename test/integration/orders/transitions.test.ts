@@ -124,7 +124,7 @@ describe('cancelling', () => {
     });
     expect(response.body.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['order.cancelled', 'payment.voided']));
     expect((await server.api.get(`/api/inventory?sku=${product.sku}`)).body).toEqual([
-      { sku: product.sku, locationId: location.id, onHand: 10, reserved: 0, safetyStock: 0, available: 10 },
+      { sku: product.sku, locationId: location.id, onHand: 10, reserved: 0, safetyStock: 0, available: 10, bin: null },
     ]);
     const ledger = await server.pool.query('select reason, reserved_delta, order_id from inventory_ledger where sku = $1 order by id', [product.sku]);
     expect(ledger.rows).toEqual([
@@ -166,7 +166,7 @@ describe('holding', () => {
   it('keeps the reservation, and releasing returns the order to its previous status', async () => {
     const { product, location } = await stockedProduct(server.api, 10);
     const order = await placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 4 }]));
-    const reservedAtLocation = { sku: product.sku, locationId: location.id, onHand: 10, reserved: 4, safetyStock: 0, available: 6 };
+    const reservedAtLocation = { sku: product.sku, locationId: location.id, onHand: 10, reserved: 4, safetyStock: 0, available: 6, bin: null };
 
     const held = await server.api.post(`/api/orders/${order.id}/hold`, { reason: 'fraud review' });
     expect(held.status).toBe(200);
