@@ -1,0 +1,58 @@
+import type { LocationKind } from './locations.ts';
+import type { Random } from './random.ts';
+
+/**
+ * How a location's staff get through released work: how soon picking starts, how long picking
+ * and packing take, and when the carrier collects. The driver uses it to time the fulfillment
+ * calls (and, during backfill, their historical timestamps).
+ */
+export interface FloorTiming {
+  /** Hours from release until a picker claims the lines (median; lognormal spread 0.5). */
+  claimMedianHours: number;
+  pickMedianMinutes: number;
+  packMedianMinutes: number;
+  /** The carrier's daily collection, UTC hour; work packed later leaves the next day. */
+  collectionHourUtc: number;
+  /** Extra days before a parcel leaves (a vendor processes electronically; stores pick between customers). */
+  handlingDays: number;
+  /** Chance a picker does not find a unit (a short pick, re-sourced by Tower). */
+  shortPickRate: number;
+}
+
+// Collection hours match the cutoffs of server/sourcing/default-policy.ts.
+export const floorTiming: Record<LocationKind, FloorTiming> = {
+  warehouse: { claimMedianHours: 1.5, pickMedianMinutes: 6, packMedianMinutes: 4, collectionHourUtc: 21, handlingDays: 0, shortPickRate: 0.003 },
+  '3pl': { claimMedianHours: 2.5, pickMedianMinutes: 8, packMedianMinutes: 5, collectionHourUtc: 20, handlingDays: 0, shortPickRate: 0.006 },
+  store: { claimMedianHours: 5, pickMedianMinutes: 12, packMedianMinutes: 8, collectionHourUtc: 19, handlingDays: 1, shortPickRate: 0.02 },
+  dropship: { claimMedianHours: 20, pickMedianMinutes: 10, packMedianMinutes: 10, collectionHourUtc: 16, handlingDays: 2, shortPickRate: 0.004 },
+};
+
+export interface FloorPlan {
+  claimedAtMs: number;
+  pickedAtMs: number;
+  packedAtMs: number;
+  shippedAtMs: number;
+  /** Units of the shipment the picker will not find (0 most of the time). */
+  shortUnits: number;
+}
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const DAY = 24 * HOUR;
+
+/**
+ * One shipment's way through the floor from its release. A location short of capacity (a
+ * capacity_loss disruption) is modelled by the driver as a later release, not here.
+ */
+export function planFloorWork(kind: LocationKind, releasedAtMs: number, units: number, random: Random): FloorPlan {
+  const t = floorTiming[kind];
+  const claimedAtMs = releasedAtMs + random.lognormal(Math.log(t.claimMedianHours), 0.5) * HOUR;
+  const pickedAtMs = claimedAtMs + units * random.lognormal(Math.log(t.pickMedianMinutes), 0.4) * MINUTE;
+  const packedAtMs = pickedAtMs + random.lognormal(Math.log(t.packMedianMinutes), 0.4) * MINUTE;
+  const packedDay = packedAtMs - (packedAtMs % DAY);
+  const collectionToday = packedDay + t.collectionHourUtc * HOUR;
+  const collection = (packedAtMs <= collectionToday ? collectionToday : collectionToday + DAY) + t.handlingDays * DAY;
+  let shortUnits = 0;
+  for (let i = 0; i < units; i++) if (random.chance(t.shortPickRate)) shortUnits++;
+  return { claimedAtMs, pickedAtMs, packedAtMs, shippedAtMs: collection + random.uniform(0, 0.5) * HOUR, shortUnits };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
+import { floorTiming, planFloorWork } from '#server/simulator/floor-work.ts';
+import { createRandom } from '#server/simulator/random.ts';
+
+describe('planFloorWork: a shipment through pick, pack and collection', () => {
+  it('collects at the cutoffs of the default sourcing policy', () => {
+    for (const [kind, timing] of Object.entries(floorTiming)) {
+      expect(timing.collectionHourUtc).toBe(defaultSourcingPolicy.handling[kind as keyof typeof floorTiming].cutoffHourUtc);
+    }
+  });
+
+  it('claims, picks, packs and ships in that order, the same for the same stream', () => {
+    const released = Date.parse('2026-03-03T14:00:00Z');
+    const plan = planFloorWork('warehouse', released, 3, createRandom('floor', 1));
+    expect(plan).toEqual(planFloorWork('warehouse', released, 3, createRandom('floor', 1)));
+    expect(released < plan.claimedAtMs && plan.claimedAtMs < plan.pickedAtMs && plan.pickedAtMs < plan.packedAtMs && plan.packedAtMs < plan.shippedAtMs).toBe(true);
+  });
+
+  it('ships a morning warehouse release the same evening, a store’s a day later, a vendor’s after two', () => {
+    const released = Date.parse('2026-03-03T13:00:00Z');
+    const shippedDay = (kind: 'warehouse' | 'store' | 'dropship') => {
+      const r = createRandom('collection', kind);
+      const days = Array.from({ length: 500 }, () => new Date(planFloorWork(kind, released, 1, r).shippedAtMs).toISOString().slice(0, 10));
+      return days.toSorted()[250];
+    };
+    expect(shippedDay('warehouse')).toBe('2026-03-03');
+    expect(shippedDay('store')).toBe('2026-03-04');
+    expect(shippedDay('dropship')).toBe('2026-03-06');
+  });
+
+  it('short-picks rarely in warehouses and more often in stores', () => {
+    const rate = (kind: 'warehouse' | 'store') => {
+      const r = createRandom('short', kind);
+      const short = Array.from({ length: 5_000 }, () => planFloorWork(kind, 0, 4, r).shortUnits).reduce((a, b) => a + b, 0);
+      return short / 20_000;
+    };
+    expect(rate('warehouse')).toBeLessThan(0.006);
+    expect(rate('store')).toBeGreaterThan(0.012);
+  });
+});
