@@ -59,7 +59,9 @@ describe('control tower', () => {
     await Promise.all(Array.from({ length: 50 }, () => placeOrder(admin, orderBody([{ sku: product.sku, quantity: 1 }]))));
     const placedAt = Date.now();
     const ordersShown = async () => Number((await page.locator(ordersTile).textContent())!.replace(/\D/g, ''));
-    while ((await ordersShown()) < before + 50 && Date.now() - placedAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    // The figure follows the relay into ClickHouse; on a CI machine running other suites at once
+    // that can take several seconds. What this test holds is the number of refreshes, below.
+    while ((await ordersShown()) < before + 50 && Date.now() - placedAt < 15_000) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await ordersShown()).toBeGreaterThanOrEqual(before + 50);
     // Each refresh asks for this window and the previous one: at most one refresh a second.
     const seconds = (Date.now() - placedAt) / 1000 + 3;
