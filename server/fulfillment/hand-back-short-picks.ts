@@ -6,7 +6,7 @@ import { canTransition } from '#server/orders/order-status.ts';
 import type { OrderStatus } from '#server/orders/order.schemas.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import type { LockedShipment } from './lock-shipment.ts';
-import { releaseHandedBack, resourceOrder } from './resource-order.ts';
+import { backorderOnLines, releaseHandedBack, resourceOrder } from './resource-order.ts';
 
 /** Order statuses a shipment can leave in; any other refuses the hand-over further on (order-progress.ts). */
 const HANDING_OVER: readonly OrderStatus[] = ['picking', 'packed'];
@@ -56,9 +56,7 @@ async function backorderHandedBack(
   const lines = lineRows.rows;
   await releaseHandedBack(tx, input, lines, handBack);
   const backordered = [...handBack].map(([lineIndex, quantity]) => ({ lineIndex, sku: lines[lineIndex]!.sku, quantity }));
-  for (const b of backordered) {
-    await tx.execute(sql`update order_lines set backordered_quantity = least(quantity, backordered_quantity + ${b.quantity}) where id = ${lines[b.lineIndex]!.id}`);
-  }
+  await backorderOnLines(tx, lines, backordered);
   const status: OrderStatus = orderStatus === 'packed' && canTransition(orderStatus, 'picking') ? 'picking' : orderStatus;
   if (status !== orderStatus) await tx.execute(sql`update orders set status = ${status}, updated_at = ${input.at} where id = ${input.orderId}`);
   await appendEvents(tx, [

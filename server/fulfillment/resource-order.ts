@@ -96,9 +96,7 @@ export async function resourceOrder(tx: Executor, input: Resourcing): Promise<Re
     const more = (decision.shortByLine.get(line.lineIndex) ?? 0) - (prior.shortByLine.get(line.lineIndex) ?? 0);
     if (more > 0) backordered.push({ lineIndex: line.lineIndex, sku: line.sku, quantity: more });
   }
-  for (const b of backordered) {
-    await tx.execute(sql`update order_lines set backordered_quantity = least(quantity, backordered_quantity + ${b.quantity}) where id = ${lines[b.lineIndex]!.id}`);
-  }
+  await backorderOnLines(tx, lines, backordered);
   const orderStatus = await settleOrderStatus(tx, input, moved.length > 0, backordered.length > 0);
 
   await storeSourcingDecision(tx, input.orderId, decision, state.stored);
@@ -248,4 +246,17 @@ async function settleOrderStatus(tx: Executor, input: Resourcing, moved: boolean
     await tx.execute(sql`update orders set status = ${status}, updated_at = ${input.at} where id = ${input.orderId}`);
   }
   return status;
+}
+
+/** Adds units that no location could take to their lines' backorders (never past the line's quantity), in one statement. */
+export async function backorderOnLines(
+  tx: Executor,
+  lines: readonly { id: string }[],
+  backordered: readonly { lineIndex: number; quantity: number }[],
+): Promise<void> {
+  if (backordered.length === 0) return;
+  await tx.execute(sql`
+    update order_lines l set backordered_quantity = least(l.quantity, l.backordered_quantity + b.quantity)
+    from unnest(${sql.param(backordered.map((b) => lines[b.lineIndex]!.id))}::uuid[], ${sql.param(backordered.map((b) => b.quantity))}::int[]) as b(id, quantity)
+    where l.id = b.id`);
 }
