@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { EventType } from '#server/core/events.ts';
 import { canTransition } from '#server/orders/order-status.ts';
 import type { OrderStatus } from '#server/orders/order.schemas.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import type { LockedShipment } from './lock-shipment.ts';
-import { backorderOnLines, releaseHandedBack, resourceOrder } from './resource-order.ts';
+import { backorderOnLines, orderReroutedEvent, releaseHandedBack, resourceOrder } from './resource-order.ts';
 
 /** Order statuses a shipment can leave in; any other refuses the hand-over further on (order-progress.ts). */
 const HANDING_OVER: readonly OrderStatus[] = ['picking', 'packed'];
@@ -60,23 +59,14 @@ async function backorderHandedBack(
   const status: OrderStatus = orderStatus === 'packed' && canTransition(orderStatus, 'picking') ? 'picking' : orderStatus;
   if (status !== orderStatus) await tx.execute(sql`update orders set status = ${status}, updated_at = ${input.at} where id = ${input.orderId}`);
   await appendEvents(tx, [
-    {
-      type: EventType.orderRerouted,
-      aggregateType: 'order',
-      aggregateId: input.orderId,
-      occurredAt: input.at,
-      payload: {
-        fromLocationId: input.locationId,
-        toLocationIds: [],
-        reason: input.eventReason,
-        units: backordered.reduce((sum, b) => sum + b.quantity, 0),
-        moved: [],
-        backordered,
-        fromStatus: orderStatus,
-        orderStatus: status,
-        promisedDate: null,
-        actorId: null,
-      },
-    },
+    orderReroutedEvent(input, {
+      units: backordered.reduce((sum, b) => sum + b.quantity, 0),
+      moved: [],
+      backordered,
+      fromStatus: orderStatus,
+      orderStatus: status,
+      promisedDate: null,
+      actorId: null,
+    }),
   ]);
 }

@@ -101,28 +101,17 @@ export async function resourceOrder(tx: Executor, input: Resourcing): Promise<Re
 
   await storeSourcingDecision(tx, input.orderId, decision, state.stored);
 
-  const events: NewEvent[] = [
-    {
-      type: EventType.orderRerouted,
-      aggregateType: 'order',
-      aggregateId: input.orderId,
-      occurredAt: input.at,
-      payload: {
-        fromLocationId: input.locationId,
-        toLocationIds: [...new Set(moved.map((m) => m.locationId))],
-        reason: input.eventReason,
-        units: [...handBack.values()].reduce((sum, n) => sum + n, 0),
-        moved,
-        // Not an order.backordered: analytics count that event's units as new demand, and these were counted at placement.
-        backordered,
-        fromStatus: input.orderStatus,
-        orderStatus,
-        promisedDate: decision.promisedDate,
-        actorId: input.actorId,
-      },
-    },
-  ];
-  await appendEvents(tx, events);
+  await appendEvents(tx, [
+    orderReroutedEvent(input, {
+      units: [...handBack.values()].reduce((sum, n) => sum + n, 0),
+      moved,
+      backordered,
+      fromStatus: input.orderStatus,
+      orderStatus,
+      promisedDate: decision.promisedDate,
+      actorId: input.actorId,
+    }),
+  ]);
   return { orderId: input.orderId, orderStatus, fromLocationId: input.locationId, reason: input.eventReason, moved, backordered, promisedDate: decision.promisedDate, shipmentIds };
 }
 
@@ -259,4 +248,38 @@ export async function backorderOnLines(
     update order_lines l set backordered_quantity = least(l.quantity, l.backordered_quantity + b.quantity)
     from unnest(${sql.param(backordered.map((b) => lines[b.lineIndex]!.id))}::uuid[], ${sql.param(backordered.map((b) => b.quantity))}::int[]) as b(id, quantity)
     where l.id = b.id`);
+}
+
+/** `order.rerouted`: units handed back by a location, where they went and what went short. */
+export function orderReroutedEvent(
+  input: { orderId: string; locationId: string; eventReason: string; at: Date },
+  outcome: {
+    units: number;
+    moved: readonly { locationId: string }[];
+    backordered: RerouteResult['backordered'];
+    fromStatus: OrderStatus;
+    orderStatus: OrderStatus;
+    promisedDate: string | null;
+    actorId: string | null;
+  },
+): NewEvent {
+  return {
+    type: EventType.orderRerouted,
+    aggregateType: 'order',
+    aggregateId: input.orderId,
+    occurredAt: input.at,
+    payload: {
+      fromLocationId: input.locationId,
+      toLocationIds: [...new Set(outcome.moved.map((m) => m.locationId))],
+      reason: input.eventReason,
+      units: outcome.units,
+      moved: outcome.moved,
+      // Not an order.backordered: analytics count that event's units as new demand, and these were counted at placement.
+      backordered: outcome.backordered,
+      fromStatus: outcome.fromStatus,
+      orderStatus: outcome.orderStatus,
+      promisedDate: outcome.promisedDate,
+      actorId: outcome.actorId,
+    },
+  };
 }
