@@ -4,7 +4,7 @@ import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
 import { locations } from './locations.ts';
 import { channel } from './orders.ts';
 
-export const roles = ['admin', 'manager', 'planner', 'staff', 'service'] as const;
+export const roles = ['admin', 'manager', 'planner', 'staff', 'service', 'simulator'] as const;
 export const role = pgEnum('user_role', roles);
 
 /** People who sign in. `email` is stored lower-cased; the unique index makes it the login name. */

@@ -38,6 +38,8 @@ export const permissions = {
   'audit:read': ['admin'],
   /** GET /metrics: Prometheus scrapers authenticate with a service token. */
   'metrics:read': ['admin', 'service'],
+  /** Dating a write in the past (the x-tower-as-of header): the history backfill only, never a person. */
+  'history:write': ['simulator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof permissions;
