@@ -14,6 +14,7 @@ import { fulfillmentRoutes } from './fulfillment/fulfillment.routes.ts';
 import type { HealthCheck } from './health/check-health.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { apiReferenceRoutes } from './http/api-reference.ts';
+import { asOfHeader, asOfParameter } from './http/as-of-header.ts';
 import { auditMutations } from './http/audit-mutations.ts';
 import { authenticate, perMinuteLimiter } from './http/authenticate.ts';
 import { problem, problemFromUnknown, problemResponse } from './http/problem.ts';
@@ -65,6 +66,8 @@ export function createApp(deps: AppDeps) {
   // Outside /api for scrapers' sake, yet guarded like any route (metrics:read).
   app.use(METRICS_PATH, authenticated);
   app.use('/api/*', auditMutations(deps.audit));
+  // After the audit, so that a refused x-tower-as-of is recorded like any refusal.
+  app.use('/api/*', asOfHeader(deps.clock));
 
   const authDeps = { ...deps, ...deps.auth, loginLimiter: perMinuteLimiter(deps.auth.loginPerMinute) };
   app.route('/', healthRoutes(deps.healthChecks, deps.isShuttingDown));
@@ -85,12 +88,15 @@ export function createApp(deps: AppDeps) {
   app.route('/', apiReferenceRoutes());
   // The API's description is public, like any published API reference.
   recordRoutePermission('get', '/api/openapi.json', 'public');
+  app.openAPIRegistry.registerComponent('parameters', 'AsOf', asOfParameter);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Tower',
       version: '0.1.0',
-      description: 'Order management with a real-time operations control tower. Errors are application/problem+json.',
+      description:
+        'Order management with a real-time operations control tower. Errors are application/problem+json. ' +
+        'Any operation accepts the x-tower-as-of header (components.parameters.AsOf) from the history backfill.',
     },
   });
 

@@ -17,6 +17,7 @@ import { SESSION_COOKIE } from './http/authenticate.ts';
 import { attachRealtime } from './realtime/realtime-hub.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
+import { requestScopedClock } from './core/as-of.ts';
 import { postgresCheck } from './health/check-health.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
@@ -89,7 +90,7 @@ const metrics = createMetrics();
 const orderStatements = { maxBatch: config.ORDER_WRITE_BATCH, maxInFlight: config.ORDER_WRITE_CONCURRENCY };
 const app = createApp({
   db: database.db,
-  clock: systemClock,
+  clock: requestScopedClock(systemClock),
   payments: new SandboxPaymentProvider(),
   paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
   logger,

@@ -91,6 +91,14 @@ export class IdempotencyConflictError extends DomainError {
   }
 }
 
+/** A request Tower cannot take as sent, before its body is read: a malformed or impossible header. */
+export class BadRequestError extends DomainError {
+  readonly type = 'bad_request';
+  constructor(detail: string, errors: FieldError[] = []) {
+    super(detail, errors);
+  }
+}
+
 /** No valid credentials: none sent, or an expired session, a revoked token, a wrong password. */
 export class UnauthorizedError extends DomainError {
   readonly type = 'unauthorized';

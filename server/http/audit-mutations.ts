@@ -34,6 +34,7 @@ export function auditMutations(writer: AuditWriter): MiddlewareHandler<AppEnv> {
 export function requestAudit(c: Context<AppEnv>): RequestAudit {
   const actor = c.var.actor ?? null;
   return {
+    // When Tower saw it; the moment a backfilled request is dated to goes beside it.
     occurredAt: new Date(),
     actorKind: actor?.kind ?? 'anonymous',
     actorId: actor?.id ?? null,
@@ -43,7 +44,7 @@ export function requestAudit(c: Context<AppEnv>): RequestAudit {
     path: c.req.path,
     requestId: currentRequestId() ?? null,
     ip: c.var.clientIp ?? null,
-    detail: { route: c.req.routePath },
+    detail: c.var.asOf ? { route: c.req.routePath, asOf: c.var.asOf.toISOString() } : { route: c.req.routePath },
   };
 }
 

@@ -21,6 +21,8 @@ export interface AppEnv {
     auditTarget: { type: string; id: string } | undefined;
     /** Set when the command wrote the request's audit entry itself. */
     audited: boolean;
+    /** The moment an x-tower-as-of request is dated to; undefined for a request of now. */
+    asOf: Date | undefined;
   };
 }
 
