@@ -33,8 +33,8 @@ export async function applyCarrierEvent(ctx: ServiceContext, carrier: string, in
     const lastEventAt = current.rows[0]!.last_event_at;
     const applied = lastEventAt === null || occurredAt.getTime() > new Date(lastEventAt).getTime();
     const recorded = await tx.execute(sql`
-      insert into carrier_events (carrier, carrier_event_id, tracking_number, status, occurred_at, applied, payload)
-      values (${carrier}, ${input.eventId}, ${input.trackingNumber}, ${input.status}, ${occurredAt}, ${applied}, ${JSON.stringify(input)}::jsonb)
+      insert into carrier_events (carrier, carrier_event_id, tracking_number, status, occurred_at, created_at, applied, payload)
+      values (${carrier}, ${input.eventId}, ${input.trackingNumber}, ${input.status}, ${occurredAt}, ${receivedAt}, ${applied}, ${JSON.stringify(input)}::jsonb)
       on conflict (carrier, carrier_event_id) do nothing
       returning id`);
     if (recorded.rows.length === 0) {

@@ -74,6 +74,7 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
         weightGrams,
         trackingNumber: newTrackingNumber(shipment.carrier),
         labelCostCents: labelCostCents(shipment.carrier, route, weightGrams, boxVolume, ctx.sourcingPolicy),
+        createdAt: occurredAt,
       };
     });
     const inserted = await tx.insert(packages).values(rows).returning({ id: packages.id, number: packages.number });

@@ -32,6 +32,8 @@ const RELEASABLE = sql`('allocated', 'picking')`;
  * the lock; the unique (order_id, number) is the last word.
  */
 export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | 'sourcingPolicy'>, input: { limit: number }): Promise<ReleaseResult> {
+  // A release dated in the past (x-tower-as-of) sees only the orders placed by then.
+  const releasedAt = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const candidates = await tx.execute<{
       id: string;
@@ -43,7 +45,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
     }>(sql`
       select o.id, o.placed_at, o.delivery_method, o.delivery_service, a.lat, a.lon from orders o
       left join addresses a on a.id = o.shipping_address_id
-      where o.status in ${RELEASABLE} and ${hasUnreleasedAllocations(sql`o.id`)}
+      where o.status in ${RELEASABLE} and o.placed_at <= ${releasedAt} and ${hasUnreleasedAllocations(sql`o.id`)}
       order by o.placed_at, o.id
       limit ${input.limit}
       for update of o skip locked`);
@@ -102,6 +104,8 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
           promisedAt,
           // Picking is paid per unit, packing per shipment (the locations' cost columns).
           pickPackCostCents: cost.pick_cost_cents * units(lines) + cost.pack_cost_cents,
+          createdAt: releasedAt,
+          updatedAt: releasedAt,
         });
         linesByShipment.push({ orderId: order.id, locationId, lines });
       });

@@ -90,26 +90,40 @@ export function sourcingLocations(stock: readonly LocatedStock[], shipmentsToday
   }));
 }
 
-/** Shipments each location took on today (UTC, the day of `now`): the capacity already used. */
+const DAY_MS = 86_400_000;
+
+/** Shipments each location took on the UTC day of `now`: the capacity already used that day. */
 export async function countShipmentsToday(db: Executor, now: Date): Promise<Map<string, number>> {
-  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const dayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  // Bounded on both sides: a day dated in the past (x-tower-as-of) must not count the days after it.
   const result = await db.execute<{ location_id: string; n: number }>(sql`
-    select location_id, count(*)::int as n from shipments where created_at >= ${dayStart.toISOString()}::timestamptz group by location_id`);
+    select location_id, count(*)::int as n from shipments
+    where created_at >= ${new Date(dayStart).toISOString()}::timestamptz and created_at < ${new Date(dayStart + DAY_MS).toISOString()}::timestamptz
+    group by location_id`);
   return new Map(result.rows.map((r) => [r.location_id, r.n]));
 }
 
 const REFRESH_MS = 10_000;
-const loads = new WeakMap<Database, { counts: Map<string, number>; at: number; refreshing: boolean }>();
+interface DayCount {
+  day: number;
+  counts: Map<string, number>;
+  at: number;
+  refreshing: boolean;
+}
+const loads = new WeakMap<Database, DayCount>();
 
 /**
- * Shipments each location took on today (UTC), as last counted: sourcing's view of the
- * capacity already used. Counted at most every 10 s in the background, so an order never
- * waits for it; between counts, a location may take a few more than its capacity.
+ * Shipments each location took on the UTC day of `now`, as last counted: sourcing's view of
+ * the capacity already used. Counted at most every 10 s (of `now`) in the background, so an
+ * order never waits for it; between counts, a location may take a few more than its capacity.
+ * Another day (a backfill moving through history) starts from nothing until it is counted.
  */
 export function shipmentsToday(db: Database, now: Date): ReadonlyMap<string, number> {
+  const day = Math.floor(now.getTime() / DAY_MS);
   let load = loads.get(db);
-  if (!load) loads.set(db, (load = { counts: new Map(), at: 0, refreshing: false }));
-  if (!load.refreshing && now.getTime() - load.at >= REFRESH_MS) {
+  if (!load || (load.day !== day && !load.refreshing)) loads.set(db, (load = { day, counts: new Map(), at: -Infinity, refreshing: false }));
+  // Either way round: dated requests may go back in time.
+  if (!load.refreshing && Math.abs(now.getTime() - load.at) >= REFRESH_MS) {
     const entry = load;
     entry.refreshing = true;
     countShipmentsToday(db, now)
@@ -121,5 +135,5 @@ export function shipmentsToday(db: Database, now: Date): ReadonlyMap<string, num
       .catch(() => undefined)
       .finally(() => (entry.refreshing = false));
   }
-  return load.counts;
+  return load.day === day ? load.counts : new Map();
 }

@@ -69,6 +69,8 @@ export async function requestReturn(ctx: ServiceContext, input: ReturnRequest, o
         note: input.note ?? null,
         currency: order.currency,
         requestedAt: occurredAt,
+        createdAt: occurredAt,
+        updatedAt: occurredAt,
       })
       .returning({ id: returns.id, number: returns.number });
     const rows = input.lines.map((line) => {
