@@ -53,6 +53,8 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
+  /** Another database than the run's shared one (already migrated), for tests whose commands sweep every row. */
+  databaseUrl?: string;
   payments?: PaymentProvider;
   clock?: Clock;
   paymentTimeoutMs?: number;
@@ -77,7 +79,7 @@ export interface TestServerOptions {
 
 /** A real Tower HTTP server on a free port, against the run's test database. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const pool = new pg.Pool({ connectionString: inject('databaseUrl'), max: options.poolSize ?? 20 });
+  const pool = new pg.Pool({ connectionString: options.databaseUrl ?? inject('databaseUrl'), max: options.poolSize ?? 20 });
   const db = drizzle({ client: pool, schema });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({

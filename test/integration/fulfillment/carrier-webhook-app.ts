@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '#server/app.ts';
 import { AuditWriter } from '#server/audit/audit-writer.ts';
 import { ActorResolver } from '#server/auth/resolve-actor.ts';
-import { systemClock } from '#server/core/clock.ts';
+import { systemClock, type Clock } from '#server/core/clock.ts';
 import { signCarrierBody } from '#server/fulfillment/carrier-signature.ts';
 import { createLogger } from '#server/logger.ts';
 import { createMetrics } from '#server/metrics/metrics.ts';
@@ -19,14 +19,14 @@ export const CARRIER_SECRET = 'test-carrier-secret-0123456789';
  * A second Tower app on the test server's database, configured with a carrier webhook key
  * (the shared test server has none, so its webhook answers 503), for the webhook tests.
  */
-export async function startWebhookApp(server: TestServer): Promise<{ url: string; post(carrier: string, body: unknown, signature?: string): Promise<{ status: number; body: any }>; close(): Promise<void> }> {
+export async function startWebhookApp(server: TestServer, clock: Clock = systemClock): Promise<{ url: string; post(carrier: string, body: unknown, signature?: string): Promise<{ status: number; body: any }>; close(): Promise<void> }> {
   const logger = createLogger('silent');
   const app = createApp({
     orderWriter: new OrderWriter(server.db),
     orderContextReader: new OrderContextReader(server.db),
     sourcingPolicy: defaultSourcingPolicy,
     db: server.db,
-    clock: systemClock,
+    clock,
     payments: new SandboxPaymentProvider(),
     paymentTimeoutMs: 2_000,
     logger,
