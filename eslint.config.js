@@ -39,6 +39,24 @@ export default tseslint.config(
     },
   },
   {
+    // The simulator drives Tower over its public HTTP API only: Tower's modules are types to it.
+    files: ['server/simulator/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^#(db|analytics|server)/',
+              allowTypeImports: true,
+              message: 'The simulator speaks to Tower over HTTP; import its types only (import type).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,0 +1,117 @@
+/**
+ * A timed action of the simulation. Actions of one lane (an order's life) run one after another in
+ * time order; actions of different lanes are independent and may run at once. A barrier (lane null:
+ * a release to the floor, the day's receipts) runs alone, after every earlier action and before
+ * every later one.
+ */
+export interface TimedAction {
+  atMs: number;
+  lane: string | null;
+  run: () => Promise<void>;
+}
+
+interface Entry<T> {
+  atMs: number;
+  seq: number;
+  item: T;
+}
+
+/** A binary min-heap by time; equal times come out in insertion order, so runs repeat exactly. */
+export class MinHeap<T> {
+  private readonly entries: Entry<T>[] = [];
+  private seq = 0;
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  push(atMs: number, item: T): void {
+    const entries = this.entries;
+    entries.push({ atMs, seq: this.seq++, item });
+    let i = entries.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(entries[i]!, entries[parent]!)) break;
+      [entries[i], entries[parent]] = [entries[parent]!, entries[i]!];
+      i = parent;
+    }
+  }
+
+  peekTime(): number | undefined {
+    return this.entries[0]?.atMs;
+  }
+
+  pop(): T | undefined {
+    const entries = this.entries;
+    const top = entries[0];
+    if (!top) return undefined;
+    const last = entries.pop()!;
+    if (entries.length > 0) {
+      entries[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < entries.length && before(entries[left]!, entries[smallest]!)) smallest = left;
+        if (right < entries.length && before(entries[right]!, entries[smallest]!)) smallest = right;
+        if (smallest === i) break;
+        [entries[i], entries[smallest]] = [entries[smallest]!, entries[i]!];
+        i = smallest;
+      }
+    }
+    return top.item;
+  }
+}
+
+function before<T>(a: Entry<T>, b: Entry<T>): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
+}
+
+/** Lane actions and barriers in two heaps, so the next barrier is always known. */
+export class EventQueue {
+  private readonly lanes = new MinHeap<TimedAction>();
+  private readonly barriers = new MinHeap<TimedAction>();
+
+  get size(): number {
+    return this.lanes.size + this.barriers.size;
+  }
+
+  schedule(atMs: number, lane: string | null, run: () => Promise<void>): void {
+    const action = { atMs, lane, run };
+    if (lane === null) this.barriers.push(atMs, action);
+    else this.lanes.push(atMs, action);
+  }
+
+  nextLaneTime(): number | undefined {
+    return this.lanes.peekTime();
+  }
+
+  nextBarrierTime(): number | undefined {
+    return this.barriers.peekTime();
+  }
+
+  nextTime(): number | undefined {
+    const lane = this.lanes.peekTime();
+    const barrier = this.barriers.peekTime();
+    if (lane === undefined) return barrier;
+    if (barrier === undefined) return lane;
+    return Math.min(lane, barrier);
+  }
+
+  /** Every lane action due before `endMs`, grouped by lane, each lane in time order. */
+  takeLanesBefore(endMs: number): TimedAction[][] {
+    const byLane = new Map<string, TimedAction[]>();
+    while ((this.lanes.peekTime() ?? Infinity) < endMs) {
+      const action = this.lanes.pop()!;
+      const list = byLane.get(action.lane!);
+      if (list) list.push(action);
+      else byLane.set(action.lane!, [action]);
+    }
+    return [...byLane.values()];
+  }
+
+  takeBarrier(): TimedAction | undefined {
+    return this.barriers.pop();
+  }
+}

@@ -1,0 +1,180 @@
+import { floorTiming, planFloorWork, type FloorPlan } from '../floor-work.ts';
+import { distanceKm } from '../geo.ts';
+import { planCarrierScans, type CarrierScan } from '../parcel-journey.ts';
+import { createRandom } from '../random.ts';
+import { scheduleReturn } from './return-steps.ts';
+import { TowerError, type TowerClient } from './tower-client.ts';
+import type { OrderState, World } from './world.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** The fields of Tower's Shipment answer the driver reads. */
+export interface TowerShipment {
+  id: string;
+  orderId: string;
+  number: number;
+  locationId: string;
+  status: string;
+  carrier: string | null;
+  service: 'standard' | 'express';
+  lines: { id: string; sku: string; quantity: number; pickedQuantity: number }[];
+  packages: { id: string; number: number; trackingNumber: string }[];
+}
+
+/**
+ * Plans one released shipment on its location's floor (planFloorWork) and queues its steps in
+ * the order's lane: claim, pick (short picks as short quantities), pack, then ship and the
+ * carrier's scans, or for a pickup the counter and the customer collecting it. A location short of
+ * capacity claims later, by the inverse of what it has left.
+ */
+export function planShipment(world: World, state: OrderState, shipment: TowerShipment, releasedAtMs: number): void {
+  const location = world.locationById.get(shipment.locationId);
+  if (!location || !world.floor) return;
+  const factor = world.capacityFactor.get(location.code);
+  const startMs = factor ? releasedAtMs + (1 / factor - 1) * floorTiming[location.kind].claimMedianHours * HOUR : releasedAtMs;
+  const units = shipment.lines.reduce((n, l) => n + l.quantity, 0);
+  const plan = planFloorWork(location.kind, startMs, units, createRandom(world.seed, 'floor', state.sim.key, shipment.number));
+  const lane = state.sim.key;
+  world.scheduler.at(plan.claimedAtMs, lane, () => claim(world, world.floor!, state, shipment, plan));
+}
+
+/** 409 or 404: the shipment moved on without us (cancelled with its order, rerouted). */
+function gone(error: unknown): boolean {
+  return error instanceof TowerError && (error.status === 409 || error.status === 404);
+}
+
+function closeShipment(world: World, state: OrderState): void {
+  state.openShipments = Math.max(0, state.openShipments - 1);
+  settleOrder(world, state);
+}
+
+async function claim(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan): Promise<void> {
+  if (state.cancelled) return;
+  try {
+    await floor.request('POST', '/api/fulfillment/pick-claims', { body: { shipmentLineIds: shipment.lines.map((l) => l.id) }, asOf: plan.claimedAtMs });
+  } catch (error) {
+    if (gone(error)) return closeShipment(world, state);
+    throw error;
+  }
+  world.scheduler.at(plan.pickedAtMs, state.sim.key, () => pick(world, floor, state, shipment, plan));
+}
+
+async function pick(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan): Promise<void> {
+  if (state.cancelled) return;
+  let short = plan.shortUnits;
+  const picked = shipment.lines.map((line) => {
+    const missing = Math.min(short, line.quantity);
+    short -= missing;
+    return { line, quantity: line.quantity - missing };
+  });
+  try {
+    for (const p of picked) await floor.request('POST', `/api/fulfillment/shipment-lines/${p.line.id}/pick`, { body: { quantity: p.quantity }, asOf: plan.pickedAtMs });
+  } catch (error) {
+    if (gone(error)) return closeShipment(world, state);
+    throw error;
+  }
+  if (plan.shortUnits > 0) world.stats.shortPicks++;
+  world.scheduler.at(plan.packedAtMs, state.sim.key, () => pack(world, floor, state, shipment, plan, picked));
+}
+
+async function pack(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan, picked: { line: TowerShipment['lines'][number]; quantity: number }[]): Promise<void> {
+  if (state.cancelled) return;
+  const items = picked.filter((p) => p.quantity > 0).map((p) => ({ sku: p.line.sku, quantity: p.quantity }));
+  try {
+    if (items.length === 0) {
+      // Nothing found at all: the location hands the whole shipment back to be sourced elsewhere.
+      const lines = picked.map((p) => ({ shipmentLineId: p.line.id, fulfillableQuantity: 0 }));
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/reject`, { body: { reason: 'short_pick', lines }, asOf: plan.packedAtMs });
+      world.awaitingRelease.add(state.id);
+      return closeShipment(world, state);
+    }
+    const { body } = await floor.request<TowerShipment>('POST', `/api/fulfillment/shipments/${shipment.id}/pack`, { body: { items }, asOf: plan.packedAtMs });
+    shipment = body;
+  } catch (error) {
+    if (gone(error)) return closeShipment(world, state);
+    throw error;
+  }
+  if (state.sim.draft.delivery.method === 'pickup') {
+    const readyAtMs = plan.packedAtMs + 10 * MINUTE;
+    world.scheduler.at(readyAtMs, state.sim.key, () => readyForPickup(world, floor, state, shipment, readyAtMs));
+    return;
+  }
+  const sentShort = plan.shortUnits > 0;
+  world.scheduler.at(plan.shippedAtMs, state.sim.key, () => ship(world, floor, state, shipment, plan.shippedAtMs, sentShort));
+}
+
+async function ship(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number, sentShort: boolean): Promise<void> {
+  if (state.cancelled) return;
+  try {
+    await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ship`, { asOf: atMs });
+  } catch (error) {
+    if (gone(error)) return closeShipment(world, state);
+    throw error;
+  }
+  world.stats.shipmentsShipped++;
+  // The units a short pick did not find were handed back as it left: a later release sends them.
+  if (sentShort) world.awaitingRelease.add(state.id);
+  const location = world.locationById.get(shipment.locationId)!;
+  const address = state.sim.draft.shippingAddress;
+  const km = address?.lat !== undefined && address.lon !== undefined ? distanceKm(location, { lat: address.lat, lon: address.lon }) : 500;
+  const delivered = new Set<string>();
+  for (const parcel of shipment.packages) {
+    const random = createRandom(world.seed, 'carrier', state.sim.key, shipment.number, parcel.number);
+    const scans = planCarrierScans({ carrier: shipment.carrier ?? 'national-parcel', service: shipment.service, km, shippedAtMs: atMs }, world.scenario.disruptions, random);
+    scans.forEach((scan, i) => {
+      world.scheduler.at(Date.parse(scan.at), state.sim.key, () => postScan(world, state, shipment, parcel.trackingNumber, scan, i, delivered));
+    });
+  }
+}
+
+async function postScan(world: World, state: OrderState, shipment: TowerShipment, trackingNumber: string, scan: CarrierScan, index: number, delivered: Set<string>): Promise<void> {
+  const body = { eventId: `${trackingNumber}-${index + 1}-${scan.status}`, trackingNumber, status: scan.status, occurredAt: scan.at };
+  await world.client.carrierEvent(shipment.carrier ?? 'national-parcel', world.carrierSecret, body);
+  world.stats.carrierScans++;
+  if (scan.status !== 'delivered') return;
+  delivered.add(trackingNumber);
+  if (delivered.size < shipment.packages.length) return;
+  world.stats.deliveries++;
+  state.lastDeliveredAtMs = Math.max(state.lastDeliveredAtMs, Date.parse(scan.at));
+  closeShipment(world, state);
+}
+
+async function readyForPickup(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number): Promise<void> {
+  if (state.cancelled) return;
+  try {
+    await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ready-for-pickup`, { asOf: atMs });
+  } catch (error) {
+    if (gone(error)) return closeShipment(world, state);
+    throw error;
+  }
+  world.stats.pickupsReady++;
+  // Most customers come by within a day of the "ready" email; a few take most of a week.
+  const random = createRandom(world.seed, 'pickup', state.sim.key, shipment.number);
+  const collectedAtMs = atMs + Math.min(6 * 24, random.lognormal(Math.log(18), 0.7)) * HOUR;
+  world.scheduler.at(collectedAtMs, state.sim.key, () => pickedUp(world, floor, state, shipment, collectedAtMs));
+}
+
+async function pickedUp(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number): Promise<void> {
+  if (state.cancelled) return;
+  try {
+    await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/picked-up`, { asOf: atMs });
+  } catch (error) {
+    if (gone(error)) return closeShipment(world, state);
+    throw error;
+  }
+  world.stats.deliveries++;
+  state.lastDeliveredAtMs = Math.max(state.lastDeliveredAtMs, atMs);
+  closeShipment(world, state);
+}
+
+/** Once nothing of an order is on its way any more: its planned return, or forget it. */
+export function settleOrder(world: World, state: OrderState): void {
+  if (state.openShipments > 0 || world.awaitingRelease.has(state.id)) return;
+  if (state.sim.fate.return && state.lastDeliveredAtMs > 0 && !state.returnScheduled) {
+    state.returnScheduled = true;
+    scheduleReturn(world, state);
+    return;
+  }
+  if (!state.returnScheduled) world.orders.delete(state.id);
+}

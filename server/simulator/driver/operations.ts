@@ -1,0 +1,127 @@
+import type { Day } from '../calendar.ts';
+import type { Disruption } from '../disruptions.ts';
+import type { LocationKind } from '../locations.ts';
+import { restockReceipts, type StockLevel } from '../stock-plan.ts';
+import { discoverShipments } from './order-life.ts';
+import { listInventory } from './seed-business.ts';
+import type { World } from './world.ts';
+
+/** Most orders one release call takes; a larger backlog takes several calls. */
+const RELEASE_LIMIT = 10_000;
+
+/**
+ * Releases allocated orders to the floor as of `atMs` (Tower releases those placed by then), then
+ * looks up the shipments of every order waiting for it, in the orders' own lanes.
+ */
+export async function releaseToFloor(world: World, atMs: number): Promise<void> {
+  for (;;) {
+    const { body } = await world.client.request<{ orders: number; shipments: number }>('POST', '/api/fulfillment/release', { body: { limit: RELEASE_LIMIT }, asOf: atMs });
+    if (body.orders < RELEASE_LIMIT) break;
+  }
+  world.stats.releases++;
+  const waiting = [...world.awaitingRelease];
+  world.awaitingRelease.clear();
+  for (const id of waiting) {
+    const state = world.orders.get(id);
+    if (state) world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs));
+  }
+}
+
+interface ReorderPolicy {
+  /** Share of the network's demand for a SKU that a location of this kind serves, by code. */
+  kinds: readonly LocationKind[];
+  reorderDays: number;
+  coverDays: number;
+}
+
+// Warehouses and the 3PL reorder at two weeks' cover, stores at three days, the vendor rarely.
+const POLICIES: readonly ReorderPolicy[] = [
+  { kinds: ['warehouse', '3pl'], reorderDays: 14, coverDays: 35 },
+  { kinds: ['store'], reorderDays: 3, coverDays: 7 },
+  { kinds: ['dropship'], reorderDays: 14, coverDays: 70 },
+];
+/** Stores sell about this share of what the network sells (store channel and pickups). */
+const STORE_SHARE = 0.15;
+
+function demandShares(world: World): Map<string, number> {
+  const locations = world.business.locations;
+  const capacity = (kinds: readonly LocationKind[]) => locations.filter((l) => kinds.includes(l.kind)).reduce((n, l) => n + l.dailyCapacity, 0);
+  const centres = capacity(['warehouse', '3pl']);
+  const stores = capacity(['store']);
+  const shares = new Map<string, number>();
+  for (const l of locations) {
+    if (l.kind === 'dropship') shares.set(l.code, 1);
+    else if (l.kind === 'store') shares.set(l.code, (STORE_SHARE * l.dailyCapacity) / stores);
+    else shares.set(l.code, ((1 - STORE_SHARE) * l.dailyCapacity) / centres);
+  }
+  return shares;
+}
+
+/** The day's receipts under a reorder-point policy (restockReceipts), except SKUs held by a stock-out. */
+export async function receiveRestock(world: World, day: Day, atMs: number): Promise<void> {
+  const codeById = new Map([...world.locationIdByCode].map(([code, id]) => [id, code]));
+  const levels: StockLevel[] = [];
+  for (const l of await listInventory(world.client)) {
+    const code = codeById.get(l.locationId);
+    if (code) levels.push({ sku: l.sku, locationCode: code, onHand: l.onHand - l.reserved });
+  }
+  const shares = demandShares(world);
+  const kindOf = new Map(world.business.locations.map((l) => [l.code, l.kind]));
+  const receipts = POLICIES.flatMap((p) =>
+    restockReceipts(
+      levels.filter((l) => p.kinds.includes(kindOf.get(l.locationCode)!)),
+      shares,
+      world.dailyUnits,
+      p.reorderDays,
+      p.coverDays,
+    ),
+  ).filter((r) => r.onHand > 0 && !world.heldReceipts.has(`${r.sku}@${r.locationCode}`) && !world.heldReceipts.has(`${r.sku}@*`));
+  await Promise.all(
+    receipts.map(async (r) => {
+      const { body } = await world.client.request<{ backordersAllocated: string[] }>('POST', '/api/inventory/adjustments', {
+        body: { sku: r.sku, locationId: world.locationIdByCode.get(r.locationCode)!, delta: r.onHand, reason: 'receipt', note: `restock ${day}` },
+        idempotencyKey: `SIM-${world.seed}-restock-${day}-${r.sku}-${r.locationCode}`,
+        asOf: atMs,
+      });
+      world.stats.receipts++;
+      for (const orderId of body.backordersAllocated ?? []) if (world.orders.has(orderId)) world.awaitingRelease.add(orderId);
+    }),
+  );
+}
+
+/** A disruption's first day: a warehouse loses capacity, or a SKU is counted down to nothing. */
+export async function startDisruption(world: World, d: Disruption, atMs: number): Promise<void> {
+  if (d.kind === 'capacity_loss') {
+    const location = world.business.locations.find((l) => l.code === d.locationCode)!;
+    await world.client.request('PATCH', `/api/locations/${world.locationIdByCode.get(d.locationCode)}`, { body: { dailyCapacity: Math.round(location.dailyCapacity * d.capacityFactor) }, asOf: atMs });
+    world.capacityFactor.set(d.locationCode, d.capacityFactor);
+  } else if (d.kind === 'stock_out') {
+    world.heldReceipts.add(`${d.sku}@${d.locationCode ?? '*'}`);
+    const where = d.locationCode ? `&locationId=${world.locationIdByCode.get(d.locationCode)}` : '';
+    const levels = await listInventory(world.client, `?sku=${encodeURIComponent(d.sku)}${where}`);
+    await Promise.all(
+      levels
+        .filter((l) => l.onHand - l.reserved > 0)
+        .map((l) =>
+          world.client.request('POST', '/api/inventory/adjustments', {
+            body: { sku: l.sku, locationId: l.locationId, delta: -(l.onHand - l.reserved), reason: 'count', note: `stock-out ${d.id}` },
+            idempotencyKey: `SIM-${world.seed}-${d.id}-${l.locationId}`,
+            asOf: atMs,
+          }),
+        ),
+    );
+  }
+  // A carrier slowdown needs no call: its parcels' scans come later (planCarrierScans).
+  world.stats.disruptionsApplied++;
+}
+
+/** The day after a disruption: capacity back, receipts of the SKU flowing again. */
+export async function endDisruption(world: World, d: Disruption, atMs: number): Promise<void> {
+  if (d.kind === 'capacity_loss') {
+    const location = world.business.locations.find((l) => l.code === d.locationCode)!;
+    await world.client.request('PATCH', `/api/locations/${world.locationIdByCode.get(d.locationCode)}`, { body: { dailyCapacity: location.dailyCapacity }, asOf: atMs });
+    world.capacityFactor.delete(d.locationCode);
+  } else if (d.kind === 'stock_out') {
+    world.heldReceipts.delete(`${d.sku}@${d.locationCode ?? '*'}`);
+  }
+}

@@ -1,0 +1,84 @@
+import { placeOrderBody, type SimulatedOrder } from '../daily-orders.ts';
+import { planShipment, settleOrder, type TowerShipment } from './floor-steps.ts';
+import { TowerError } from './tower-client.ts';
+import { sampleError, type OrderState, type World } from './world.ts';
+
+const MINUTE = 60_000;
+
+interface PlacedOrder {
+  id: string;
+  status: string;
+}
+
+/** Puts an order on the queue at its moment; its later steps run in its own lane, one after another. */
+export function scheduleOrder(world: World, order: SimulatedOrder): void {
+  world.scheduler.at(Date.parse(order.placedAt), order.key, () => placeOrder(world, order));
+}
+
+/**
+ * POST /api/orders with the order's key as Idempotency-Key, as of its moment. A 402 is the
+ * planned decline, a 409 out_of_stock a stock-out; a 200 is an order an earlier run placed,
+ * left to that run's fate.
+ */
+async function placeOrder(world: World, order: SimulatedOrder): Promise<void> {
+  let response;
+  try {
+    response = await world.client.request<PlacedOrder>('POST', '/api/orders', { body: placeOrderBody(order, world.locationIdByCode), idempotencyKey: order.key, asOf: order.placedAt });
+  } catch (error) {
+    if (error instanceof TowerError && error.status === 402) world.stats.ordersDeclined++;
+    else if (error instanceof TowerError && error.type === 'out_of_stock') world.stats.ordersOutOfStock++;
+    else if (error instanceof TowerError && error.status >= 400 && error.status < 500) {
+      world.stats.ordersRejected++;
+      sampleError(world, error);
+    } else throw error;
+    return;
+  }
+  if (response.status === 200) {
+    world.stats.ordersExisting++;
+    return;
+  }
+  world.stats.ordersPlaced++;
+  const state: OrderState = { id: response.body.id, sim: order, cancelled: false, shipments: new Set(), openShipments: 0, firstLocationId: null, lastDeliveredAtMs: 0, returnScheduled: false };
+  world.orders.set(state.id, state);
+  // A backordered order waits until a receipt fills it (the adjustment names it); the rest go to the next release.
+  if (response.body.status === 'backordered') world.stats.ordersBackordered++;
+  else world.awaitingRelease.add(state.id);
+  const placedAtMs = Date.parse(order.placedAt);
+  if (order.fate.cancelAfterMinutes !== null) world.scheduler.at(placedAtMs + order.fate.cancelAfterMinutes * MINUTE, order.key, () => cancelOrder(world, state, placedAtMs + order.fate.cancelAfterMinutes! * MINUTE));
+}
+
+async function cancelOrder(world: World, state: OrderState, atMs: number): Promise<void> {
+  try {
+    await world.client.request('POST', `/api/orders/${state.id}/cancel`, { body: { reason: 'The customer changed their mind' }, asOf: atMs });
+  } catch (error) {
+    // Too late: it has left (or is being packed); the customer keeps it.
+    if (error instanceof TowerError && error.status === 409) {
+      world.stats.cancelsRefused++;
+      return;
+    }
+    throw error;
+  }
+  world.stats.ordersCancelled++;
+  state.cancelled = true;
+  world.awaitingRelease.delete(state.id);
+  world.orders.delete(state.id);
+}
+
+/**
+ * After a release at `releasedAtMs`: the new shipments of an order, each planned on the floor in
+ * the order's lane. Shipments already known (an earlier release) are skipped.
+ */
+export async function discoverShipments(world: World, state: OrderState, releasedAtMs: number): Promise<void> {
+  if (state.cancelled) return;
+  const { body } = await world.client.request<TowerShipment[]>('GET', `/api/fulfillment/shipments?orderId=${state.id}`);
+  for (const shipment of body) {
+    if (state.shipments.has(shipment.id) || shipment.status !== 'pending') continue;
+    state.shipments.add(shipment.id);
+    state.openShipments++;
+    state.firstLocationId ??= shipment.locationId;
+    world.stats.shipmentsReleased++;
+    planShipment(world, state, shipment, releasedAtMs);
+  }
+  // Nothing new (the hand-back of a short pick was backordered): the order settles with what it has.
+  if (state.openShipments === 0 && state.shipments.size > 0) settleOrder(world, state);
+}

@@ -1,0 +1,73 @@
+import { distanceKm } from '../geo.ts';
+import { TowerError } from './tower-client.ts';
+import type { OrderState, World } from './world.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Units that come back broken are scrapped; everything else goes back on the shelf. */
+const SCRAPPED_REASONS = new Set(['defective', 'damaged']);
+
+interface TowerReturn {
+  id: string;
+  lines: { id: string; sku: string; quantity: number; reason: string }[];
+}
+
+/** Where a return goes: the location that sent the order, or for a drop-ship vendor the nearest warehouse. */
+function receivingLocation(world: World, state: OrderState): string | null {
+  const sender = state.firstLocationId ? world.locationById.get(state.firstLocationId) : undefined;
+  if (sender && sender.kind !== 'dropship') return state.firstLocationId;
+  const address = state.sim.draft.shippingAddress;
+  const warehouses = world.business.locations.filter((l) => l.kind === 'warehouse');
+  if (warehouses.length === 0) return state.firstLocationId;
+  const point = address?.lat !== undefined && address.lon !== undefined ? { lat: address.lat, lon: address.lon } : warehouses[0]!;
+  const nearest = warehouses.reduce((a, b) => (distanceKm(a, point) <= distanceKm(b, point) ? a : b));
+  return world.locationIdByCode.get(nearest.code) ?? null;
+}
+
+function refused(world: World, state: OrderState): void {
+  world.stats.returnsRefused++;
+  world.orders.delete(state.id);
+}
+
+/**
+ * The order's planned return, days after its last delivery: the RMA, its authorization two hours
+ * later, the parcel received four days after that, and a refund the next day.
+ */
+export function scheduleReturn(world: World, state: OrderState): void {
+  const plan = state.sim.fate.return!;
+  const requestedAtMs = state.lastDeliveredAtMs + plan.afterDeliveryDays * DAY;
+  const lane = state.sim.key;
+  world.scheduler.at(requestedAtMs, lane, async () => {
+    let rma: TowerReturn;
+    try {
+      const body = { order: state.id, lines: plan.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, reason: l.reason })) };
+      rma = (await world.client.request<TowerReturn>('POST', '/api/returns', { body, idempotencyKey: `${state.sim.key}-rma`, asOf: requestedAtMs })).body;
+    } catch (error) {
+      // Fewer units arrived than planned (a short pick), or the window closed: no return.
+      if (error instanceof TowerError && (error.status === 422 || error.status === 409)) return refused(world, state);
+      throw error;
+    }
+    world.stats.returnsRequested++;
+    const authorizedAtMs = requestedAtMs + 2 * HOUR;
+    const receivedAtMs = authorizedAtMs + 4 * DAY;
+    const resolvedAtMs = receivedAtMs + DAY;
+    world.scheduler.at(authorizedAtMs, lane, async () => {
+      await world.client.request('POST', `/api/returns/${rma.id}/authorize`, { body: {}, asOf: authorizedAtMs });
+    });
+    world.scheduler.at(receivedAtMs, lane, async () => {
+      const locationId = receivingLocation(world, state);
+      if (!locationId) return refused(world, state);
+      const lines = rma.lines.map((l) => ({
+        returnLineId: l.id,
+        quantity: l.quantity,
+        disposition: SCRAPPED_REASONS.has(l.reason) ? { scrap: l.quantity } : { restock: l.quantity },
+      }));
+      await world.client.request('POST', `/api/returns/${rma.id}/receive`, { body: { locationId, lines }, asOf: receivedAtMs });
+    });
+    world.scheduler.at(resolvedAtMs, lane, async () => {
+      await world.client.request('POST', `/api/returns/${rma.id}/resolve`, { body: { kind: 'refund' }, asOf: resolvedAtMs });
+      world.stats.returnsRefunded++;
+      world.orders.delete(state.id);
+    });
+  });
+}

@@ -1,0 +1,209 @@
+import { createBusiness } from '../business.ts';
+import { addDays, dayToMs, msToDay, type Day } from '../calendar.ts';
+import { dailyOrders } from '../daily-orders.ts';
+import { defaultDemandModel, type DemandModel } from '../demand-model.ts';
+import { createScenario, quietScenario, type Scenario } from '../scenario.ts';
+import { dailyUnitsBySku, initialStock } from '../stock-plan.ts';
+import { EventQueue } from './event-queue.ts';
+import { openFloorSession, type FloorUser } from './floor-session.ts';
+import type { Progress } from './progress.ts';
+import { Scheduler } from './scheduler.ts';
+import { seedBusiness } from './seed-business.ts';
+import { scheduleDay, type DemandPlan } from './timeline.ts';
+import { TowerClient, type SentRequest } from './tower-client.ts';
+import { emptyStats, recordError, type DriverStats, type World } from './world.ts';
+
+export type { Progress } from './progress.ts';
+
+export interface SimulationOptions {
+  baseUrl: string;
+  token: string;
+  carrierSecret: string;
+  seed: number;
+  /** Days of history before today (today up to the start is history too). */
+  days: number;
+  /** Orders a day of the backfill's demand model, averaged over week and year (default 400). */
+  ordersPerDay?: number;
+  /** Then go on in real time at this rate until `signal` aborts. */
+  live?: { ordersPerMinute: number } | false;
+  /** Requests in flight at once (default 16). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  now?: () => Date;
+  /**
+   * Send `x-tower-as-of` so history carries its own timestamps (the token needs the `simulator`
+   * role). Default true; without it every step is stamped with the moment it is sent.
+   */
+  historical?: boolean;
+  /** The person whose session does the floor work; by default an admin token makes one. */
+  floorUser?: FloorUser;
+  /** `quiet`: no promotions, spikes or disruptions (to measure the base model). */
+  scenario?: 'default' | 'quiet';
+  /** Simulated minutes between releases to the floor (default 30). */
+  releaseEveryMinutes?: number;
+  /** Every request sent, as Tower answered it (tests record the run). */
+  onRequest?: (request: SentRequest) => void;
+}
+
+export interface SimulationSummary {
+  from: Day;
+  /** The simulated moment the run reached. */
+  reached: string;
+  ordersPlaced: number;
+  ordersExisting: number;
+  ordersDeclined: number;
+  ordersOutOfStock: number;
+  ordersRejected: number;
+  ordersCancelled: number;
+  shipmentsShipped: number;
+  deliveries: number;
+  returns: number;
+  refunds: number;
+  requestsSent: number;
+  errors: number;
+  errorSamples: string[];
+  /** Why the floor work was skipped, if it was. */
+  floorSkipped: string | null;
+  elapsedMs: number;
+  ordersPerSecond: number;
+  requestsPerSecond: number;
+  stats: DriverStats;
+}
+
+const HOUR = 3_600_000;
+const DEFAULT_ORDERS_PER_DAY = 400;
+/** Days of demand the opening stock and restock are sized from. */
+const SIZING_DAYS = 14;
+const PROGRESS_EVERY_MS = 250;
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Average units a day per SKU over `SIZING_DAYS` of a model's orders from `from`. */
+function sizingUnits(plan: Pick<DemandPlan, 'business' | 'scenario' | 'seed'>, model: DemandModel, from: Day): Map<string, number> {
+  const orders = [];
+  for (let i = 0; i < SIZING_DAYS; i++) orders.push(...dailyOrders(plan.business, plan.scenario, addDays(from, i), plan.seed, model));
+  return dailyUnitsBySku(orders, SIZING_DAYS);
+}
+
+/**
+ * Seeds the business (once), backfills `days` days of history ending now as fast as Tower
+ * answers, then (if `live`) goes on in real time until `signal` aborts. Everything goes through
+ * Tower's public HTTP API.
+ */
+export async function runSimulation(options: SimulationOptions): Promise<SimulationSummary> {
+  const clock = options.now ?? (() => new Date());
+  const startedAt = Date.now();
+  const liveFromMs = clock().getTime();
+  const today = msToDay(liveFromMs);
+  const from = addDays(today, -options.days);
+  const business = createBusiness(options.seed);
+  const scenario: Scenario = options.scenario === 'quiet' ? quietScenario(from, addDays(today, 366)) : createScenario(business, from, addDays(today, 366), options.seed);
+  const backfill: DemandModel = { ...defaultDemandModel, anchorDay: today, ordersPerDay: options.ordersPerDay ?? DEFAULT_ORDERS_PER_DAY };
+  const live = options.live ? { model: { ...defaultDemandModel, anchorDay: today, ordersPerDay: options.live.ordersPerMinute * 1440 }, keyPrefix: `SIM-L${options.live.ordersPerMinute}-` } : null;
+  const plan: DemandPlan = { business, scenario, seed: options.seed, backfill, liveFromMs, live };
+  const backfillUnits = sizingUnits(plan, backfill, from);
+  const liveUnits = live ? sizingUnits(plan, live.model, today) : backfillUnits;
+
+  const concurrency = options.concurrency ?? 16;
+  const client = new TowerClient({ baseUrl: options.baseUrl, auth: { token: options.token }, concurrency, historical: options.historical ?? true, onRequest: options.onRequest, signal: options.signal });
+  const stats = emptyStats();
+  let phase: Progress['phase'] = 'seeding';
+  const world: World = {
+    client,
+    floor: null,
+    scheduler: null as unknown as Scheduler,
+    business,
+    scenario,
+    seed: options.seed,
+    carrierSecret: options.carrierSecret,
+    locationIdByCode: new Map(),
+    locationById: new Map(),
+    dailyUnits: backfillUnits,
+    orders: new Map(),
+    awaitingRelease: new Set(),
+    heldReceipts: new Set(),
+    capacityFactor: new Map(),
+    stats,
+    errorSamples: [],
+  };
+  const scheduler = new Scheduler(new EventQueue(), { windowMs: 30 * 60_000, onError: (error) => recordError(world, error), signal: options.signal });
+  world.scheduler = scheduler;
+  const backfillFromMs = dayToMs(from);
+  const progress = (): Progress => ({
+    phase,
+    simulatedAt: new Date(Math.max(scheduler.nowMs, backfillFromMs)).toISOString(),
+    fraction: phase === 'seeding' ? 0 : phase === 'backfill' ? Math.min(1, Math.max(0, (scheduler.nowMs - backfillFromMs) / Math.max(1, liveFromMs - backfillFromMs))) : 1,
+    stats: { ...stats },
+    requestsSent: client.requestsSent,
+    elapsedMs: Date.now() - startedAt,
+  });
+  const ticker = options.onProgress ? setInterval(() => options.onProgress!(progress()), PROGRESS_EVERY_MS) : null;
+  const floorState: { skipped: string | null } = { skipped: null };
+
+  try {
+    const seeded = await seedBusiness(client, business, scenario, initialStock(business, backfillUnits), backfillFromMs - HOUR);
+    world.locationIdByCode = seeded.locationIdByCode;
+    world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
+    const session = await openFloorSession(client, options.floorUser);
+    world.floor = session.floor;
+    floorState.skipped = session.why;
+
+    phase = 'backfill';
+    scheduleDay(world, plan, from, {
+      releaseEveryMinutes: options.releaseEveryMinutes ?? 30,
+      lastDay: live ? null : today,
+      dailyUnitsOn: (day) => (live && day >= today ? liveUnits : backfillUnits),
+    });
+    await scheduler.runUntil(liveFromMs);
+
+    if (live) {
+      phase = 'live';
+      while (!options.signal?.aborted) {
+        const now = clock().getTime();
+        await scheduler.runUntil(now + 1);
+        const next = scheduler.queue.nextTime() ?? Infinity;
+        await sleep(Math.max(10, Math.min(1_000, next - clock().getTime())), options.signal);
+      }
+    }
+  } finally {
+    if (ticker) clearInterval(ticker);
+    phase = 'done';
+    options.onProgress?.(progress());
+    client.close();
+  }
+  const elapsedMs = Date.now() - startedAt;
+  const seconds = Math.max(0.001, elapsedMs / 1000);
+  return {
+    from,
+    reached: new Date(Math.max(scheduler.nowMs, backfillFromMs)).toISOString(),
+    ordersPlaced: stats.ordersPlaced,
+    ordersExisting: stats.ordersExisting,
+    ordersDeclined: stats.ordersDeclined,
+    ordersOutOfStock: stats.ordersOutOfStock,
+    ordersRejected: stats.ordersRejected,
+    ordersCancelled: stats.ordersCancelled,
+    shipmentsShipped: stats.shipmentsShipped,
+    deliveries: stats.deliveries,
+    returns: stats.returnsRequested,
+    refunds: stats.returnsRefunded,
+    requestsSent: client.requestsSent,
+    errors: stats.errors,
+    errorSamples: world.errorSamples,
+    floorSkipped: floorState.skipped,
+    elapsedMs,
+    ordersPerSecond: stats.ordersPlaced / seconds,
+    requestsPerSecond: client.requestsSent / seconds,
+    stats: { ...stats },
+  };
+}

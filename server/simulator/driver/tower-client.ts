@@ -1,0 +1,256 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+
+/** The header that sets a request's clock; Tower accepts it from actors with `history:write` only. */
+export const AS_OF_HEADER = 'x-tower-as-of';
+const SIGNATURE_HEADER = 'x-tower-signature';
+
+/** What the driver sent, for tests and logs: one entry per request, not per retry. */
+export interface SentRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  asOf: string | null;
+  status: number;
+}
+
+export interface TowerClientOptions {
+  baseUrl: string;
+  /** An API token (integrations), or a person's session (pick claims are made by people only). */
+  auth: { token: string } | { cookie: string; csrfToken: string };
+  /** Requests in flight at once; others wait their turn. */
+  concurrency: number;
+  /** Send `x-tower-as-of` when a request names a moment (needs the `simulator` role). */
+  historical: boolean;
+  /** Sends of one request before its error is final (5xx, 429 and network errors are retried). */
+  attempts?: number;
+  onRequest?: (request: SentRequest) => void;
+  signal?: AbortSignal;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** The request's moment: sent as `x-tower-as-of` when the client is historical. */
+  asOf?: number | string | Date;
+  idempotencyKey?: string;
+  /** Statuses that are answers rather than errors (2xx always are). */
+  accept?: readonly number[];
+}
+
+export interface TowerResponse<T> {
+  status: number;
+  body: T;
+}
+
+/** A problem+json answer Tower gave (or a transport failure, status 0), with the request that got it. */
+export class TowerError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly type: string,
+    readonly detail: string,
+    readonly errors: unknown[] = [],
+  ) {
+    super(`${method} ${path} → ${status || 'no answer'} ${type}: ${detail}`);
+  }
+}
+
+const RETRY_BASE_MS = 100;
+const RETRY_MAX_MS = 5_000;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Waits for one of `limit` slots. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(limit: number) {
+    this.free = Math.max(1, limit);
+  }
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+function isoOf(moment: number | string | Date): string {
+  return typeof moment === 'string' ? moment : new Date(moment).toISOString();
+}
+
+/** What clients of one run share: the connections, the slots and the count of requests. */
+interface Transport {
+  agent: http.Agent;
+  slots: Slots;
+  sent: { count: number };
+}
+
+/**
+ * Tower's public HTTP API as the simulator uses it: JSON in and out, a bearer token or a session,
+ * keep-alive connections (one agent with as many sockets as requests in flight), retries of 5xx,
+ * 429 and network failures with the same Idempotency-Key, and problem+json surfaced as TowerError.
+ */
+export class TowerClient {
+  private readonly base: URL;
+  private readonly transport: Transport;
+  private readonly attempts: number;
+
+  constructor(
+    private readonly options: TowerClientOptions,
+    shared?: Transport,
+  ) {
+    this.base = new URL(options.baseUrl);
+    const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
+    this.transport = shared ?? {
+      agent: new Agent({ keepAlive: true, maxSockets: Math.max(1, options.concurrency), scheduling: 'lifo' }),
+      slots: new Slots(options.concurrency),
+      sent: { count: 0 },
+    };
+    this.attempts = options.attempts ?? 6;
+  }
+
+  /** The same connections and limits with other credentials (a person's session). */
+  withAuth(auth: TowerClientOptions['auth']): TowerClient {
+    return new TowerClient({ ...this.options, auth }, this.transport);
+  }
+
+  get historical(): boolean {
+    return this.options.historical;
+  }
+
+  /** HTTP requests sent by this client and its siblings, retries included. */
+  get requestsSent(): number {
+    return this.transport.sent.count;
+  }
+
+  close(): void {
+    this.transport.agent.destroy();
+  }
+
+  /** Signs in as a person: the session cookie and its CSRF token. */
+  async signIn(email: string, password: string): Promise<TowerClient> {
+    const raw = JSON.stringify({ email, password });
+    const answer = await this.exchange('POST', '/api/auth/login', { 'content-type': 'application/json', accept: 'application/json' }, raw);
+    this.transport.sent.count++;
+    const body = parseBody(answer.text) as { csrfToken?: string; type?: string; detail?: string } | undefined;
+    if (answer.status !== 200 || !body?.csrfToken) throw new TowerError('POST', '/api/auth/login', answer.status, body?.type ?? 'unknown', body?.detail ?? 'sign-in failed');
+    const cookie = answer.cookies.map((c) => c.split(';')[0]).join('; ');
+    return this.withAuth({ cookie, csrfToken: body.csrfToken });
+  }
+
+  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<TowerResponse<T>> {
+    const auth = this.options.auth;
+    const headers: Record<string, string> =
+      'token' in auth ? { authorization: `Bearer ${auth.token}`, accept: 'application/json' } : { cookie: auth.cookie, 'x-csrf-token': auth.csrfToken, accept: 'application/json' };
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    const asOf = options.asOf !== undefined && this.options.historical ? isoOf(options.asOf) : null;
+    if (asOf) headers[AS_OF_HEADER] = asOf;
+    const raw = options.body === undefined ? undefined : JSON.stringify(options.body);
+    return this.send<T>(method, path, headers, raw, options, asOf);
+  }
+
+  /** A carrier's signed tracking webhook: no token, the HMAC of the raw body instead. */
+  async carrierEvent<T = unknown>(carrier: string, secret: string, body: unknown): Promise<TowerResponse<T>> {
+    const raw = JSON.stringify(body);
+    const signature = `sha256=${createHmac('sha256', secret).update(raw, 'utf8').digest('hex')}`;
+    return this.send<T>('POST', `/api/carriers/${encodeURIComponent(carrier)}/events`, { [SIGNATURE_HEADER]: signature, accept: 'application/json' }, raw, {}, null);
+  }
+
+  private async send<T>(method: string, path: string, headers: Record<string, string>, raw: string | undefined, options: RequestOptions, asOf: string | null): Promise<TowerResponse<T>> {
+    if (raw !== undefined) headers['content-type'] = 'application/json';
+    let lastError: TowerError | null = null;
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      if (this.options.signal?.aborted) break;
+      await this.transport.slots.take();
+      let answer: Answer | null = null;
+      try {
+        this.transport.sent.count++;
+        answer = await this.exchange(method, path, headers, raw);
+      } catch (error) {
+        lastError = new TowerError(method, path, 0, 'network', error instanceof Error ? error.message : String(error));
+      } finally {
+        this.transport.slots.give();
+      }
+      if (answer) {
+        const body = parseBody(answer.text);
+        const ok = (answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status);
+        if (ok) {
+          this.options.onRequest?.({ method, path, body: raw === undefined ? undefined : JSON.parse(raw), asOf, status: answer.status });
+          return { status: answer.status, body: body as T };
+        }
+        const problem = (body ?? {}) as { type?: string; detail?: string; errors?: unknown[] };
+        lastError = new TowerError(method, path, answer.status, problem.type ?? 'unknown', problem.detail ?? answer.text.slice(0, 200), problem.errors ?? []);
+        const retryable = answer.status >= 500 || answer.status === 429;
+        if (!retryable) break;
+        const retryAfterMs = Number(answer.retryAfter) * 1000;
+        if (Number.isFinite(retryAfterMs) && retryAfterMs > 0) {
+          await sleep(Math.min(retryAfterMs, RETRY_MAX_MS), this.options.signal);
+          continue;
+        }
+      }
+      if (attempt < this.attempts) await sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)), this.options.signal);
+    }
+    const error = lastError ?? new TowerError(method, path, 0, 'aborted', 'the simulation was stopped');
+    this.options.onRequest?.({ method, path, body: raw === undefined ? undefined : JSON.parse(raw), asOf, status: error.status });
+    throw error;
+  }
+
+  private exchange(method: string, path: string, headers: Record<string, string>, raw: string | undefined): Promise<Answer> {
+    const url = new URL(path, this.base);
+    const transport = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const request = transport.request(url, { method, headers: raw === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(raw)) }, agent: this.transport.agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const retryAfter = response.headers['retry-after'];
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+            cookies: response.headers['set-cookie'] ?? [],
+          });
+        });
+        response.on('error', reject);
+      });
+      request.setTimeout(60_000, () => request.destroy(new Error('no answer within 60 s')));
+      request.on('error', reject);
+      request.end(raw);
+    });
+  }
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  retryAfter: string | undefined;
+  cookies: string[];
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

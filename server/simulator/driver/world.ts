@@ -1,0 +1,110 @@
+import type { Business } from '../business.ts';
+import type { SimulatedOrder } from '../daily-orders.ts';
+import type { SimLocation } from '../locations.ts';
+import type { Scenario } from '../scenario.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { TowerClient } from './tower-client.ts';
+
+/** What the driver did, counted as Tower answered. */
+export interface DriverStats {
+  ordersPlaced: number;
+  /** Already in Tower from an earlier run (same Idempotency-Key): left alone. */
+  ordersExisting: number;
+  ordersDeclined: number;
+  ordersOutOfStock: number;
+  /** Refused for another reason (a 4xx other than a decline or a stock-out). */
+  ordersRejected: number;
+  ordersBackordered: number;
+  ordersCancelled: number;
+  cancelsRefused: number;
+  releases: number;
+  shipmentsReleased: number;
+  shortPicks: number;
+  shipmentsShipped: number;
+  pickupsReady: number;
+  /** Parcels with a delivered scan, and pickups collected. */
+  deliveries: number;
+  carrierScans: number;
+  returnsRequested: number;
+  returnsRefunded: number;
+  returnsRefused: number;
+  receipts: number;
+  disruptionsApplied: number;
+  /** Actions that failed for a reason the driver did not expect. */
+  errors: number;
+}
+
+export const emptyStats = (): DriverStats => ({
+  ordersPlaced: 0,
+  ordersExisting: 0,
+  ordersDeclined: 0,
+  ordersOutOfStock: 0,
+  ordersRejected: 0,
+  ordersBackordered: 0,
+  ordersCancelled: 0,
+  cancelsRefused: 0,
+  releases: 0,
+  shipmentsReleased: 0,
+  shortPicks: 0,
+  shipmentsShipped: 0,
+  pickupsReady: 0,
+  deliveries: 0,
+  carrierScans: 0,
+  returnsRequested: 0,
+  returnsRefunded: 0,
+  returnsRefused: 0,
+  receipts: 0,
+  disruptionsApplied: 0,
+  errors: 0,
+});
+
+/** One order Tower accepted, while the simulation still has something to do with it. */
+export interface OrderState {
+  id: string;
+  sim: SimulatedOrder;
+  cancelled: boolean;
+  /** Shipments seen, by id. */
+  shipments: Set<string>;
+  /** Shipments not yet delivered or collected. */
+  openShipments: number;
+  /** Where its first shipment came from: returns go back there. */
+  firstLocationId: string | null;
+  lastDeliveredAtMs: number;
+  returnScheduled: boolean;
+}
+
+/** Everything the driver's steps share during one run. */
+export interface World {
+  client: TowerClient;
+  /** A person's session for the floor (pick claims are made by people), or null: no floor work. */
+  floor: TowerClient | null;
+  scheduler: Scheduler;
+  business: Business;
+  scenario: Scenario;
+  seed: number;
+  carrierSecret: string;
+  locationIdByCode: Map<string, string>;
+  locationById: Map<string, SimLocation>;
+  /** Average units a day per SKU the restock plans for. */
+  dailyUnits: Map<string, number>;
+  orders: Map<string, OrderState>;
+  /** Orders to look up shipments of after the next release. */
+  awaitingRelease: Set<string>;
+  /** Receipts of these `sku@locationCode` (or `sku@*`) wait while a stock-out lasts. */
+  heldReceipts: Set<string>;
+  /** Capacity factor of locations losing capacity, by code. */
+  capacityFactor: Map<string, number>;
+  stats: DriverStats;
+  /** The first few unexpected errors, for the summary. */
+  errorSamples: string[];
+}
+
+/** Keeps the first few messages of what went wrong, for the summary. */
+export function sampleError(world: Pick<World, 'errorSamples'>, error: unknown): void {
+  if (world.errorSamples.length < 10) world.errorSamples.push(error instanceof Error ? error.message : String(error));
+}
+
+export function recordError(world: Pick<World, 'stats' | 'errorSamples'>, error: unknown): void {
+  world.stats.errors++;
+  sampleError(world, error);
+}
