@@ -227,6 +227,14 @@ describe('customer emails', () => {
     );
   });
 
+  it('an event dated more than an hour back (a backfill through x-tower-as-of) queues no email', async () => {
+    const order = await orderFor(mailDomain());
+    const lastMonth = new Date(Date.now() - 30 * 86_400_000);
+    await commit([{ ...shipped(order, ['1ZHISTORY000000001']), occurredAt: lastMonth }, { ...delivered(order), occurredAt: lastMonth }]);
+    await commit([refunded(order, 500)]);
+    expect((await notificationsOf(order.id)).map((n) => n.template).sort()).toEqual(['order_confirmation', 'refund_issued']);
+  });
+
   it('with the SMTP server down, an email is retried with backoff and delivered once it is back, exactly once', async () => {
     const domain = mailDomain();
     const port = await freePort();
