@@ -14,6 +14,8 @@ const RELEASE_LIMIT = 10_000;
  * looks up the shipments of every order waiting for it, in the orders' own lanes.
  */
 export async function releaseToFloor(world: World, atMs: number): Promise<void> {
+  // Nothing new to send to the floor, or no one on it: a release would find nothing to do.
+  if (world.awaitingRelease.size === 0 || !world.floor) return;
   for (;;) {
     const { body } = await world.client.request<{ orders: number; shipments: number }>('POST', '/api/fulfillment/release', { body: { limit: RELEASE_LIMIT }, asOf: atMs });
     if (body.orders < RELEASE_LIMIT) break;

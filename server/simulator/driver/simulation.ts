@@ -65,6 +65,8 @@ export interface SimulationSummary {
   errorSamples: string[];
   /** Why the floor work was skipped, if it was. */
   floorSkipped: string | null;
+  /** Of elapsedMs, the seeding (catalog, network, promotions, opening stock). */
+  seedingMs: number;
   elapsedMs: number;
   ordersPerSecond: number;
   requestsPerSecond: number;
@@ -149,7 +151,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     elapsedMs: Date.now() - startedAt,
   });
   const ticker = options.onProgress ? setInterval(() => options.onProgress!(progress()), PROGRESS_EVERY_MS) : null;
-  const floorState: { skipped: string | null } = { skipped: null };
+  const seeding: { floorSkipped: string | null; ms: number } = { floorSkipped: null, ms: 0 };
 
   try {
     const seeded = await seedBusiness(client, business, scenario, initialStock(business, backfillUnits), backfillFromMs - HOUR);
@@ -157,7 +159,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
     const session = await openFloorSession(client, options.floorUser);
     world.floor = session.floor;
-    floorState.skipped = session.why;
+    seeding.floorSkipped = session.why;
+    seeding.ms = Date.now() - startedAt;
 
     phase = 'backfill';
     scheduleDay(world, plan, from, {
@@ -200,7 +203,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     requestsSent: client.requestsSent,
     errors: stats.errors,
     errorSamples: world.errorSamples,
-    floorSkipped: floorState.skipped,
+    floorSkipped: seeding.floorSkipped,
+    seedingMs: seeding.ms,
     elapsedMs,
     ordersPerSecond: stats.ordersPlaced / seconds,
     requestsPerSecond: client.requestsSent / seconds,

@@ -13,6 +13,8 @@ export interface SentRequest {
   body: unknown;
   asOf: string | null;
   status: number;
+  /** From the first send to the final answer, retries included. */
+  ms: number;
 }
 
 export interface TowerClientOptions {
@@ -177,6 +179,7 @@ export class TowerClient {
 
   private async send<T>(method: string, path: string, headers: Record<string, string>, raw: string | undefined, options: RequestOptions, asOf: string | null): Promise<TowerResponse<T>> {
     if (raw !== undefined) headers['content-type'] = 'application/json';
+    const started = performance.now();
     let lastError: TowerError | null = null;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (this.options.signal?.aborted) break;
@@ -194,7 +197,7 @@ export class TowerClient {
         const body = parseBody(answer.text);
         const ok = (answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status);
         if (ok) {
-          this.options.onRequest?.({ method, path, body: raw === undefined ? undefined : JSON.parse(raw), asOf, status: answer.status });
+          this.options.onRequest?.({ method, path, body: raw === undefined ? undefined : JSON.parse(raw), asOf, status: answer.status, ms: performance.now() - started });
           return { status: answer.status, body: body as T };
         }
         const problem = (body ?? {}) as { type?: string; detail?: string; errors?: unknown[] };
@@ -210,7 +213,7 @@ export class TowerClient {
       if (attempt < this.attempts) await sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)), this.options.signal);
     }
     const error = lastError ?? new TowerError(method, path, 0, 'aborted', 'the simulation was stopped');
-    this.options.onRequest?.({ method, path, body: raw === undefined ? undefined : JSON.parse(raw), asOf, status: error.status });
+    this.options.onRequest?.({ method, path, body: raw === undefined ? undefined : JSON.parse(raw), asOf, status: error.status, ms: performance.now() - started });
     throw error;
   }
 
