@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { EventQueue, MinHeap } from '#server/simulator/driver/event-queue.ts';
+import { Scheduler } from '#server/simulator/driver/scheduler.ts';
+import { createRandom } from '#server/simulator/random.ts';
+
+const noop = async () => {};
+
+describe('MinHeap', () => {
+  it('gives items back by time, equal times in the order they came', () => {
+    const heap = new MinHeap<string>();
+    const random = createRandom(1, 'heap');
+    const items = Array.from({ length: 500 }, (_, i) => ({ at: random.int(0, 50), name: `item-${i}` }));
+    for (const item of items) heap.push(item.at, item.name);
+    const out: string[] = [];
+    while (heap.size > 0) out.push(heap.pop()!);
+    const expected = items.map((item, i) => ({ ...item, i })).sort((a, b) => a.at - b.at || a.i - b.i).map((item) => item.name);
+    expect(out).toEqual(expected);
+    expect(heap.pop()).toBeUndefined();
+    expect(heap.peekTime()).toBeUndefined();
+  });
+});
+
+describe('EventQueue', () => {
+  it('keeps barriers apart from lanes and groups due lane actions by lane, each in time order', () => {
+    const queue = new EventQueue();
+    queue.schedule(30, 'b', noop);
+    queue.schedule(10, 'a', noop);
+    queue.schedule(20, 'a', noop);
+    queue.schedule(5, null, noop);
+    queue.schedule(40, 'a', noop);
+    expect(queue.size).toBe(5);
+    expect(queue.nextBarrierTime()).toBe(5);
+    expect(queue.nextLaneTime()).toBe(10);
+    expect(queue.nextTime()).toBe(5);
+    const lanes = queue.takeLanesBefore(35);
+    expect(lanes.map((actions) => actions.map((a) => `${a.lane}@${a.atMs}`))).toEqual([['a@10', 'a@20'], ['b@30']]);
+    expect(queue.nextLaneTime()).toBe(40);
+    expect(queue.takeBarrier()?.atMs).toBe(5);
+    expect(queue.nextBarrierTime()).toBeUndefined();
+  });
+});
+
+describe('Scheduler', () => {
+  it("runs each lane's actions in order, a barrier after everything before it and before everything after", async () => {
+    const log: string[] = [];
+    const scheduler = new Scheduler(new EventQueue(), { windowMs: 1_000, onError: (e) => log.push(`error ${String(e)}`) });
+    const step = (name: string, delayMs = 0) => async () => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      log.push(name);
+    };
+    scheduler.at(10, 'slow', step('slow-1', 20));
+    scheduler.at(20, 'slow', step('slow-2'));
+    scheduler.at(15, 'fast', step('fast-1'));
+    // A lane action at the barrier's own moment runs before it: a release sees the orders of its moment.
+    scheduler.at(50, 'fast', step('fast-at-barrier'));
+    scheduler.at(50, null, step('barrier'));
+    scheduler.at(60, 'slow', step('slow-after-barrier'));
+    await scheduler.runUntil(1_000);
+    expect(log.indexOf('slow-1')).toBeLessThan(log.indexOf('slow-2'));
+    expect(log.indexOf('fast-1')).toBeLessThan(log.indexOf('slow-1'));
+    expect(log.indexOf('fast-at-barrier')).toBeLessThan(log.indexOf('barrier'));
+    expect(log.slice(-2)).toEqual(['barrier', 'slow-after-barrier']);
+    expect(log).toHaveLength(6);
+    expect(scheduler.nowMs).toBe(1_000);
+  });
+
+  it('runs actions scheduled while running, stops before the end moment, and counts failures without stopping', async () => {
+    const log: string[] = [];
+    const errors: unknown[] = [];
+    const scheduler = new Scheduler(new EventQueue(), { windowMs: 100, onError: (e) => errors.push(e) });
+    scheduler.at(0, 'order', async () => {
+      log.push('placed');
+      scheduler.at(5, 'order', async () => log.push('picked'));
+      scheduler.at(500, 'order', async () => log.push('delivered'));
+    });
+    scheduler.at(1, 'other', async () => {
+      throw new Error('refused');
+    });
+    await scheduler.runUntil(500);
+    expect(log).toEqual(['placed', 'picked']);
+    expect(errors).toHaveLength(1);
+    expect(scheduler.queue.nextTime()).toBe(500);
+    await scheduler.runUntil(501);
+    expect(log).toEqual(['placed', 'picked', 'delivered']);
+  });
+
+  it('stops at once when the signal aborts', async () => {
+    const controller = new AbortController();
+    const log: number[] = [];
+    const scheduler = new Scheduler(new EventQueue(), { windowMs: 1, onError: () => {}, signal: controller.signal });
+    for (let t = 0; t < 10; t++) {
+      scheduler.at(t * 10, null, async () => {
+        log.push(t);
+        if (t === 2) controller.abort();
+      });
+    }
+    await scheduler.runUntil(1_000);
+    expect(log).toEqual([0, 1, 2]);
+  });
+});
