@@ -70,8 +70,12 @@ describe('Scheduler', () => {
     const scheduler = new Scheduler(new EventQueue(), { windowMs: 100, onError: (e) => errors.push(e) });
     scheduler.at(0, 'order', async () => {
       log.push('placed');
-      scheduler.at(5, 'order', async () => log.push('picked'));
-      scheduler.at(500, 'order', async () => log.push('delivered'));
+      scheduler.at(5, 'order', async () => {
+        log.push('picked');
+      });
+      scheduler.at(500, 'order', async () => {
+        log.push('delivered');
+      });
     });
     scheduler.at(1, 'other', async () => {
       throw new Error('refused');
