@@ -1,6 +1,6 @@
 import { createBusiness } from '../business.ts';
 import { addDays, dayToMs, msToDay, type Day } from '../calendar.ts';
-import { dailyOrders } from '../daily-orders.ts';
+import { dailyOrders, type SimulatedOrder } from '../daily-orders.ts';
 import { defaultDemandModel, type DemandModel } from '../demand-model.ts';
 import { createScenario, quietScenario, type Scenario } from '../scenario.ts';
 import { dailyUnitsBySku, initialStock } from '../stock-plan.ts';
@@ -93,9 +93,25 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /** Average units a day per SKU over `SIZING_DAYS` of a model's orders from `from`. */
 function sizingUnits(plan: Pick<DemandPlan, 'business' | 'scenario' | 'seed'>, model: DemandModel, from: Day): Map<string, number> {
-  const orders = [];
-  for (let i = 0; i < SIZING_DAYS; i++) orders.push(...dailyOrders(plan.business, plan.scenario, addDays(from, i), plan.seed, model));
+  const orders: SimulatedOrder[] = [];
+  for (let i = 0; i < SIZING_DAYS; i++) for (const order of dailyOrders(plan.business, plan.scenario, addDays(from, i), plan.seed, model)) orders.push(order);
   return dailyUnitsBySku(orders, SIZING_DAYS);
+}
+
+/**
+ * What a run of these options will send, from its start `nowMs`: the business, the scenario (a
+ * year ahead, so live days have one too) and the demand of history and of live traffic. Live
+ * traffic is the same model anchored today with ordersPerDay = rate × 1440, so its week, month
+ * and hours keep their shape around the rate asked for.
+ */
+export function planDemand(options: Pick<SimulationOptions, 'seed' | 'days' | 'ordersPerDay' | 'live' | 'scenario'>, nowMs: number): DemandPlan & { from: Day; today: Day } {
+  const today = msToDay(nowMs);
+  const from = addDays(today, -options.days);
+  const business = createBusiness(options.seed);
+  const scenario: Scenario = options.scenario === 'quiet' ? quietScenario(from, addDays(today, 366)) : createScenario(business, from, addDays(today, 366), options.seed);
+  const backfill: DemandModel = { ...defaultDemandModel, anchorDay: today, ordersPerDay: options.ordersPerDay ?? DEFAULT_ORDERS_PER_DAY };
+  const live = options.live ? { model: { ...defaultDemandModel, anchorDay: today, ordersPerDay: options.live.ordersPerMinute * 1440 }, keyPrefix: `SIM-L${options.live.ordersPerMinute}-` } : null;
+  return { business, scenario, seed: options.seed, backfill, liveFromMs: nowMs, live, from, today };
 }
 
 /**
@@ -107,15 +123,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const clock = options.now ?? (() => new Date());
   const startedAt = Date.now();
   const liveFromMs = clock().getTime();
-  const today = msToDay(liveFromMs);
-  const from = addDays(today, -options.days);
-  const business = createBusiness(options.seed);
-  const scenario: Scenario = options.scenario === 'quiet' ? quietScenario(from, addDays(today, 366)) : createScenario(business, from, addDays(today, 366), options.seed);
-  const backfill: DemandModel = { ...defaultDemandModel, anchorDay: today, ordersPerDay: options.ordersPerDay ?? DEFAULT_ORDERS_PER_DAY };
-  const live = options.live ? { model: { ...defaultDemandModel, anchorDay: today, ordersPerDay: options.live.ordersPerMinute * 1440 }, keyPrefix: `SIM-L${options.live.ordersPerMinute}-` } : null;
-  const plan: DemandPlan = { business, scenario, seed: options.seed, backfill, liveFromMs, live };
+  const plan = planDemand(options, liveFromMs);
+  const { business, scenario, backfill, live, from, today } = plan;
   const backfillUnits = sizingUnits(plan, backfill, from);
-  const liveUnits = live ? sizingUnits(plan, live.model, today) : backfillUnits;
+  // Live days sell in proportion to the rate: the same mix, scaled (generating weeks of a high rate would take long).
+  const liveScale = live ? live.model.ordersPerDay / backfill.ordersPerDay : 1;
+  const liveUnits = new Map([...backfillUnits].map(([sku, units]) => [sku, units * liveScale]));
 
   const concurrency = options.concurrency ?? 16;
   const client = new TowerClient({ baseUrl: options.baseUrl, auth: { token: options.token }, concurrency, historical: options.historical ?? true, onRequest: options.onRequest, signal: options.signal });
