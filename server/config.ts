@@ -26,7 +26,15 @@ export const configSchema = z.object({
   ORDER_WRITE_CONCURRENCY: positiveInt.max(100).default(1),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   IDEMPOTENCY_RETENTION_HOURS: positiveInt.default(72),
+  /** On a database Tower seeded itself (or an empty one): demo users, a simulated business, its history and live traffic. */
   SIMULATE: z.enum(['on', 'off']).default('on'),
+  /** Days of history the first start backfills. */
+  SIMULATE_DAYS: z.coerce.number().int().min(0).max(730).default(60),
+  /** The simulated business's orders a day (at today's level; the demand model adds trend and seasons). */
+  SIMULATE_ORDERS_PER_DAY: positiveInt.max(100_000).default(300),
+  /** Live traffic after the backfill, in orders a minute. */
+  SIMULATE_ORDERS_PER_MINUTE: z.coerce.number().min(0).max(10_000).default(6),
+  SIMULATE_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   SESSION_TTL_HOURS: positiveInt.max(24 * 90).default(12),

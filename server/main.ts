@@ -29,6 +29,10 @@ import { OrderWriter } from './orders/order-writer.ts';
 import { loadSourcingPolicy } from './sourcing/load-policy-file.ts';
 import { loadWebHandler, withWebApp } from './web/web-app.ts';
 import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
+import { formatDemoUsers, isEmptyDatabase, readGeneratedCarrierSecret } from './demo/demo-setup.ts';
+import { startDemoTraffic, type DemoTraffic } from './demo/demo-traffic.ts';
+import { prepareDemo } from './demo/prepare-demo.ts';
+import { loopbackUrl } from './demo/loopback-url.ts';
 
 function loadConfigOrExit() {
   try {
@@ -64,7 +68,10 @@ const database = await openDatabase({
 });
 logger.info({ postgres: database.kind }, 'database ready, migrations applied');
 
+// Judged before the first admin is made: that admin alone does not make a business.
+const wasEmpty = config.SIMULATE === 'on' && (await isEmptyDatabase(database.db));
 await bootstrapAdmin(database.db, logger, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+const demo = config.SIMULATE === 'on' ? await prepareDemo(database.db, config, wasEmpty, systemClock.now(), logger) : null;
 
 // ClickHouse: the embedded engine must open now; a ClickHouse server may come later (see startAnalytics).
 let analytics: Analytics;
@@ -101,7 +108,8 @@ const app = createApp({
   importLimitBytes: config.IMPORT_LIMIT_BYTES,
   healthChecks: { postgres: postgresCheck(database.db), clickhouse: () => analytics.healthCheck() },
   clickhouse: analytics.clickhouse,
-  carrierWebhooks: { shared: config.CARRIER_WEBHOOK_SECRET, perCarrier: config.CARRIER_WEBHOOK_SECRETS },
+  // Without a configured key, the one Tower made for its simulator (so `npm run simulate` can post scans too).
+  carrierWebhooks: { shared: config.CARRIER_WEBHOOK_SECRET ?? readGeneratedCarrierSecret(config.DATA_DIR), perCarrier: config.CARRIER_WEBHOOK_SECRETS },
   isShuttingDown: () => shuttingDown,
   resolver,
   audit,
@@ -115,10 +123,14 @@ const app = createApp({
 });
 
 // Allocated orders become shipments on the floor; every instance may run this (they take different orders).
-const releaseLoop: ReleaseLoop | null =
-  config.FULFILLMENT_RELEASE_INTERVAL_MS > 0
-    ? startReleaseLoop({ db: database.db, clock: systemClock, logger, sourcingPolicy }, { intervalMs: config.FULFILLMENT_RELEASE_INTERVAL_MS, batchSize: config.FULFILLMENT_RELEASE_BATCH })
-    : null;
+// While the demo backfills, its simulator releases each order at its historical moment: a loop
+// running meanwhile would release history today. It starts once the demo is live.
+let releaseLoop: ReleaseLoop | null = null;
+const startReleasing = () => {
+  if (releaseLoop || shuttingDown || config.FULFILLMENT_RELEASE_INTERVAL_MS === 0) return;
+  releaseLoop = startReleaseLoop({ db: database.db, clock: systemClock, logger, sourcingPolicy }, { intervalMs: config.FULFILLMENT_RELEASE_INTERVAL_MS, batchSize: config.FULFILLMENT_RELEASE_BATCH });
+};
+if (!demo || demo.days === 0) startReleasing();
 
 // Customer emails queued by the outbox trigger; every instance may send (they claim different rows).
 const notificationSender = config.MAIL_SENDER === 'off' ? null : startNotificationSender(
@@ -148,7 +160,21 @@ const webHandler = await loadWebHandler(path.resolve(import.meta.dirname, '..', 
 if (!webHandler) logger.warn('the web app is not built (build/handler.js); pages answer 503 until `npm run web:build`');
 const server: ServerType = serve({ fetch: withWebApp(app.fetch, webHandler), port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info({ url: `http://${config.HOST}:${info.port}` }, 'Tower is listening');
+  if (!demo) return;
+  const localUrl = loopbackUrl(config.HOST, info.port);
+  if (demo.users) console.log(formatDemoUsers(demo.users, localUrl));
+  demoTraffic = startDemoTraffic({
+    baseUrl: localUrl,
+    credentials: demo.credentials,
+    seed: config.SIMULATE_SEED,
+    days: demo.days,
+    ordersPerDay: config.SIMULATE_ORDERS_PER_DAY,
+    ordersPerMinute: config.SIMULATE_ORDERS_PER_MINUTE,
+    logger,
+    onLive: startReleasing,
+  });
 });
+let demoTraffic: DemoTraffic | null = null;
 // Keep-alive connections outlive a load balancer's idle timeout (60 s is common): a server that
 // closes an idle connection first races the client's next request on it (ECONNRESET).
 if ('keepAliveTimeout' in server) {
@@ -175,6 +201,8 @@ async function shutdown(signal: string) {
     logger.error('in-flight requests did not finish in time; closing anyway');
     if ('closeAllConnections' in server) server.closeAllConnections();
   }, config.SHUTDOWN_TIMEOUT_MS);
+  // The simulator is a client of this server: it stops before the server stops answering.
+  await demoTraffic?.stop();
   // socket.io's connections stay open and would keep `server.close` waiting.
   await live?.stop();
   await realtime.close();
