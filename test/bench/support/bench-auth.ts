@@ -18,11 +18,8 @@ async function mustOk(response: Response, what: string, status: number): Promise
   return JSON.parse(text);
 }
 
-/**
- * Signs in as the admin (session cookie + CSRF token) and creates the bench's API tokens the
- * way an operator would: one admin token for seeding, one `service` token for the order load.
- */
-export async function createBenchTokens(baseUrl: string, admin: { email: string; password: string }): Promise<BenchTokens> {
+/** Signs in as the admin: the session headers (cookie + CSRF token) an operator's browser would send. */
+async function adminSession(baseUrl: string, admin: { email: string; password: string }): Promise<Record<string, string>> {
   const login = await fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -33,10 +30,21 @@ export async function createBenchTokens(baseUrl: string, admin: { email: string;
     .map((c) => c.split(';')[0])
     .join('; ');
   const { csrfToken } = (await mustOk(login, 'POST /api/auth/login', 200)) as { csrfToken: string };
-  const session = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken };
-  const token = async (name: string, roles: string[]) => {
-    const response = await fetch(`${baseUrl}/api/tokens`, { method: 'POST', headers: session, body: JSON.stringify({ name, roles }) });
-    return ((await mustOk(response, 'POST /api/tokens', 201)) as { token: string }).token;
-  };
-  return { admin: await token('bench seeding', ['admin']), service: await token('bench order load', ['service']) };
+  return { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken };
+}
+
+async function newToken(baseUrl: string, session: Record<string, string>, name: string, roles: string[]): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/tokens`, { method: 'POST', headers: session, body: JSON.stringify({ name, roles }) });
+  return ((await mustOk(response, 'POST /api/tokens', 201)) as { token: string }).token;
+}
+
+/** One API token with these roles, created the way an operator would. */
+export async function createBenchToken(baseUrl: string, admin: { email: string; password: string }, name: string, roles: string[]): Promise<string> {
+  return newToken(baseUrl, await adminSession(baseUrl, admin), name, roles);
+}
+
+/** One admin token for seeding, one `service` token for the order load. */
+export async function createBenchTokens(baseUrl: string, admin: { email: string; password: string }): Promise<BenchTokens> {
+  const session = await adminSession(baseUrl, admin);
+  return { admin: await newToken(baseUrl, session, 'bench seeding', ['admin']), service: await newToken(baseUrl, session, 'bench order load', ['service']) };
 }

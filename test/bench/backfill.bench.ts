@@ -1,0 +1,123 @@
+/**
+ * Backfill speed: the simulator (server/simulator/driver) seeds a business and backfills days
+ * of history into a Tower process on a real PostgreSQL, through the public API only — orders,
+ * cancellations, releases, pick/pack/ship, carrier scans, returns and restocks, each at its
+ * historical moment. Prints ONE JSON line on stdout; progress on stderr.
+ *
+ * Target (issue 6): 60 days of a 2,000-orders-a-day business in under 3 minutes. A full run
+ * takes long when the target is missed, so the bench backfills BENCH_BACKFILL_DAYS (default 7)
+ * of that business and projects the 60 days from the measured rate; BENCH_BACKFILL_DAYS=60
+ * measures the whole thing. Other settings: DATABASE_URL (a server to create a scratch
+ * database on), BENCH_ORDERS_PER_DAY (2000), BENCH_CONCURRENCY (the driver's requests in
+ * flight, 16), BENCH_SERVER_ENV, BENCH_SERVER_NODE_ARGS.
+ *
+ * Tower runs as `npm start` would, except: no releases of its own (the driver releases at each
+ * historical moment; a release loop would stamp history with today), no e-mails, no relay (the
+ * relay-throughput bench measures ClickHouse's side).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runSimulation } from '#server/simulator/driver/simulation.ts';
+import { freePort } from '#test/support/free-port.ts';
+import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.ts';
+import { benchAdmin, createBenchToken } from './support/bench-auth.ts';
+import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './support/bench-database.ts';
+import { runBenchMain } from './support/bench-main.ts';
+import { round } from './support/percentiles.ts';
+import { openCpuWindow } from './support/resource-usage.ts';
+import { benchServerEnv, spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+
+const TARGET = { days: 60, ordersPerDay: 2_000, seconds: 180 };
+const days = Number(process.env.BENCH_BACKFILL_DAYS ?? 7);
+const ordersPerDay = Number(process.env.BENCH_ORDERS_PER_DAY ?? TARGET.ordersPerDay);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+if (![days, ordersPerDay, concurrency].every((n) => Number.isInteger(n) && n >= 1)) {
+  throw new Error('BENCH_BACKFILL_DAYS, BENCH_ORDERS_PER_DAY and BENCH_CONCURRENCY must be whole numbers ≥ 1');
+}
+const CARRIER_SECRET = 'bench-carrier-webhook-secret';
+const SEED = 42;
+
+const progress = (message: string) => process.stderr.write(`[backfill] ${message}\n`);
+
+let database: BenchDatabase | undefined;
+let dataDir: string | undefined;
+let tower: TowerProcess | undefined;
+
+async function cleanUp(): Promise<void> {
+  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (database) {
+    await database.drop().then(
+      () => progress(`dropped ${database?.name}`),
+      (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`),
+    );
+  }
+}
+
+async function measure() {
+  database = await createBenchDatabase(process.env.DATABASE_URL || DEFAULT_SERVER_URL);
+  progress(`created ${database.name} on PostgreSQL ${database.serverVersion}`);
+  const port = await freePort();
+  const admin = benchAdmin();
+  tower = spawnTowerServer(
+    {
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      SIMULATE: 'off',
+      LOG_LEVEL: 'warn',
+      RELAY: 'off',
+      FULFILLMENT_RELEASE_INTERVAL_MS: '0',
+      MAIL_SENDER: 'off',
+      CARRIER_WEBHOOK_SECRET: CARRIER_SECRET,
+      DATA_DIR: (dataDir = mkdtempSync(path.join(tmpdir(), 'tower-bench-backfill-'))),
+      ...benchServerEnv(),
+    },
+    process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+  );
+  await waitForHealthy(tower, 60_000);
+  progress(`Tower is up on port ${port}; backfilling ${days} days of ${ordersPerDay} orders a day`);
+  const token = await createBenchToken(tower.url, admin, 'bench simulator', ['manager', 'simulator']);
+
+  const closeCpu = openCpuWindow(tower.child.pid!, database.name);
+  let lastReport = 0;
+  const summary = await runSimulation({
+    baseUrl: tower.url,
+    token,
+    carrierSecret: CARRIER_SECRET,
+    seed: SEED,
+    days,
+    ordersPerDay,
+    concurrency,
+    live: false,
+    onProgress: (p) => {
+      if (Date.now() - lastReport < 5_000) return;
+      lastReport = Date.now();
+      progress(JSON.stringify(p));
+    },
+  });
+  const cpu = closeCpu();
+  const seconds = summary.elapsedMs / 1000;
+  const ordersPerSecond = summary.ordersPlaced / seconds;
+  const projectedSeconds = (TARGET.days * TARGET.ordersPerDay) / ordersPerSecond;
+  progress(`${summary.ordersPlaced} orders (${summary.requestsSent} requests) in ${round(seconds)} s; 60 days would take ${round(projectedSeconds)} s`);
+  return {
+    bench: 'backfill',
+    date: new Date().toISOString(),
+    settings: { days, ordersPerDay, concurrency, seed: SEED, postgres: database.serverVersion },
+    summary,
+    ordersPerSecond: round(ordersPerSecond),
+    requestsPerSecond: round(summary.requestsSent / seconds),
+    serverCpuMsPerOrder: round(cpu.serverMs / summary.ordersPlaced),
+    postgresCpuMsPerOrder: round(cpu.postgresMs / summary.ordersPlaced),
+    driverCpuMsPerOrder: round(cpu.loadGeneratorMs / summary.ordersPlaced),
+    machineBusyPct: round(cpu.machineBusyPct, 1),
+    projected60DaySeconds: round(projectedSeconds),
+    target: TARGET,
+    pass: projectedSeconds < TARGET.seconds,
+  };
+}
+
+await runBenchMain({ measure, cleanUp, progress, serverOutput: () => tower?.output() });
