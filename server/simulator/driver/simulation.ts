@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createBusiness } from '../business.ts';
 import { addDays, dayToMs, msToDay, type Day } from '../calendar.ts';
 import { dailyOrders, type SimulatedOrder } from '../daily-orders.ts';
@@ -10,7 +11,7 @@ import type { Progress } from './progress.ts';
 import { Scheduler } from './scheduler.ts';
 import { seedBusiness } from './seed-business.ts';
 import { scheduleDay, type DemandPlan } from './timeline.ts';
-import { TowerClient, type SentRequest } from './tower-client.ts';
+import { TowerClient, TowerError, type SentRequest } from './tower-client.ts';
 import { emptyStats, recordError, type DriverStats, type World } from './world.ts';
 
 export type { Progress } from './progress.ts';
@@ -131,7 +132,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const liveUnits = new Map([...backfillUnits].map(([sku, units]) => [sku, units * liveScale]));
 
   const concurrency = options.concurrency ?? 16;
-  const client = new TowerClient({ baseUrl: options.baseUrl, auth: { token: options.token }, concurrency, historical: options.historical ?? true, onRequest: options.onRequest, signal: options.signal });
+  // Stops the run when the caller aborts, or when Tower no longer answers at all.
+  const stopper = new AbortController();
+  setMaxListeners(0, stopper.signal);
+  const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  setMaxListeners(0, signal);
+  let fatal: TowerError | null = null;
+  const client = new TowerClient({ baseUrl: options.baseUrl, auth: { token: options.token }, concurrency, historical: options.historical ?? true, onRequest: options.onRequest, signal });
   const stats = emptyStats();
   let phase: Progress['phase'] = 'seeding';
   const world: World = {
@@ -152,7 +159,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     stats,
     errorSamples: [],
   };
-  const scheduler = new Scheduler(new EventQueue(), { windowMs: 30 * 60_000, onError: (error) => recordError(world, error), signal: options.signal });
+  const onError = (error: unknown) => {
+    if (signal.aborted) return;
+    recordError(world, error);
+    // Retried for seconds without a single answer: Tower is down, going on would only count errors.
+    if (error instanceof TowerError && error.type === 'network') {
+      fatal = error;
+      stopper.abort();
+    }
+  };
+  const scheduler = new Scheduler(new EventQueue(), { windowMs: 30 * 60_000, onError, signal });
   world.scheduler = scheduler;
   const backfillFromMs = dayToMs(from);
   const progress = (): Progress => ({
@@ -185,11 +201,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
     if (live) {
       phase = 'live';
-      while (!options.signal?.aborted) {
+      while (!signal.aborted) {
         const now = clock().getTime();
         await scheduler.runUntil(now + 1);
         const next = scheduler.queue.nextTime() ?? Infinity;
-        await sleep(Math.max(10, Math.min(1_000, next - clock().getTime())), options.signal);
+        await sleep(Math.max(10, Math.min(1_000, next - clock().getTime())), signal);
       }
     }
   } finally {
@@ -198,6 +214,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     options.onProgress?.(progress());
     client.close();
   }
+  if (fatal) throw new Error(`Tower stopped answering, so the simulation stopped: ${(fatal as TowerError).message}`);
   const elapsedMs = Date.now() - startedAt;
   const seconds = Math.max(0.001, elapsedMs / 1000);
   return {

@@ -60,6 +60,8 @@ export class TowerError extends Error {
 }
 
 const RETRY_BASE_MS = 100;
+/** 429s waited out per request before it counts as failed. */
+const MAX_THROTTLED = 60;
 const RETRY_MAX_MS = 5_000;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -116,10 +118,15 @@ export class TowerClient {
   private readonly transport: Transport;
   private readonly attempts: number;
 
+  /** Who a session client signs in as, to sign in again when its session ends. */
+  private credentials: { email: string; password: string } | null = null;
+  private auth: TowerClientOptions['auth'];
+
   constructor(
     private readonly options: TowerClientOptions,
     shared?: Transport,
   ) {
+    this.auth = options.auth;
     this.base = new URL(options.baseUrl);
     const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
     this.transport = shared ?? {
@@ -156,13 +163,27 @@ export class TowerClient {
     const body = parseBody(answer.text) as { csrfToken?: string; type?: string; detail?: string } | undefined;
     if (answer.status !== 200 || !body?.csrfToken) throw new TowerError('POST', '/api/auth/login', answer.status, body?.type ?? 'unknown', body?.detail ?? 'sign-in failed');
     const cookie = answer.cookies.map((c) => c.split(';')[0]).join('; ');
-    return this.withAuth({ cookie, csrfToken: body.csrfToken });
+    const session = this.withAuth({ cookie, csrfToken: body.csrfToken });
+    session.credentials = { email, password };
+    return session;
+  }
+
+  private renewing: Promise<TowerClientOptions['auth']> | null = null;
+
+  /** One sign-in however many requests found the session over. */
+  private renewSession(): Promise<TowerClientOptions['auth']> {
+    this.renewing ??= this.signIn(this.credentials!.email, this.credentials!.password)
+      .then((fresh) => (this.auth = fresh.auth))
+      .finally(() => (this.renewing = null));
+    return this.renewing;
+  }
+
+  private authHeaders(auth: TowerClientOptions['auth']): Record<string, string> {
+    return 'token' in auth ? { authorization: `Bearer ${auth.token}` } : { cookie: auth.cookie, 'x-csrf-token': auth.csrfToken };
   }
 
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<TowerResponse<T>> {
-    const auth = this.options.auth;
-    const headers: Record<string, string> =
-      'token' in auth ? { authorization: `Bearer ${auth.token}`, accept: 'application/json' } : { cookie: auth.cookie, 'x-csrf-token': auth.csrfToken, accept: 'application/json' };
+    const headers: Record<string, string> = { ...this.authHeaders(this.auth), accept: 'application/json' };
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     const asOf = options.asOf !== undefined && this.options.historical ? isoOf(options.asOf) : null;
     if (asOf) headers[AS_OF_HEADER] = asOf;
@@ -181,6 +202,8 @@ export class TowerClient {
     if (raw !== undefined) headers['content-type'] = 'application/json';
     const started = performance.now();
     let lastError: TowerError | null = null;
+    let throttled = 0;
+    let renewed = false;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (this.options.signal?.aborted) break;
       await this.transport.slots.take();
@@ -202,6 +225,17 @@ export class TowerClient {
         }
         const problem = (body ?? {}) as { type?: string; detail?: string; errors?: unknown[] };
         lastError = new TowerError(method, path, answer.status, problem.type ?? 'unknown', problem.detail ?? answer.text.slice(0, 200), problem.errors ?? []);
+        // A session ends (expiry, a restart): sign in again once and repeat the request.
+        if (answer.status === 401 && this.credentials && !renewed) {
+          renewed = true;
+          // Another request may have signed in again meanwhile: then its session will do.
+          const current = this.authHeaders(this.auth);
+          Object.assign(headers, headers.cookie !== current.cookie ? current : this.authHeaders(await this.renewSession()));
+          attempt--;
+          continue;
+        }
+        // Being throttled is no failure: wait as told, without using up the attempts.
+        if (answer.status === 429 && ++throttled <= MAX_THROTTLED) attempt--;
         const retryable = answer.status >= 500 || answer.status === 429;
         if (!retryable) break;
         const retryAfterMs = Number(answer.retryAfter) * 1000;
