@@ -42,25 +42,26 @@ export function authenticate(resolver: ActorResolver, publicLimiter: RateLimiter
     // At most one point per request, however many guards ask.
     let limited: Promise<void> | undefined;
     c.set('limitPublic', () => (limited ??= consumeOrRefuse(publicLimiter, ip, 'requests')));
-    // A public read served without the router's guard (the OpenAPI document) is limited here.
-    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-    if (method === 'GET' && permissionOf(method, c.req.path) === 'public') await c.var.limitPublic();
+    c.set('actor', null);
     const authorization = c.req.header('authorization');
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      if (!match) {
-        c.set('actor', null);
+      if (match) {
+        const resolution = await resolver.resolve({ bearer: match[1] });
+        c.set('actor', resolution.actor);
+        if (!resolution.actor) c.set('authProblem', resolution.reason);
+      } else {
         c.set('authProblem', 'The Authorization header must be "Bearer <token>"');
-        return next();
       }
-      const resolution = await resolver.resolve({ bearer: match[1] });
+    } else {
+      const resolution = await resolver.resolve({ session: getCookie(c, SESSION_COOKIE) });
       c.set('actor', resolution.actor);
       if (!resolution.actor) c.set('authProblem', resolution.reason);
-      return next();
     }
-    const resolution = await resolver.resolve({ session: getCookie(c, SESSION_COOKIE) });
-    c.set('actor', resolution.actor);
-    if (!resolution.actor) c.set('authProblem', resolution.reason);
+    // A public read served without the router's guard (the OpenAPI document) is limited here,
+    // like every public route: for anonymous callers only.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (!c.var.actor && method === 'GET' && permissionOf(method, c.req.path) === 'public') await c.var.limitPublic();
     return next();
   };
 }

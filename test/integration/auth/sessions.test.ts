@@ -174,7 +174,7 @@ describe('guessing passwords', () => {
     }
   });
 
-  it('public endpoints are limited per client address; authenticated requests are not', async () => {
+  it('public endpoints are limited per client address for anonymous callers; authenticated requests are not', async () => {
     const limited = await startTestServer({ auth: { publicPerMinute: 3 } });
     try {
       for (let i = 0; i < 3; i++) expect((await limited.anonymous.get('/api/health')).status).toBe(200);
@@ -188,6 +188,9 @@ describe('guessing passwords', () => {
       expect((await limited.anonymous.get('/api/openapi.json')).status).toBe(429);
       expect((await attemptLogin(limited.url, 'a@example.com', 'whatever')).status).toBe(429);
       expect((await limited.api.get('/api/products')).status).toBe(200);
+      // A public route called with credentials (a carrier integration's token) is not capped either.
+      expect((await limited.api.get('/api/health')).status).toBe(200);
+      expect((await limited.api.get('/api/openapi.json')).status).toBe(200);
     } finally {
       await limited.close();
     }
