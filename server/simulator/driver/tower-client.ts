@@ -191,11 +191,16 @@ export class TowerClient {
     return this.send<T>(method, path, headers, raw, options, asOf);
   }
 
-  /** A carrier's signed tracking webhook: no token, the HMAC of the raw body instead. */
+  /**
+   * A carrier's tracking webhook, signed with the HMAC of its raw body. The token goes along so
+   * Tower knows who sends so many (anonymous callers of public routes are rate limited); the
+   * moment is the event's own `occurredAt`, never the as-of header.
+   */
   async carrierEvent<T = unknown>(carrier: string, secret: string, body: unknown): Promise<TowerResponse<T>> {
     const raw = JSON.stringify(body);
     const signature = `sha256=${createHmac('sha256', secret).update(raw, 'utf8').digest('hex')}`;
-    return this.send<T>('POST', `/api/carriers/${encodeURIComponent(carrier)}/events`, { [SIGNATURE_HEADER]: signature, accept: 'application/json' }, raw, {}, null);
+    const headers = { ...('token' in this.auth ? this.authHeaders(this.auth) : {}), [SIGNATURE_HEADER]: signature, accept: 'application/json' };
+    return this.send<T>('POST', `/api/carriers/${encodeURIComponent(carrier)}/events`, headers, raw, {}, null);
   }
 
   private async send<T>(method: string, path: string, headers: Record<string, string>, raw: string | undefined, options: RequestOptions, asOf: string | null): Promise<TowerResponse<T>> {

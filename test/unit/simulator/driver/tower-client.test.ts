@@ -64,12 +64,13 @@ describe('TowerClient', () => {
     client.close();
   });
 
-  it('signs a carrier event with the HMAC of its raw body and no token', async () => {
+  it('signs a carrier event with the HMAC of its raw body, with the token but no as-of header', async () => {
     const { url, received } = await serve((_req, _body, res) => json(res, 200, { duplicate: false }));
     const client = new TowerClient({ baseUrl: url, auth: { token: 't' }, concurrency: 1, historical: true });
     await client.carrierEvent('national-parcel', 'secret-secret-secret', { eventId: 'e1' });
     expect(received[0]!.url).toBe('/api/carriers/national-parcel/events');
-    expect(received[0]!.headers.authorization).toBeUndefined();
+    expect(received[0]!.headers.authorization).toBe('Bearer t');
+    expect(received[0]!.headers['x-tower-as-of']).toBeUndefined();
     expect(received[0]!.body).toBe('{"eventId":"e1"}');
     expect(received[0]!.headers['x-tower-signature']).toBe(`sha256=${createHmac('sha256', 'secret-secret-secret').update('{"eventId":"e1"}').digest('hex')}`);
     client.close();
