@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '#server/config.ts';
+import { readGeneratedCarrierSecret, SIMULATOR_TOKEN_FILE } from '#server/demo/demo-setup.ts';
 import type { FloorUser } from '#server/simulator/driver/floor-session.ts';
 import { ProgressPrinter } from '#server/simulator/driver/progress.ts';
 import { parseRate } from '#server/simulator/driver/rate.ts';
@@ -26,7 +27,8 @@ const HELP = `Usage: npm run simulate -- [options]
 The floor work (pick claims are a person's) signs in as TOWER_FLOOR_EMAIL / TOWER_FLOOR_PASSWORD,
 else as the user in DATA_DIR/simulator-floor-user (email and password on two lines), else as a
 floor worker the token creates if it may manage users (an admin token).
-Carrier webhooks are signed with CARRIER_WEBHOOK_SECRET, the key Tower checks them with.
+Carrier webhooks are signed with CARRIER_WEBHOOK_SECRET, the key Tower checks them with (else the
+key Tower made for its demo, DATA_DIR/carrier-webhook-secret).
 `;
 
 const HOW_TO_GET_A_TOKEN =
@@ -87,12 +89,13 @@ async function main(argv: string[]): Promise<number> {
   // eslint-disable-next-line no-restricted-properties
   const env = process.env;
   const dataDir = config.DATA_DIR;
-  const token = values.token ?? env.TOWER_TOKEN ?? readOptional(path.join(dataDir, 'simulator-token'))?.trim();
+  const token = values.token ?? env.TOWER_TOKEN ?? readOptional(path.join(dataDir, SIMULATOR_TOKEN_FILE))?.trim();
   if (!token) {
     process.stderr.write(`${HOW_TO_GET_A_TOKEN}\n`);
     return 1;
   }
-  const carrierSecret = config.CARRIER_WEBHOOK_SECRET;
+  // The key Tower checks scans with: configured, or the one it made for its own demo.
+  const carrierSecret = config.CARRIER_WEBHOOK_SECRET ?? readGeneratedCarrierSecret(dataDir);
   if (!carrierSecret) {
     process.stderr.write('no CARRIER_WEBHOOK_SECRET: set it to the key Tower checks carrier webhooks with (16+ characters), or parcels are never delivered\n');
     return 1;

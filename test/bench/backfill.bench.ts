@@ -79,7 +79,7 @@ async function measure() {
   );
   await waitForHealthy(tower, 60_000);
   progress(`Tower is up on port ${port}; backfilling ${days} days of ${ordersPerDay} orders a day`);
-  const token = await createBenchToken(tower.url, admin, 'bench simulator', ['manager', 'simulator']);
+  const token = await createBenchToken(tower.url, admin, 'bench simulator', ['admin', 'simulator']);
 
   const closeCpu = openCpuWindow(tower.child.pid!, database.name);
   let lastReport = 0;

@@ -130,7 +130,7 @@ async function ship(world: World, floor: TowerClient, state: OrderState, shipmen
 
 async function postScan(world: World, state: OrderState, shipment: TowerShipment, trackingNumber: string, scan: CarrierScan, index: number, delivered: Set<string>): Promise<void> {
   const body = { eventId: `${trackingNumber}-${index + 1}-${scan.status}`, trackingNumber, status: scan.status, occurredAt: scan.at };
-  await world.client.carrierEvent(shipment.carrier ?? 'national-parcel', world.carrierSecret, body);
+  await world.client.carrierEvent(shipment.carrier ?? 'national-parcel', world.carrierSecret, body, scan.at);
   world.stats.carrierScans++;
   if (scan.status !== 'delivered') return;
   delivered.add(trackingNumber);

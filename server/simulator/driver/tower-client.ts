@@ -193,14 +193,17 @@ export class TowerClient {
 
   /**
    * A carrier's tracking webhook, signed with the HMAC of its raw body. The token goes along so
-   * Tower knows who sends so many (anonymous callers of public routes are rate limited); the
-   * moment is the event's own `occurredAt`, never the as-of header.
+   * Tower knows who sends so many (anonymous callers of public routes are rate limited). The scan
+   * says when it happened (`occurredAt`); `receivedAt` dates its arrival, so Tower's receipt and
+   * the order.delivered event it emits land in history too, not today.
    */
-  async carrierEvent<T = unknown>(carrier: string, secret: string, body: unknown): Promise<TowerResponse<T>> {
+  async carrierEvent<T = unknown>(carrier: string, secret: string, body: unknown, receivedAt?: string): Promise<TowerResponse<T>> {
     const raw = JSON.stringify(body);
     const signature = `sha256=${createHmac('sha256', secret).update(raw, 'utf8').digest('hex')}`;
-    const headers = { ...('token' in this.auth ? this.authHeaders(this.auth) : {}), [SIGNATURE_HEADER]: signature, accept: 'application/json' };
-    return this.send<T>('POST', `/api/carriers/${encodeURIComponent(carrier)}/events`, headers, raw, {}, null);
+    const headers: Record<string, string> = { ...('token' in this.auth ? this.authHeaders(this.auth) : {}), [SIGNATURE_HEADER]: signature, accept: 'application/json' };
+    const asOf = receivedAt !== undefined && this.options.historical && 'token' in this.auth ? receivedAt : null;
+    if (asOf) headers[AS_OF_HEADER] = asOf;
+    return this.send<T>('POST', `/api/carriers/${encodeURIComponent(carrier)}/events`, headers, raw, {}, asOf);
   }
 
   private async send<T>(method: string, path: string, headers: Record<string, string>, raw: string | undefined, options: RequestOptions, asOf: string | null): Promise<TowerResponse<T>> {
