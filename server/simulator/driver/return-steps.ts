@@ -54,6 +54,8 @@ export function scheduleReturn(world: World, state: OrderState): void {
     world.scheduler.at(authorizedAtMs, lane, async () => {
       await world.client.request('POST', `/api/returns/${rma.id}/authorize`, { body: {}, asOf: authorizedAtMs });
     });
+    // Nothing to resolve when nothing came back: Tower would refuse it (409).
+    let received = false;
     world.scheduler.at(receivedAtMs, lane, async () => {
       const locationId = receivingLocation(world, state);
       if (!locationId) return refused(world, state);
@@ -63,8 +65,10 @@ export function scheduleReturn(world: World, state: OrderState): void {
         disposition: SCRAPPED_REASONS.has(l.reason) ? { scrap: l.quantity } : { restock: l.quantity },
       }));
       await world.client.request('POST', `/api/returns/${rma.id}/receive`, { body: { locationId, lines }, asOf: receivedAtMs });
+      received = true;
     });
     world.scheduler.at(resolvedAtMs, lane, async () => {
+      if (!received) return;
       await world.client.request('POST', `/api/returns/${rma.id}/resolve`, { body: { kind: 'refund' }, asOf: resolvedAtMs });
       world.stats.returnsRefunded++;
       world.orders.delete(state.id);
