@@ -31,7 +31,7 @@ export const configSchema = z.object({
   /** Days of history the first start backfills. */
   SIMULATE_DAYS: z.coerce.number().int().min(0).max(730).default(60),
   /** The simulated business's orders a day (at today's level; the demand model adds trend and seasons). */
-  SIMULATE_ORDERS_PER_DAY: positiveInt.max(100_000).default(300),
+  SIMULATE_ORDERS_PER_DAY: positiveInt.max(100_000).default(30),
   /** Live traffic after the backfill, in orders a minute. */
   SIMULATE_ORDERS_PER_MINUTE: z.coerce.number().min(0).max(10_000).default(6),
   SIMULATE_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),

@@ -5,7 +5,7 @@
  * historical moment. Prints ONE JSON line on stdout; progress on stderr.
  *
  * Target (issue 6): 60 days of a 2,000-orders-a-day business in under 3 minutes. A full run
- * takes long when the target is missed, so the bench backfills BENCH_BACKFILL_DAYS (default 7)
+ * takes long when the target is missed, so the bench backfills BENCH_BACKFILL_DAYS (default 2)
  * of that business and projects the 60 days from the measured rate; BENCH_BACKFILL_DAYS=60
  * measures the whole thing. Other settings: DATABASE_URL (a server to create a scratch
  * database on), BENCH_ORDERS_PER_DAY (2000), BENCH_CONCURRENCY (the driver's requests in
@@ -29,7 +29,7 @@ import { openCpuWindow } from './support/resource-usage.ts';
 import { benchServerEnv, spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
 
 const TARGET = { days: 60, ordersPerDay: 2_000, seconds: 180 };
-const days = Number(process.env.BENCH_BACKFILL_DAYS ?? 7);
+const days = Number(process.env.BENCH_BACKFILL_DAYS ?? 2);
 const ordersPerDay = Number(process.env.BENCH_ORDERS_PER_DAY ?? TARGET.ordersPerDay);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 if (![days, ordersPerDay, concurrency].every((n) => Number.isInteger(n) && n >= 1)) {

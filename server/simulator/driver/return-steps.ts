@@ -69,7 +69,9 @@ export function scheduleReturn(world: World, state: OrderState): void {
     });
     world.scheduler.at(resolvedAtMs, lane, async () => {
       if (!received) return;
-      await world.client.request('POST', `/api/returns/${rma.id}/resolve`, { body: { kind: 'refund' }, asOf: resolvedAtMs });
+      // An order on invoice took no card payment to refund: the account gets credit instead.
+      const kind = state.sim.draft.payment.method === 'invoice' ? 'store_credit' : 'refund';
+      await world.client.request('POST', `/api/returns/${rma.id}/resolve`, { body: { kind }, asOf: resolvedAtMs });
       world.stats.returnsRefunded++;
       world.orders.delete(state.id);
     });
