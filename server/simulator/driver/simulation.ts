@@ -13,6 +13,7 @@ import { seedBusiness } from './seed-business.ts';
 import { scheduleDay, type DemandPlan } from './timeline.ts';
 import { TowerClient, TowerError, type SentRequest } from './tower-client.ts';
 import { emptyStats, recordError, type DriverStats, type World } from './world.ts';
+import { sleep } from './sleep.ts';
 
 export type { Progress } from './progress.ts';
 
@@ -80,17 +81,6 @@ const DEFAULT_ORDERS_PER_DAY = 400;
 const SIZING_DAYS = 14;
 const PROGRESS_EVERY_MS = 250;
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Average units a day per SKU over `SIZING_DAYS` of a model's orders from `from`. */
 function sizingUnits(plan: Pick<DemandPlan, 'business' | 'scenario' | 'seed'>, model: DemandModel, from: Day): Map<string, number> {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { sleep } from './sleep.ts';
 
 /** The header that sets a request's clock; Tower accepts it from actors with `history:write` only. */
 export const AS_OF_HEADER = 'x-tower-as-of';
@@ -64,17 +65,6 @@ const RETRY_BASE_MS = 100;
 const MAX_THROTTLED = 60;
 const RETRY_MAX_MS = 5_000;
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Waits for one of `limit` slots. */
 class Slots {

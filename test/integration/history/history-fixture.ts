@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
-import { applyMigrations } from '#db/migrate.ts';
 import { requestScopedClock } from '#server/core/as-of.ts';
 import { systemClock } from '#server/core/clock.ts';
 import { AS_OF_HEADER } from '#server/http/as-of-header.ts';
+import { createScratchDatabase } from '#test/support/scratch-database.ts';
 import type { ApiClient } from '#test/support/api-client.ts';
 import { startTestServer, type TestServer, type TestServerOptions } from '#test/support/test-server.ts';
 
@@ -30,32 +28,13 @@ export function simulatorClient(server: TestServer): Promise<ApiClient> {
  * files' orders and theirs would take ours.
  */
 export async function startHistoryServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const shared = new URL(inject('databaseUrl'));
-  const name = `tower_history_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: shared.toString() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const own = new URL(shared);
-  own.pathname = `/${name}`;
-  const migrator = new pg.Pool({ connectionString: own.toString(), max: 1 });
-  await applyMigrations(migrator);
-  await migrator.end();
-  const server = await startTestServer({ clock: requestScopedClock(systemClock), ...options, databaseUrl: own.toString() });
+  const database = await createScratchDatabase(inject('databaseUrl'), 'tower_history');
+  const server = await startTestServer({ clock: requestScopedClock(systemClock), ...options, databaseUrl: database.url });
   return {
     ...server,
     async close() {
       await server.close();
-      const cleanup = new pg.Client({ connectionString: shared.toString() });
-      await cleanup.connect();
-      // Closed pools hang up a moment later; forcing them off earlier fails their last reads.
-      for (let i = 0; i < 50; i++) {
-        const { rows } = await cleanup.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-        if (rows[0].n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await database.drop();
     },
   };
 }

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { applyMigrations } from '#db/migrate.ts';
+import { createScratchDatabase } from '#test/support/scratch-database.ts';
 import * as schema from '#db/schema/index.ts';
 import { createApp } from '#server/app.ts';
 import { AuditWriter } from '#server/audit/audit-writer.ts';
@@ -38,16 +37,8 @@ export interface SimulatorTower {
  * dated in the past would take any other file's orders.
  */
 export async function startSimulatorTower(): Promise<SimulatorTower> {
-  const shared = new URL(inject('databaseUrl'));
-  const name = `tower_sim_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: shared.toString() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const own = new URL(shared);
-  own.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: own.toString(), max: 20 });
-  await applyMigrations(pool);
+  const database = await createScratchDatabase(inject('databaseUrl'), 'tower_sim');
+  const pool = new pg.Pool({ connectionString: database.url, max: 20 });
   const db = drizzle({ client: pool, schema });
   const logger = createLogger('silent');
   const clock = requestScopedClock(systemClock);
@@ -84,10 +75,7 @@ export async function startSimulatorTower(): Promise<SimulatorTower> {
       (http as Server).closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await pool.end();
-      const cleanup = new pg.Client({ connectionString: shared.toString() });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await database.drop();
     },
   };
 }
