@@ -88,7 +88,10 @@ describe('control tower', () => {
     // Evaluated in the page (strings: this file is type-checked without the DOM's types).
     await page.waitForFunction(`/\\d/.test(document.querySelector('${ordersTile}')?.textContent ?? '')`);
     expect(Number((await page.locator(ordersTile).textContent())!.replace(/\D/g, ''))).toBeGreaterThan(0);
-    // In the page's own terms: the preload (initiator "link") is there, no fetch() of its own.
+    // In the page's own terms: the preload (initiator "link") is there, no fetch() of its own. A
+    // resource entry appears when its response has ended, which may be after a socket snapshot
+    // already filled the tile (other files' orders keep the relay busy on a shared Tower).
+    await page.waitForFunction(`performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/kpis?window=24h'))`);
     const entries = (await page.evaluate(`performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/kpis?window=24h')).map((e) => e.initiatorType)`)) as string[];
     expect(entries).toEqual(['link']);
     expect(firstKpis).toHaveLength(1);
