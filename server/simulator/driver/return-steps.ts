@@ -68,7 +68,10 @@ export function scheduleReturn(world: World, state: OrderState): void {
       received = true;
     });
     world.scheduler.at(resolvedAtMs, lane, async () => {
-      if (!received) return;
+      if (!received) {
+        world.orders.delete(state.id);
+        return;
+      }
       // An order on invoice took no card payment to refund: the account gets credit instead.
       const kind = state.sim.draft.payment.method === 'invoice' ? 'store_credit' : 'refund';
       await world.client.request('POST', `/api/returns/${rma.id}/resolve`, { body: { kind }, asOf: resolvedAtMs });
