@@ -27,6 +27,7 @@ import type { PaymentProvider } from '#server/payments/payment-provider.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { attachRealtime, type RealtimeHub } from '#server/realtime/realtime-hub.ts';
 import { ApiClient } from './api-client.ts';
+import type { CarrierWebhookSecrets } from '#server/fulfillment/carrier-signature.ts';
 
 export interface TestServer {
   url: string;
@@ -69,6 +70,8 @@ export interface TestServerOptions {
   sourcingPolicy?: SourcingPolicy;
   /** Rate limits are high by default so tests never trip them by accident. */
   auth?: Partial<AppDeps['auth']>;
+  /** Keys of the carriers' tracking webhooks (none by default: the webhook answers 503). */
+  carrierWebhooks?: CarrierWebhookSecrets;
   /** How often socket.io connections are re-checked (the hub's `recheckMs`). */
   realtimeRecheckMs?: number;
   /** socket.io broadcasts through PostgreSQL, shared with the other test servers given the same channel. */
@@ -112,6 +115,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     metrics,
     auth: { sessionTtlHours: 12, cookieSecure: false, publicPerMinute: 100_000, loginPerMinute: 100_000, ...options.auth },
     clickhouse: options.clickhouse,
+    carrierWebhooks: options.carrierWebhooks,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
