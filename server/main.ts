@@ -130,7 +130,7 @@ const startReleasing = () => {
   if (releaseLoop || shuttingDown || config.FULFILLMENT_RELEASE_INTERVAL_MS === 0) return;
   releaseLoop = startReleaseLoop({ db: database.db, clock: systemClock, logger, sourcingPolicy }, { intervalMs: config.FULFILLMENT_RELEASE_INTERVAL_MS, batchSize: config.FULFILLMENT_RELEASE_BATCH });
 };
-if (!demo || demo.days === 0) startReleasing();
+if (!demo) startReleasing();
 
 // Customer emails queued by the outbox trigger; every instance may send (they claim different rows).
 const notificationSender = config.MAIL_SENDER === 'off' ? null : startNotificationSender(
