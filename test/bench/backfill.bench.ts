@@ -15,7 +15,7 @@
  * historical moment; a release loop would stamp history with today), no e-mails, no relay (the
  * relay-throughput bench measures ClickHouse's side).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runSimulation } from '#server/simulator/driver/simulation.ts';
@@ -26,7 +26,7 @@ import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './s
 import { runBenchMain } from './support/bench-main.ts';
 import { round } from './support/percentiles.ts';
 import { openCpuWindow } from './support/resource-usage.ts';
-import { benchServerEnv, spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { benchServerEnv, releaseBenchServer, spawnTowerServer } from './support/tower-server.ts';
 
 const TARGET = { days: 60, ordersPerDay: 2_000, seconds: 180 };
 const days = Number(process.env.BENCH_BACKFILL_DAYS ?? 2);
@@ -45,14 +45,7 @@ let dataDir: string | undefined;
 let tower: TowerProcess | undefined;
 
 async function cleanUp(): Promise<void> {
-  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (database) {
-    await database.drop().then(
-      () => progress(`dropped ${database?.name}`),
-      (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`),
-    );
-  }
+  await releaseBenchServer({ tower, dataDir, database }, progress);
 }
 
 async function measure() {

@@ -9,7 +9,7 @@
  * Prints ONE JSON line on stdout; progress on stderr. Settings: DATABASE_URL,
  * BENCH_LIVE_RATE (orders/s, default 200), BENCH_MEASURE_SECONDS (default 15).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +22,7 @@ import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './s
 import { KeepAliveClient } from './support/http-load.ts';
 import { summarizeLatencies } from './support/percentiles.ts';
 import { orderRequest, seedCatalog } from './support/seed-catalog.ts';
-import { benchServerEnv, spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { benchServerEnv, releaseBenchServer, spawnTowerServer } from './support/tower-server.ts';
 import { runBenchMain } from './support/bench-main.ts';
 
 const TARGETS = { p99MsBelow: 1_000 };
@@ -44,9 +44,7 @@ let dataDir: string | undefined;
 async function cleanUp(): Promise<void> {
   socket?.close();
   client?.close();
-  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
-  if (database) await database.drop().then(() => progress(`dropped ${database?.name}`), (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await releaseBenchServer({ tower, dataDir, database }, progress);
 }
 
 interface Placed {

@@ -9,7 +9,7 @@
  * seeds with an admin API token and places the orders with a `service` token, as an
  * integration would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -22,7 +22,7 @@ import { round, summarizeLatencies } from './support/percentiles.ts';
 import { preparePgbench, runPgbench, type PgbenchResult } from './support/pgbench.ts';
 import { openCpuWindow, type CpuWindow } from './support/resource-usage.ts';
 import { orderRequest, seedCatalog } from './support/seed-catalog.ts';
-import { benchServerEnv, spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { benchServerEnv, releaseBenchServer, spawnTowerServer } from './support/tower-server.ts';
 import { runBenchMain } from './support/bench-main.ts';
 
 const TARGETS = { ratioAtLeast: 0.4, p99MsBelow: 50 };
@@ -49,14 +49,7 @@ async function cleanUp(): Promise<void> {
   seedClient?.close();
   client?.close();
   await pool?.end().catch(() => undefined);
-  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (database) {
-    await database.drop().then(
-      () => progress(`dropped ${database?.name}`),
-      (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`),
-    );
-  }
+  await releaseBenchServer({ tower, dataDir, database }, progress);
 }
 
 function perOrder(cpu: CpuWindow, orders: number) {

@@ -12,7 +12,7 @@
  * first acknowledged batch and the last, so Tower's start-up is not counted; the count in
  * ClickHouse is checked afterwards, with Tower stopped, on its data folder.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -22,7 +22,7 @@ import { freePort } from '#test/support/free-port.ts';
 import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.ts';
 import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './support/bench-database.ts';
 import { round } from './support/percentiles.ts';
-import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { releaseBenchServer, spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
 import { runBenchMain } from './support/bench-main.ts';
 
 const TARGETS = { eventsPerSecAtLeast: 20_000 };
@@ -40,9 +40,7 @@ let dataDir: string | undefined;
 
 async function cleanUp(): Promise<void> {
   await pool?.end().catch(() => undefined);
-  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
-  if (database) await database.drop().then(() => progress(`dropped ${database?.name}`), (error: unknown) => progress(`could not drop ${database?.name}: ${String(error)}`));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await releaseBenchServer({ tower, dataDir, database }, progress);
 }
 
 /** `orders` orders' worth of events, 3 each, in one statement per chunk (ids in order). */

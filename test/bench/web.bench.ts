@@ -7,7 +7,7 @@
  * on stderr. Settings: BENCH_WEB_RUNS (default 7); BENCH_WEB_TRACE=1 also prints the last
  * load's waterfall (the shell, each script and API request: start → end, ms) on stderr.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -20,7 +20,7 @@ import { waitForHealthy, type TowerProcess } from '#test/support/tower-process.t
 import { launchBrowser } from '../e2e/support/browser.ts';
 import { runBenchMain } from './support/bench-main.ts';
 import { summarizeLatencies } from './support/percentiles.ts';
-import { spawnTowerServer, stopTowerServer } from './support/tower-server.ts';
+import { releaseBenchServer, spawnTowerServer } from './support/tower-server.ts';
 
 const TARGETS = { timeToFirstKpiMsBelow: 1_000, towerPageJsGzipKbAtMost: 350 };
 const runs = Number(process.env.BENCH_WEB_RUNS ?? 7);
@@ -40,8 +40,7 @@ let dataDir: string | undefined;
 
 async function cleanUp(): Promise<void> {
   await browser?.close().catch(() => undefined);
-  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await releaseBenchServer({ tower, dataDir }, progress);
 }
 
 /** Gzipped size of a built client file: its precompressed .gz when there is one. */

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { TowerProcess } from '#test/support/tower-process.ts';
@@ -35,4 +36,23 @@ export async function stopTowerServer(server: TowerProcess, graceMs = 15_000): P
   const killer = setTimeout(() => server.child.kill('SIGKILL'), graceMs);
   await server.exited;
   clearTimeout(killer);
+}
+
+/**
+ * The end of every bench: stops its Tower, removes its DATA_DIR, drops its database — each if
+ * there is one, each failure said on stderr, none stopping the rest.
+ */
+export async function releaseBenchServer(
+  parts: { tower?: TowerProcess | undefined; dataDir?: string | undefined; database?: { name: string; drop(): Promise<void> } | undefined },
+  progress: (message: string) => void,
+): Promise<void> {
+  const { tower, dataDir, database } = parts;
+  if (tower) await stopTowerServer(tower).catch((error: unknown) => progress(`could not stop Tower: ${String(error)}`));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (database) {
+    await database.drop().then(
+      () => progress(`dropped ${database.name}`),
+      (error: unknown) => progress(`could not drop ${database.name}: ${String(error)}`),
+    );
+  }
 }
