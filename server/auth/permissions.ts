@@ -31,6 +31,16 @@ export const permissions = {
   'returns:configure': ['admin', 'manager'],
   'store_credit:read': ['admin', 'manager', 'staff', 'service'],
   'analytics:read': ['admin', 'manager', 'planner'],
+  /** Demand forecasts and their accuracy; runs on demand besides the nightly schedule. */
+  'forecasts:read': ['admin', 'manager', 'planner'],
+  'forecasts:run': ['admin', 'manager', 'planner'],
+  /** Restock proposals: planners approve, edit or reject them (into purchase orders or transfers). */
+  'replenishment:plan': ['admin', 'manager', 'planner'],
+  /** Suppliers, purchase orders and transfers; the floor sees what is inbound to its location. */
+  'purchasing:read': ['admin', 'manager', 'planner', 'staff', 'service'],
+  'purchasing:write': ['admin', 'manager', 'planner'],
+  /** Receiving a purchase order or transfer at the location (staff limited to their locations). */
+  'purchasing:receive': ['admin', 'manager', 'staff'],
   /** Bottleneck alerts are acted on by the people on the floor as well as watched by managers. */
   'alerts:read': ['admin', 'manager', 'planner', 'staff'],
   'users:manage': ['admin'],
