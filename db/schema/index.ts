@@ -12,3 +12,4 @@ export * from './fulfillment.ts';
 export * from './returns.ts';
 export * from './notifications.ts';
 export * from './sourcing.ts';
+export * from './purchasing.ts';
