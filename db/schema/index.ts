@@ -13,3 +13,5 @@ export * from './returns.ts';
 export * from './notifications.ts';
 export * from './sourcing.ts';
 export * from './purchasing.ts';
+export * from './forecasting.ts';
+export * from './replenishment.ts';
