@@ -95,6 +95,7 @@ ALTER TABLE "restock_proposals" ADD CONSTRAINT "restock_proposals_purchase_order
 ALTER TABLE "restock_proposals" ADD CONSTRAINT "restock_proposals_transfer_id_transfers_id_fk" FOREIGN KEY ("transfer_id") REFERENCES "public"."transfers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "forecast_runs_number_idx" ON "forecast_runs" USING btree ("number");--> statement-breakpoint
 CREATE UNIQUE INDEX "forecast_runs_one_running_idx" ON "forecast_runs" USING btree ("status") WHERE "forecast_runs"."status" = 'running';--> statement-breakpoint
+CREATE UNIQUE INDEX "forecast_runs_scheduled_day_idx" ON "forecast_runs" USING btree ("as_of_date") WHERE "forecast_runs"."trigger" = 'schedule';--> statement-breakpoint
 CREATE INDEX "forecast_runs_started_idx" ON "forecast_runs" USING btree ("started_at");--> statement-breakpoint
 CREATE INDEX "forecast_series_risk_idx" ON "forecast_series" USING btree ("run_id","stockout_date");--> statement-breakpoint
 CREATE INDEX "restock_proposals_status_idx" ON "restock_proposals" USING btree ("status","stockout_date");--> statement-breakpoint
