@@ -1,0 +1,156 @@
+/**
+ * Exponential smoothing with parameters fitted by minimising the one-step-ahead squared error on
+ * the training window (state-space error-correction form, heuristic initial states): simple (SES),
+ * Holt with damped trend, and Holt-Winters damped with additive or multiplicative season.
+ * SES and Holt run on the seasonally adjusted series when the window is seasonal (as in M4).
+ */
+import type { TrainingWindow } from '../training-window.ts';
+import { minimize, minimizeScalar } from '../optimize.ts';
+
+const PHI = { lo: 0.8, hi: 0.98 };
+const UNIT = { lo: 1e-4, hi: 0.9999 };
+
+export function sesSse(y: readonly number[], alpha: number): number {
+  let level = y[0]!;
+  let sse = 0;
+  for (let t = 1; t < y.length; t++) {
+    const e = y[t]! - level;
+    sse += e * e;
+    level += alpha * e;
+  }
+  return sse;
+}
+
+/** SES with α fitted; returns the final level and α. */
+export function fitSes(y: readonly number[]): { level: number; alpha: number } {
+  if (y.length < 3) return { level: y.length === 0 ? 0 : y[y.length - 1]!, alpha: 1 };
+  const alpha = minimizeScalar((a) => sesSse(y, a), UNIT.lo, UNIT.hi, 30);
+  let level = y[0]!;
+  for (let t = 1; t < y.length; t++) level += alpha * (y[t]! - level);
+  return { level, alpha };
+}
+
+function holtRun(y: readonly number[], alpha: number, beta: number, phi: number, out?: { level: number; trend: number }): number {
+  let level = y[0]!;
+  let trend = y.length > 1 ? y[1]! - y[0]! : 0;
+  let sse = 0;
+  for (let t = 1; t < y.length; t++) {
+    const predicted = level + phi * trend;
+    const e = y[t]! - predicted;
+    sse += e * e;
+    level = predicted + alpha * e;
+    trend = phi * trend + beta * e;
+  }
+  if (out) [out.level, out.trend] = [level, trend];
+  return sse;
+}
+
+function dampedSum(phi: number, k: number): number {
+  // phi + phi² + … + phi^k
+  return phi === 1 ? k : (phi * (1 - phi ** k)) / (1 - phi);
+}
+
+export function holtDampedForecast(y: readonly number[], h: number): number[] {
+  if (y.length < 4) return new Array<number>(h).fill(y.length === 0 ? 0 : y[y.length - 1]!);
+  const fit = minimize(([a, u, phi]) => holtRun(y, a!, a! * u!, phi!), [0.3, 0.1, 0.95], [UNIT, UNIT, PHI], 120);
+  const [a, u, phi] = fit.x as [number, number, number];
+  const state = { level: 0, trend: 0 };
+  holtRun(y, a, a * u, phi, state);
+  return Array.from({ length: h }, (_, k) => state.level + dampedSum(phi, k + 1) * state.trend);
+}
+
+/** Runs the model on the seasonally adjusted window when there is one, and puts the season back. */
+export function onAdjusted(w: TrainingWindow, h: number, model: (y: readonly number[], h: number) => number[]): number[] {
+  const seasonal = w.seasonal();
+  if (!seasonal) return model(w.y, h);
+  return seasonal.reseasonalize(model(seasonal.adjusted, h), w.y.length);
+}
+
+export function ses(w: TrainingWindow, h: number): number[] {
+  return onAdjusted(w, h, (y, steps) => new Array<number>(steps).fill(fitSes(y).level));
+}
+
+export function holtDamped(w: TrainingWindow, h: number): number[] {
+  return onAdjusted(w, h, holtDampedForecast);
+}
+
+interface SeasonalState {
+  level: number;
+  trend: number;
+  season: Float64Array;
+}
+
+function seasonalStart(y: readonly number[], m: number, multiplicative: boolean): SeasonalState {
+  let first = 0;
+  let second = 0;
+  for (let i = 0; i < m; i++) {
+    first += y[i]! / m;
+    second += y[m + i]! / m;
+  }
+  const trend = (second - first) / m;
+  const season = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const centre = first + (i - (m - 1) / 2) * trend;
+    season[i] = multiplicative ? y[i]! / centre : y[i]! - centre;
+  }
+  // The level and trend just before y[0].
+  return { level: first - ((m + 1) / 2) * trend, trend, season };
+}
+
+function holtWintersRun(y: readonly number[], m: number, multiplicative: boolean, alpha: number, beta: number, gamma: number, phi: number, start: SeasonalState, out?: SeasonalState): number {
+  let level = start.level;
+  let trend = start.trend;
+  const season = out ? out.season : new Float64Array(m);
+  season.set(start.season);
+  let sse = 0;
+  for (let t = 0; t < y.length; t++) {
+    const j = t % m;
+    const s = season[j]!;
+    const base = level + phi * trend;
+    if (multiplicative) {
+      const predicted = base * s;
+      const e = y[t]! - predicted;
+      sse += e * e;
+      level = base + (alpha * e) / s;
+      trend = phi * trend + (beta * e) / s;
+      season[j] = s + (gamma * e) / base;
+      if (!(season[j]! > 0) || !(base > 0)) return Number.POSITIVE_INFINITY;
+    } else {
+      const e = y[t]! - base - s;
+      sse += e * e;
+      level = base + alpha * e;
+      trend = phi * trend + beta * e;
+      season[j] = s + gamma * e;
+    }
+  }
+  if (out) [out.level, out.trend] = [level, trend];
+  return sse;
+}
+
+function holtWinters(w: TrainingWindow, h: number, multiplicative: boolean): number[] | null {
+  const { y, m } = w;
+  if (m < 2 || y.length < 2 * m + 2) return null;
+  if (multiplicative && !y.every((v) => v > 0)) return null;
+  const start = seasonalStart(y, m, multiplicative);
+  if (multiplicative && !start.season.every((s) => s > 0)) return null;
+  const objective = ([a, u, v, phi]: number[]) => holtWintersRun(y, m, multiplicative, a!, a! * u!, (1 - a!) * v!, phi!, start);
+  const fit = minimize(objective, [0.3, 0.05, 0.1, 0.95], [UNIT, UNIT, UNIT, PHI], 220);
+  if (!Number.isFinite(fit.value)) return null;
+  const [a, u, v, phi] = fit.x as [number, number, number, number];
+  const state: SeasonalState = { level: 0, trend: 0, season: new Float64Array(m) };
+  holtWintersRun(y, m, multiplicative, a, a * u, (1 - a) * v, phi, start, state);
+  const n = y.length;
+  return Array.from({ length: h }, (_, k) => {
+    const base = state.level + dampedSum(phi, k + 1) * state.trend;
+    const s = state.season[(n + k) % m]!;
+    return multiplicative ? base * s : base + s;
+  });
+}
+
+export function holtWintersAdditive(w: TrainingWindow, h: number): number[] | null {
+  return holtWinters(w, h, false);
+}
+
+export function holtWintersMultiplicative(w: TrainingWindow, h: number): number[] | null {
+  return holtWinters(w, h, true);
+}
