@@ -38,6 +38,22 @@ export const EventType = {
   locationCreated: 'location.created',
   /** Capacity, costs, eligibility or opening of a location changed; payload names the changes. */
   locationUpdated: 'location.updated',
+  /** A purchase order was raised (as a draft, or submitted at once: then purchase_order.submitted follows). */
+  purchaseOrderCreated: 'purchase_order.created',
+  /** A draft's lines, ship-to, expected date or note changed; payload holds the new lines. */
+  purchaseOrderUpdated: 'purchase_order.updated',
+  purchaseOrderSubmitted: 'purchase_order.submitted',
+  /** One per receipt: the units received per SKU at the ship-to location (inventory.adjusted rows beside it). */
+  purchaseOrderReceived: 'purchase_order.received',
+  purchaseOrderCancelled: 'purchase_order.cancelled',
+  /** No more units are expected: what was not received is no longer on order. */
+  purchaseOrderClosed: 'purchase_order.closed',
+  transferRequested: 'transfer.requested',
+  /** Units left the source location (inventory.adjusted rows with reason transfer_out beside it). */
+  transferShipped: 'transfer.shipped',
+  /** One per receipt at the destination (inventory.adjusted rows with reason transfer_in beside it). */
+  transferReceived: 'transfer.received',
+  transferCancelled: 'transfer.cancelled',
 } as const;
 
 export type EventType = (typeof EventType)[keyof typeof EventType];

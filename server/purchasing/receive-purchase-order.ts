@@ -1,0 +1,124 @@
+import { eq, sql } from 'drizzle-orm';
+import { purchaseOrderLines, purchaseOrderReceipts, purchaseOrders } from '#db/schema/purchasing.ts';
+import { mayUseLocation, type Actor } from '#server/auth/actor.ts';
+import { ForbiddenError, InvalidTransitionError, ValidationError, type FieldError } from '#server/core/errors.ts';
+import { EventType } from '#server/core/events.ts';
+import { requestHash } from '#server/core/request-hash.ts';
+import type { ServiceContext } from '#server/context.ts';
+import { runCommand } from '#server/idempotency/run-idempotent.ts';
+import { allocateBackorders } from '#server/orders/allocate-backorders.ts';
+import type { NewEvent } from '#server/outbox/append-events.ts';
+import { moveStock } from './move-stock.ts';
+import { getPurchaseOrder, lockPurchaseOrder } from './purchase-order-queries.ts';
+import { assertPurchaseOrderTransition } from './purchase-order-status.ts';
+import { appendPurchasingEvents } from './purchasing-events.ts';
+import type { PurchaseOrderView, ReceiptInput } from './purchasing.schemas.ts';
+
+/**
+ * Goods of a purchase order arrive at its ship-to location: on-hand rises per line with its
+ * ledger row (`receipt`, noted with the PO number) and inventory.adjusted event, and the order
+ * becomes partially received or received, all in one transaction. The order row is locked
+ * first, so two receipts of one order run one after the other and can never exceed what was
+ * ordered (the lines' check would refuse it anyway). Then, like adjustInventory, the new stock
+ * goes to backordered orders.
+ */
+export async function receivePurchaseOrder(
+  ctx: ServiceContext,
+  idOrNumber: string,
+  input: ReceiptInput,
+  options: { idempotencyKey?: string | undefined; actor?: Actor | null } = {},
+): Promise<PurchaseOrderView & { backordersAllocated: string[] }> {
+  const occurredAt = ctx.clock.now();
+  const idempotency = { scope: 'purchase_orders.receive', key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
+  const { result, replayed } = await runCommand(ctx.db, idempotency, async (tx) => {
+    const po = await lockPurchaseOrder(tx, idOrNumber);
+    // Staff limited to some locations receive only at theirs.
+    if (options.actor !== undefined && !mayUseLocation(options.actor, po.locationId)) {
+      throw new ForbiddenError('You may only receive at your own locations', [{ path: 'locationId', message: 'is not one of your locations' }]);
+    }
+    if (po.status !== 'submitted' && po.status !== 'partially_received') throw new InvalidTransitionError(po.status, 'received', 'purchase order');
+
+    const stored = await tx.execute<{ id: string; sku: string; quantity_ordered: number; quantity_received: number }>(
+      sql`select id, sku, quantity_ordered, quantity_received from purchase_order_lines where purchase_order_id = ${po.id} order by sku for update`,
+    );
+    const bySku = new Map(stored.rows.map((l) => [l.sku, l]));
+    const errors: FieldError[] = [];
+    const seen = new Set<string>();
+    input.lines.forEach((line, i) => {
+      const have = bySku.get(line.sku);
+      if (!have) return errors.push({ path: `lines.${i}.sku`, message: `is not on purchase order ${po.number}` });
+      if (seen.has(line.sku)) return errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is on an earlier line already` });
+      seen.add(line.sku);
+      const open = have.quantity_ordered - have.quantity_received;
+      if (line.quantity > open) errors.push({ path: `lines.${i}.quantity`, message: `only ${open} of the ${have.quantity_ordered} units of ${line.sku} are still expected` });
+      return undefined;
+    });
+    if (errors.length > 0) throw new ValidationError(errors);
+
+    const events: NewEvent[] = [];
+    // By SKU, the order every stock command locks levels in.
+    const ordered = input.lines.map((line, index) => ({ line, index })).sort((a, b) => (a.line.sku < b.line.sku ? -1 : a.line.sku > b.line.sku ? 1 : 0));
+    for (const { line, index } of ordered) {
+      const have = bySku.get(line.sku)!;
+      await tx
+        .update(purchaseOrderLines)
+        .set({ quantityReceived: sql`${purchaseOrderLines.quantityReceived} + ${line.quantity}` })
+        .where(eq(purchaseOrderLines.id, have.id));
+      have.quantity_received += line.quantity;
+      const moved = await moveStock(tx, {
+        sku: line.sku,
+        locationId: po.locationId,
+        delta: line.quantity,
+        reason: 'receipt',
+        note: input.note ? `${po.number}: ${input.note}` : po.number,
+        occurredAt,
+        path: `lines.${index}.quantity`,
+      });
+      await tx.insert(purchaseOrderReceipts).values({
+        purchaseOrderId: po.id,
+        sku: line.sku,
+        quantity: line.quantity,
+        locationId: po.locationId,
+        ledgerId: moved.ledgerId,
+        receivedAt: occurredAt,
+      });
+      events.push(moved.event);
+    }
+
+    const complete = stored.rows.every((l) => l.quantity_received === l.quantity_ordered);
+    const to = complete ? 'received' : 'partially_received';
+    assertPurchaseOrderTransition(po.status, to);
+    await tx
+      .update(purchaseOrders)
+      .set({
+        status: to,
+        firstReceivedAt: sql`coalesce(${purchaseOrders.firstReceivedAt}, ${occurredAt})`,
+        ...(complete ? { receivedAt: occurredAt } : {}),
+        updatedAt: occurredAt,
+      })
+      .where(eq(purchaseOrders.id, po.id));
+    await appendPurchasingEvents(tx, [
+      ...events,
+      {
+        type: EventType.purchaseOrderReceived,
+        aggregateType: 'purchase_order',
+        aggregateId: po.id,
+        occurredAt,
+        payload: {
+          number: po.number,
+          supplierId: po.supplierId,
+          locationId: po.locationId,
+          lines: input.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+          complete,
+          status: to,
+          // Days early (negative) or late against the expected date.
+          lateByDays: po.expectedAt ? Math.round((occurredAt.getTime() - new Date(po.expectedAt).getTime()) / 86_400_000) : null,
+        },
+      },
+    ]);
+    return { id: po.id, skus: input.lines.map((l) => l.sku) };
+  });
+  const backordersAllocated: string[] = [];
+  if (!replayed) for (const sku of result.skus) backordersAllocated.push(...(await allocateBackorders(ctx, sku)));
+  return { ...(await getPurchaseOrder(ctx.db, result.id)), backordersAllocated };
+}
