@@ -30,6 +30,13 @@ export function resolveOptions(series: Series, options: ForecastOptions) {
 
 const complexity = (model: string) => models.get(model)?.complexity ?? 99;
 
+/**
+ * A model must beat the combination by this much in the backtest to replace it: a few origins
+ * rank single models noisily, and on held-out data the combinations are the steadier choice.
+ */
+export const PREFER_COMBINATION_WITHIN = 0.2;
+const COMBINATIONS = ['holt_winters_ensemble', 'comb'];
+
 export function forecastSeries(series: Series, options: ForecastOptions): SeriesForecast {
   const { horizon, seasonLength, origins, level } = resolveOptions(series, options);
   const history = cleanHistory(series.values, seasonLength);
@@ -78,6 +85,8 @@ export function forecastSeries(series: Series, options: ForecastOptions): Series
   const results = backtest(input, candidates, plan);
   const ranked = [...results].sort((a, b) => a.score - b.score || complexity(a.model) - complexity(b.model));
   let chosen = chooseCandidate(results, complexity);
+  const combination = COMBINATIONS.map((name) => results.find((r) => r.model === name)).find((r) => r !== undefined && Number.isFinite(r.score));
+  if (chosen && combination && chosen.score >= combination.score * (1 - PREFER_COMBINATION_WITHIN)) chosen = combination;
   let forecast = chosen ? forecastWith(chosen.model, full, horizon) : null;
   for (const alternative of ranked) {
     if (forecast !== null) break;

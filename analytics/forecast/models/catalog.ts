@@ -5,7 +5,7 @@
 import type { DemandClass } from '../forecast.types.ts';
 import type { TrainingWindow } from '../training-window.ts';
 import { mean, movingAverage, naive, seasonalNaive, zero } from './baselines.ts';
-import { holtDamped, holtWintersAdditive, holtWintersMultiplicative, ses } from './exponential-smoothing.ts';
+import { holtDamped, holtWintersAdditive, holtWintersLog, holtWintersMultiplicative, ses } from './exponential-smoothing.ts';
 import { crostonClassic, crostonSba, teunterSyntetosBabai } from './intermittent.ts';
 import { linearRegression } from './linear-regression.ts';
 import { theta } from './theta.ts';
@@ -24,6 +24,16 @@ function comb(w: TrainingWindow, h: number): number[] | null {
   return Array.from({ length: h }, (_, k) => members.reduce((s, f) => s + f![k]!, 0) / members.length);
 }
 
+/**
+ * The mean of the three Holt-Winters variants that fit the window (at least two): picking one per
+ * series from a short backtest is noisy, and averaging them is steadier than any one of them.
+ */
+function seasonalEnsemble(w: TrainingWindow, h: number): number[] | null {
+  const members = ['holt_winters_additive', 'holt_winters_multiplicative', 'holt_winters_log'].map((name) => forecastWith(name, w, h)).filter((f) => f !== null);
+  if (members.length < 2) return null;
+  return Array.from({ length: h }, (_, k) => members.reduce((s, f) => s + f[k]!, 0) / members.length);
+}
+
 const list: Model[] = [
   { name: 'zero', complexity: 0, forecast: zero },
   { name: 'mean', complexity: 1, forecast: mean },
@@ -39,6 +49,8 @@ const list: Model[] = [
   { name: 'comb', complexity: 6, forecast: comb },
   { name: 'holt_winters_additive', complexity: 6, forecast: holtWintersAdditive },
   { name: 'holt_winters_multiplicative', complexity: 7, forecast: holtWintersMultiplicative },
+  { name: 'holt_winters_log', complexity: 7, forecast: holtWintersLog },
+  { name: 'holt_winters_ensemble', complexity: 8, forecast: seasonalEnsemble },
   { name: 'linear_regression', complexity: 8, forecast: linearRegression },
 ];
 
@@ -55,7 +67,7 @@ export function forecastWith(name: string, w: TrainingWindow, h: number): number
 }
 
 const BASELINES = ['seasonal_naive', 'naive', 'moving_average'];
-const SMOOTH = [...BASELINES, 'ses', 'theta', 'holt_damped', 'comb', 'holt_winters_additive', 'holt_winters_multiplicative', 'linear_regression'];
+const SMOOTH = [...BASELINES, 'ses', 'theta', 'holt_damped', 'comb', 'holt_winters_additive', 'holt_winters_multiplicative', 'holt_winters_log', 'holt_winters_ensemble', 'linear_regression'];
 const INTERMITTENT = [...BASELINES, 'mean', 'ses', 'croston', 'sba', 'tsb'];
 
 export function candidatesFor(classification: DemandClass): string[] {

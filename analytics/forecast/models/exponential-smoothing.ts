@@ -80,21 +80,43 @@ interface SeasonalState {
   season: Float64Array;
 }
 
+/**
+ * Initial states from the first few seasons (up to four): a straight line through their means
+ * for level and trend, and the average detrended value of each season position.
+ */
 function seasonalStart(y: readonly number[], m: number, multiplicative: boolean): SeasonalState {
-  let first = 0;
-  let second = 0;
-  for (let i = 0; i < m; i++) {
-    first += y[i]! / m;
-    second += y[m + i]! / m;
+  const seasons = Math.max(2, Math.min(4, Math.floor(y.length / m)));
+  const means: number[] = [];
+  for (let s = 0; s < seasons; s++) {
+    let sum = 0;
+    for (let i = 0; i < m; i++) sum += y[s * m + i]! / m;
+    means.push(sum);
   }
-  const trend = (second - first) / m;
+  const centre = (seasons - 1) / 2;
+  let sxy = 0;
+  let sxx = 0;
+  const grand = means.reduce((a, b) => a + b, 0) / seasons;
+  means.forEach((v, s) => {
+    sxy += (s - centre) * (v - grand);
+    sxx += (s - centre) ** 2;
+  });
+  const trend = sxx === 0 ? 0 : sxy / sxx / m;
+  // Line value at period t: grand + (t − (seasons·m − 1)/2)·trend.
+  const line = (t: number) => grand + (t - (seasons * m - 1) / 2) * trend;
   const season = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    const centre = first + (i - (m - 1) / 2) * trend;
-    season[i] = multiplicative ? y[i]! / centre : y[i]! - centre;
+    let sum = 0;
+    for (let s = 0; s < seasons; s++) {
+      const t = s * m + i;
+      sum += multiplicative ? y[t]! / line(t) : y[t]! - line(t);
+    }
+    season[i] = sum / seasons;
   }
+  // Normalise: indices average 1 (multiplicative) or 0 (additive).
+  const average = season.reduce((a, b) => a + b, 0) / m;
+  for (let i = 0; i < m; i++) season[i] = multiplicative ? season[i]! / average : season[i]! - average;
   // The level and trend just before y[0].
-  return { level: first - ((m + 1) / 2) * trend, trend, season };
+  return { level: line(-1), trend, season };
 }
 
 function holtWintersRun(y: readonly number[], m: number, multiplicative: boolean, alpha: number, beta: number, gamma: number, phi: number, start: SeasonalState, out?: SeasonalState): number {
@@ -134,7 +156,7 @@ function holtWinters(w: TrainingWindow, h: number, multiplicative: boolean): num
   const start = seasonalStart(y, m, multiplicative);
   if (multiplicative && !start.season.every((s) => s > 0)) return null;
   const objective = ([a, u, v, phi]: number[]) => holtWintersRun(y, m, multiplicative, a!, a! * u!, (1 - a!) * v!, phi!, start);
-  const fit = minimize(objective, [0.3, 0.05, 0.1, 0.95], [UNIT, UNIT, UNIT, PHI], 220);
+  const fit = minimize(objective, [0.3, 0.05, 0.1, 0.95], [UNIT, UNIT, UNIT, PHI], 250);
   if (!Number.isFinite(fit.value)) return null;
   const [a, u, v, phi] = fit.x as [number, number, number, number];
   const state: SeasonalState = { level: 0, trend: 0, season: new Float64Array(m) };
@@ -153,4 +175,15 @@ export function holtWintersAdditive(w: TrainingWindow, h: number): number[] | nu
 
 export function holtWintersMultiplicative(w: TrainingWindow, h: number): number[] | null {
   return holtWinters(w, h, true);
+}
+
+/**
+ * Additive damped Holt-Winters on the logarithm of a positive series: a season and trend that grow
+ * with the level, like ETS(M,Ad,M), fitted on a scale where the errors are closer to constant.
+ */
+export function holtWintersLog(w: TrainingWindow, h: number): number[] | null {
+  if (!w.y.every((v) => v > 0)) return null;
+  const logs = w.y.map(Math.log);
+  const f = holtWinters({ ...w, y: logs }, h, false);
+  return f && f.map(Math.exp);
 }
