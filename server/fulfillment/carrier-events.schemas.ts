@@ -29,3 +29,31 @@ export const CarrierEventResult = z
   })
   .openapi('CarrierEventResult');
 export type CarrierEventResult = z.infer<typeof CarrierEventResult>;
+
+/** Most events one delivery of a carrier carries. */
+export const MAX_CARRIER_BATCH = 500;
+
+/** The envelope only: each event is checked on its own (CarrierEventInput). */
+export const CarrierEventBatchInput = z
+  .strictObject({
+    events: z
+      .array(z.record(z.string(), z.unknown()).openapi({ description: 'A tracking event exactly as the body of POST /api/carriers/{carrier}/events (CarrierEvent)' }))
+      .min(1, 'a delivery needs at least one event')
+      .max(MAX_CARRIER_BATCH, `a delivery has at most ${MAX_CARRIER_BATCH} events`),
+  })
+  .openapi('CarrierEventBatch');
+
+export const CarrierEventBatchResult = z
+  .object({
+    summary: z.object({ events: z.number().int(), applied: z.number().int(), duplicates: z.number().int(), failed: z.number().int() }),
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        eventId: z.string().nullable(),
+        status: z.number().int().openapi({ description: 'what the single webhook would have answered: 200, or 404 / 422 with `problem`' }),
+        result: CarrierEventResult.optional(),
+        problem: z.object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).optional(),
+      }),
+    ),
+  })
+  .openapi('CarrierEventBatchResult');

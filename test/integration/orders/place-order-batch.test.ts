@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestScopedClock } from '#server/core/as-of.ts';
 import { systemClock } from '#server/core/clock.ts';
-import { expectStatus, orderBody, orderFootprint, stockedProduct, uniqueEmail } from '#test/support/factories.ts';
+import type { ApiResponse } from '#test/support/api-client.ts';
+import { orderBody, orderFootprint, stockedProduct, uniqueEmail } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
 
 /** POST /api/orders/batch: many orders in one request, each placed (or refused) on its own. */
@@ -12,13 +13,19 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** A batch is answered 200 whatever becomes of its orders. */
+function ok(response: ApiResponse): ApiResponse {
+  expect(response.status).toBe(200);
+  return response;
+}
+
 const item = (body: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...body, idempotencyKey: randomUUID(), ...extra });
 
 describe('placing orders in a batch', () => {
   it('places every order with its own key and answers each with the status POST /api/orders would give', async () => {
     const { product, location } = await stockedProduct(server.api, 50);
     const orders = Array.from({ length: 20 }, () => item(orderBody([{ sku: product.sku, quantity: 2 }])));
-    const response = expectStatus(await server.api.post('/api/orders/batch', { orders }), 200);
+    const response = ok(await server.api.post('/api/orders/batch', { orders }));
     expect(response.body.summary).toEqual({ orders: 20, created: 20, repeated: 0, failed: 0 });
     expect(response.body.results.map((r: { index: number }) => r.index)).toEqual([...Array(20).keys()]);
     for (const [i, r] of response.body.results.entries()) {
@@ -43,7 +50,7 @@ describe('placing orders in a batch', () => {
       { ...orderBody([{ sku: product.sku, quantity: 1 }]) },
       item(orderBody([{ sku: product.sku, quantity: 1 }])),
     ];
-    const { body } = expectStatus(await server.api.post('/api/orders/batch', { orders }), 200);
+    const { body } = ok(await server.api.post('/api/orders/batch', { orders }));
     expect(body.summary).toEqual({ orders: 6, created: 2, repeated: 0, failed: 4 });
     const [first, zero, outOfStock, declined, keyless, last] = body.results;
     expect(first.status).toBe(201);
@@ -62,8 +69,8 @@ describe('placing orders in a batch', () => {
   it('sending the same batch again places nothing twice: every order answers 200 with its first id', async () => {
     const { product, location } = await stockedProduct(server.api, 10);
     const orders = Array.from({ length: 3 }, () => item(orderBody([{ sku: product.sku, quantity: 1 }])));
-    const first = expectStatus(await server.api.post('/api/orders/batch', { orders }), 200).body;
-    const again = expectStatus(await server.api.post('/api/orders/batch', { orders }), 200).body;
+    const first = ok(await server.api.post('/api/orders/batch', { orders })).body;
+    const again = ok(await server.api.post('/api/orders/batch', { orders })).body;
     expect(again.summary).toEqual({ orders: 3, created: 0, repeated: 3, failed: 0 });
     expect(again.results.map((r: { order: { id: string } }) => r.order.id)).toEqual(first.results.map((r: { order: { id: string } }) => r.order.id));
     const inventory = await server.api.get(`/api/inventory?sku=${product.sku}&locationId=${location.id}`);
@@ -71,7 +78,7 @@ describe('placing orders in a batch', () => {
 
     // The same key with another body is the single endpoint's idempotency_conflict, for that order only.
     const changed = [{ ...orders[0]!, lines: [{ sku: product.sku, quantity: 2 }] }, item(orderBody([{ sku: product.sku, quantity: 1 }]))];
-    const conflict = expectStatus(await server.api.post('/api/orders/batch', { orders: changed }), 200).body;
+    const conflict = ok(await server.api.post('/api/orders/batch', { orders: changed })).body;
     expect(conflict.results.map((r: { status: number }) => r.status)).toEqual([422, 201]);
     expect(conflict.results[0].problem.type).toBe('idempotency_conflict');
   });
@@ -85,7 +92,7 @@ describe('placing orders in a batch', () => {
       item(orderBody([{ sku: product.sku, quantity: 1 }]), { asOf: early.toISOString() }),
       item(orderBody([{ sku: product.sku, quantity: 1 }]), { asOf: later.toISOString() }),
     ];
-    const { body } = expectStatus(await simulator.post('/api/orders/batch', { orders }), 200);
+    const { body } = ok(await simulator.post('/api/orders/batch', { orders }));
     expect(body.results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
     expect(body.results[0].order.placedAt).toBe(early.toISOString());
     expect(body.results[1].order.placedAt).toBe(later.toISOString());
@@ -98,10 +105,10 @@ describe('placing orders in a batch', () => {
     expect(audit.rows[0]!.detail).toMatchObject({ asOf: later.toISOString(), batchIndex: 1 });
 
     const staff = await server.tokenClient(['staff']);
-    const refused = expectStatus(await staff.post('/api/orders/batch', { orders: [item(orderBody([{ sku: product.sku, quantity: 1 }]), { asOf: early.toISOString() })] }), 200).body;
+    const refused = ok(await staff.post('/api/orders/batch', { orders: [item(orderBody([{ sku: product.sku, quantity: 1 }]), { asOf: early.toISOString() })] })).body;
     expect(refused.results[0]).toMatchObject({ status: 403, problem: { type: 'forbidden', errors: [{ path: 'orders.0.asOf' }] } });
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    const ahead = expectStatus(await simulator.post('/api/orders/batch', { orders: [item(orderBody([{ sku: product.sku, quantity: 1 }]), { asOf: future })] }), 200).body;
+    const ahead = ok(await simulator.post('/api/orders/batch', { orders: [item(orderBody([{ sku: product.sku, quantity: 1 }]), { asOf: future })] })).body;
     expect(ahead.results[0]).toMatchObject({ status: 422, problem: { errors: [{ path: 'orders.0.asOf' }] } });
   });
 
@@ -112,7 +119,7 @@ describe('placing orders in a batch', () => {
     expect((await server.anonymous.post('/api/orders/batch', { orders: [] })).status).toBe(401);
 
     const b2bOnly = await server.tokenClient(['service'], ['b2b']);
-    const { body } = expectStatus(await b2bOnly.post('/api/orders/batch', { orders: [item(orderBody([{ sku: product.sku, quantity: 1 }]))] }), 200);
+    const { body } = ok(await b2bOnly.post('/api/orders/batch', { orders: [item(orderBody([{ sku: product.sku, quantity: 1 }]))] }));
     expect(body.results[0]).toMatchObject({ status: 403, problem: { type: 'forbidden', errors: [{ path: 'orders.0.channel' }] } });
 
     const empty = await server.api.post('/api/orders/batch', { orders: [] });
