@@ -99,6 +99,12 @@ export async function findShipment(db: Executor, id: string): Promise<Shipment |
   return (await selectShipments(db, sql`s.id = ${id}`))[0] ?? null;
 }
 
+/** Shipments by id (those that exist), oldest first. */
+export async function findShipments(db: Executor, ids: readonly string[]): Promise<Shipment[]> {
+  if (ids.length === 0) return [];
+  return selectShipments(db, sql`s.id = any(${sql.param([...ids])}::uuid[])`, ids.length);
+}
+
 /** An order's shipments, or a location's (oldest first), optionally in one status. */
 export async function searchShipments(db: Executor, query: ShipmentQuery): Promise<Shipment[]> {
   const conditions = [

@@ -5,9 +5,11 @@ import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { claimPicks } from './claim-picks.ts';
 import { confirmPick } from './confirm-pick.ts';
-import { findShipment, pickListOf, searchShipments } from './fulfillment-queries.ts';
+import { confirmShipmentPicks } from './confirm-shipment-picks.ts';
+import { findShipment, findShipments, pickListOf, searchShipments } from './fulfillment-queries.ts';
 import {
   ConfirmPickInput,
+  ConfirmShipmentPicksInput,
   IdParams,
   LocationParams,
   PackInput,
@@ -104,6 +106,16 @@ const confirmPickRoute = createRoute({
   responses: { 200: jsonContent(Shipment, 'The shipment after the pick'), ...problemResponses(404, 409, 422) },
 });
 
+const pickShipmentRoute = createRoute({
+  method: 'post',
+  path: '/api/fulfillment/shipments/{id}/pick',
+  'x-permission': 'fulfillment:work',
+  tags,
+  summary: "Confirm the pick of a whole claimed shipment: every line not yet picked, in full unless `lines` gives fewer (short picks); all or nothing",
+  request: { params: IdParams, body: { content: { 'application/json': { schema: ConfirmShipmentPicksInput } }, required: false } },
+  responses: { 200: jsonContent(Shipment, 'The shipment after the pick'), ...problemResponses(403, 404, 409, 422) },
+});
+
 const packRoute = createRoute({
   method: 'post',
   path: '/api/fulfillment/shipments/{id}/pack',
@@ -163,7 +175,9 @@ export function fulfillmentRoutes(deps: RouteDeps) {
   return createRouter()
     .openapi(releaseRoute, async (c) => {
       const input = ReleaseInput.parse(c.req.valid('json') ?? {});
-      return c.json(await releaseOrders(deps, input), 200);
+      const { orders, shipments, shipmentIds } = await releaseOrders(deps, input);
+      if (!input.withShipments) return c.json({ orders, shipments }, 200);
+      return c.json({ orders, shipments, releasedShipments: await findShipments(deps.db, shipmentIds) }, 200);
     })
     .openapi(listShipmentsRoute, async (c) => {
       const query = c.req.valid('query');
@@ -183,6 +197,7 @@ export function fulfillmentRoutes(deps: RouteDeps) {
     .openapi(claimRoute, async (c) => c.json(await claimPicks(deps, c.var.actor, c.req.valid('json')), 200))
     .openapi(releaseClaimsRoute, async (c) => c.json(await releasePickClaims(deps, c.var.actor, c.req.valid('json')), 200))
     .openapi(confirmPickRoute, async (c) => c.json(await confirmPick(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(pickShipmentRoute, async (c) => c.json(await confirmShipmentPicks(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json') ?? {}), 200))
     .openapi(packRoute, async (c) => c.json(await packShipment(deps, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(labelRoute, async (c) => {
       const pdf = await packageLabel(deps, c.var.actor, c.req.valid('param').id);

@@ -10,10 +10,9 @@ export const PackageStatus = z.enum(packageStatuses);
 
 export const ReleaseInput = z.strictObject({
   limit: z.number().int('must be a whole number').min(1).max(10_000).default(500).openapi({ description: 'most orders to release in this call' }),
+  withShipments: z.boolean().default(false).openapi({ description: 'answer with the new shipments too (lines and all), as the shipment listing shows them: the pick work of the wave in one round trip' }),
 });
 export type ReleaseInput = z.infer<typeof ReleaseInput>;
-
-export const ReleaseResult = z.object({ orders: z.number().int(), shipments: z.number().int() }).openapi('ReleaseResult');
 
 export const ShipmentLine = z.object({
   id: z.string(),
@@ -64,6 +63,14 @@ export const Shipment = z
   .openapi('Shipment');
 export type Shipment = z.infer<typeof Shipment>;
 
+export const ReleaseResult = z
+  .object({
+    orders: z.number().int(),
+    shipments: z.number().int(),
+    releasedShipments: z.array(Shipment).optional().openapi({ description: 'the new shipments, when asked for with withShipments' }),
+  })
+  .openapi('ReleaseResult');
+
 export const ShipmentQuery = z
   .strictObject({
     orderId: uuid.optional(),
@@ -106,6 +113,23 @@ export const ConfirmPickInput = z.strictObject({
   quantity: z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_UNITS),
 });
 export type ConfirmPickInput = z.infer<typeof ConfirmPickInput>;
+
+/** A shipment's pick at once: every line in full, but for the lines named here (a short pick says how many were found). */
+export const ConfirmShipmentPicksInput = z
+  .strictObject({
+    lines: z
+      .array(z.strictObject({ shipmentLineId: uuid, quantity: z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_UNITS) }))
+      .max(500)
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    const seen = new Set<string>();
+    input.lines?.forEach((l, k) => {
+      if (seen.has(l.shipmentLineId)) ctx.addIssue({ code: 'custom', path: ['lines', k, 'shipmentLineId'], message: 'is listed twice' });
+      seen.add(l.shipmentLineId);
+    });
+  });
+export type ConfirmShipmentPicksInput = z.infer<typeof ConfirmShipmentPicksInput>;
 
 export const PackInput = z.strictObject({
   items: z

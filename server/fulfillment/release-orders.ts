@@ -7,6 +7,8 @@ import { hasUnreleasedAllocations, unreleasedAllocations } from './unreleased-un
 export interface ReleaseResult {
   orders: number;
   shipments: number;
+  /** The new shipments' ids. */
+  shipmentIds: string[];
 }
 
 type OpenAllocation = {
@@ -49,7 +51,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
       order by o.placed_at, o.id
       limit ${input.limit}
       for update of o skip locked`);
-    if (candidates.rows.length === 0) return { orders: 0, shipments: 0 };
+    if (candidates.rows.length === 0) return { orders: 0, shipments: 0, shipmentIds: [] };
     const ids = candidates.rows.map((r) => r.id);
     // A statement after the lock sees what another instance committed before we got it.
     const allocations = await unreleasedAllocations(tx, ids);
@@ -110,7 +112,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
         linesByShipment.push({ orderId: order.id, locationId, lines });
       });
     }
-    if (newShipments.length === 0) return { orders: 0, shipments: 0 };
+    if (newShipments.length === 0) return { orders: 0, shipments: 0, shipmentIds: [] };
     const inserted = await tx
       .insert(shipments)
       .values(newShipments)
@@ -121,6 +123,6 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
         lines.map((l) => ({ shipmentId: idOf.get(`${orderId}/${locationId}`)!, orderLineId: l.order_line_id, sku: l.sku, quantity: l.quantity })),
       ),
     );
-    return { orders: released, shipments: inserted.length };
+    return { orders: released, shipments: inserted.length, shipmentIds: inserted.map((s) => s.id) };
   });
 }

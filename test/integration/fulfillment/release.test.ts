@@ -37,6 +37,20 @@ describe('releasing allocated orders to fulfillment', () => {
     expect(await orderStatus(server, order.id)).toBe('allocated');
   });
 
+  it('with withShipments, answers with the new shipments as the listing shows them; without, with the counts only', async () => {
+    const { order } = await splitOrder(server);
+    const response = await server.api.post('/api/fulfillment/release', { limit: 10_000, withShipments: true });
+    expect(response.status).toBe(200);
+    const listed = await shipmentsOf(server, order.id);
+    const ours = (response.body.releasedShipments as { orderId: string }[]).filter((s) => s.orderId === order.id);
+    expect(ours).toEqual(listed);
+    expect(response.body.releasedShipments).toHaveLength(response.body.shipments);
+
+    await splitOrder(server);
+    const counts = await server.api.post('/api/fulfillment/release', {});
+    expect(Object.keys(counts.body).sort()).toEqual(['orders', 'shipments']);
+  });
+
   it('never creates shipments twice, even with several releases running at once', async () => {
     const { product } = await stockedProduct(server.api, 50);
     const orders = await Promise.all(Array.from({ length: 8 }, () => placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 2 }]))));
