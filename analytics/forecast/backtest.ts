@@ -29,7 +29,7 @@ export interface CandidateResult {
   wape: number | null;
   smape: number | null;
   bias: number | null;
-  /** What the choice minimises: MASE, or relative MAE where the scale is 0. */
+  /** What the choice minimises: MASE (or, for intermittent demand, RMSE over the same scale); relative error where the scale is 0. */
   score: number;
   /** errors[k] = actual − forecast at step k+1, over all origins (missing actuals left out). */
   errors: number[][];
@@ -44,7 +44,11 @@ export interface BacktestInput {
   regressors: Readonly<Record<string, readonly number[]>> | undefined;
 }
 
-export function backtest(input: BacktestInput, candidates: readonly string[], plan: BacktestPlan): CandidateResult[] {
+/**
+ * `squared`: score by root mean squared error instead of absolute, for intermittent demand, where
+ * absolute error is smallest for a forecast of zero (the median), useless for restocking.
+ */
+export function backtest(input: BacktestInput, candidates: readonly string[], plan: BacktestPlan, squared = false): CandidateResult[] {
   const { step } = plan;
   const state = new Map(candidates.map((model) => [model, { sums: emptySums(), scaled: 0, scaledCount: 0, relative: 0, failed: false, errors: Array.from({ length: step }, () => [] as number[]) }]));
   for (const origin of plan.origins) {
@@ -70,7 +74,8 @@ export function backtest(input: BacktestInput, candidates: readonly string[], pl
           s.scaled += mae / scale;
           s.scaledCount++;
         }
-        s.relative += scale > 0 ? mae / scale : mae / Math.max(level, 1e-9);
+        const error = squared ? rootMeanSquare(actual, forecast) : mae;
+        s.relative += scale > 0 ? error / scale : error / Math.max(level, 1e-9);
       }
       for (let k = 0; k < step; k++) if (Number.isFinite(actual[k])) s.errors[k]!.push(actual[k]! - forecast[k]!);
     }
@@ -90,6 +95,17 @@ export function backtest(input: BacktestInput, candidates: readonly string[], pl
     });
   }
   return results;
+}
+
+function rootMeanSquare(actual: readonly number[], forecast: readonly number[]): number {
+  let sum = 0;
+  let count = 0;
+  for (let k = 0; k < actual.length; k++) {
+    if (!Number.isFinite(actual[k])) continue;
+    sum += (actual[k]! - forecast[k]!) ** 2;
+    count++;
+  }
+  return count === 0 ? 0 : Math.sqrt(sum / count);
 }
 
 /** The best score; within a relative 1e-9 of it, the simplest model (its rank in `complexity`). */

@@ -31,11 +31,12 @@ export function resolveOptions(series: Series, options: ForecastOptions) {
 const complexity = (model: string) => models.get(model)?.complexity ?? 99;
 
 /**
- * A model must beat the combination by this much in the backtest to replace it: a few origins
- * rank single models noisily, and on held-out data the combinations are the steadier choice.
+ * A model must beat the default by this much in the backtest to replace it: a few origins rank
+ * single models noisily, and on held-out data the combinations are the steadier choice. For
+ * intermittent demand the default is SBA, which MASE would otherwise lose to forecasts of zero.
  */
-export const PREFER_COMBINATION_WITHIN = 0.2;
-const COMBINATIONS = ['holt_winters_ensemble', 'comb'];
+export const PREFER_DEFAULT_WITHIN = 0.2;
+const DEFAULTS: Partial<Record<string, string[]>> = { smooth: ['holt_winters_ensemble', 'comb'], erratic: ['holt_winters_ensemble', 'comb'], intermittent: ['sba'], lumpy: ['sba'] };
 
 export function forecastSeries(series: Series, options: ForecastOptions): SeriesForecast {
   const { horizon, seasonLength, origins, level } = resolveOptions(series, options);
@@ -82,11 +83,11 @@ export function forecastSeries(series: Series, options: ForecastOptions): Series
   if (plan === null) return shortHistory();
 
   const candidates = candidatesFor(classification);
-  const results = backtest(input, candidates, plan);
+  const results = backtest(input, candidates, plan, classification === 'intermittent' || classification === 'lumpy');
   const ranked = [...results].sort((a, b) => a.score - b.score || complexity(a.model) - complexity(b.model));
   let chosen = chooseCandidate(results, complexity);
-  const combination = COMBINATIONS.map((name) => results.find((r) => r.model === name)).find((r) => r !== undefined && Number.isFinite(r.score));
-  if (chosen && combination && chosen.score >= combination.score * (1 - PREFER_COMBINATION_WITHIN)) chosen = combination;
+  const preferred = (DEFAULTS[classification] ?? []).map((name) => results.find((r) => r.model === name)).find((r) => r !== undefined && Number.isFinite(r.score));
+  if (chosen && preferred && chosen.score >= preferred.score * (1 - PREFER_DEFAULT_WITHIN)) chosen = preferred;
   let forecast = chosen ? forecastWith(chosen.model, full, horizon) : null;
   for (const alternative of ranked) {
     if (forecast !== null) break;

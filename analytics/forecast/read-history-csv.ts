@@ -23,7 +23,7 @@ const MISSING = new Set(['', 'na', 'nan', 'null']);
 export function readHistoryCsv(text: string, columns: HistoryColumns, frequency?: Frequency): { series: Series[]; frequency: Frequency } {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, info: true, trim: true }) as typeof records;
+    records = parse(text, { bom: true, skip_empty_lines: true, info: true, trim: true }) as unknown as typeof records;
   } catch (error) {
     throw new HistoryInputError(`not readable as CSV: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -156,7 +156,7 @@ function holtWinters(w: TrainingWindow, h: number, multiplicative: boolean): num
   const start = seasonalStart(y, m, multiplicative);
   if (multiplicative && !start.season.every((s) => s > 0)) return null;
   const objective = ([a, u, v, phi]: number[]) => holtWintersRun(y, m, multiplicative, a!, a! * u!, (1 - a!) * v!, phi!, start);
-  const fit = minimize(objective, [0.3, 0.05, 0.1, 0.95], [UNIT, UNIT, UNIT, PHI], 250);
+  const fit = minimize(objective, [0.3, 0.05, 0.1, 0.95], [UNIT, UNIT, UNIT, PHI], 160);
   if (!Number.isFinite(fit.value)) return null;
   const [a, u, v, phi] = fit.x as [number, number, number, number];
   const state: SeasonalState = { level: 0, trend: 0, season: new Float64Array(m) };

@@ -1,0 +1,92 @@
+/**
+ * Demand forecasting throughput (forecasting issue): 2,000 seeded daily series × 365 days (smooth
+ * weekly-seasonal, trending, intermittent, a few new and all-zero) forecast 28 days ahead with
+ * forecastAll on every core, each with its rolling-origin backtest of every candidate model, then
+ * a restock proposal per series (reorder point over a 7-day lead time, z = 1.645). Prints ONE
+ * JSON line: seconds (decides `pass`, target < 30 s), series/s, and the mean backtest MASE of the
+ * chosen models against seasonal naive.
+ * Settings: BENCH_FORECAST_SERIES (2000), BENCH_FORECAST_DAYS (365), BENCH_FORECAST_WORKERS
+ * (default: one per core), BENCH_FORECAST_SEED (11).
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { forecastAll, type SeriesForecast } from '#analytics/forecast/index.ts';
+import { demandMix } from '#test/unit/forecast/support/demand-series.ts';
+import { runBenchMain } from './support/bench-main.ts';
+import { round } from './support/percentiles.ts';
+
+const TARGET = { secondsBelow: 30 };
+const settings = {
+  series: Number(process.env.BENCH_FORECAST_SERIES ?? 2_000),
+  days: Number(process.env.BENCH_FORECAST_DAYS ?? 365),
+  workers: Number(process.env.BENCH_FORECAST_WORKERS ?? availableParallelism()),
+  seed: Number(process.env.BENCH_FORECAST_SEED ?? 11),
+  horizon: 28,
+  leadTimeDays: 7,
+  z: 1.645,
+};
+if (!(settings.series >= 1) || !(settings.days >= 1) || !(settings.workers >= 1) || !Number.isInteger(settings.seed)) {
+  throw new Error('BENCH_FORECAST_SERIES, BENCH_FORECAST_DAYS and BENCH_FORECAST_WORKERS must be ≥ 1, BENCH_FORECAST_SEED a whole number');
+}
+const progress = (message: string) => process.stderr.write(`[forecast] ${message}\n`);
+
+/** Reorder point: lead-time demand plus z × the lead-time error sd (steps assumed independent). */
+function reorderPoint(result: SeriesForecast): number {
+  let demand = 0;
+  let variance = 0;
+  for (let k = 0; k < settings.leadTimeDays && k < result.points.length; k++) {
+    demand += result.points[k]!.forecast;
+    variance += (result.horizonSd[k] ?? 0) ** 2;
+  }
+  return Math.ceil(demand + settings.z * Math.sqrt(variance));
+}
+
+const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+
+async function measure() {
+  const series = demandMix(settings.series, settings.days, settings.seed);
+  progress(`${series.length} series × ${settings.days} days, horizon ${settings.horizon}, ${settings.workers} workers`);
+  const load = loadavg()[0]!;
+  let lastReport = 0;
+  const start = performance.now();
+  const results = await forecastAll(series, { horizon: settings.horizon }, {
+    workers: settings.workers,
+    onProgress: (done, total) => {
+      if (performance.now() - lastReport > 5_000) {
+        lastReport = performance.now();
+        progress(`${done}/${total} series, ${round((lastReport - start) / 1000, 1)} s`);
+      }
+    },
+  });
+  let unitsToReorderAt = 0;
+  for (const result of results) unitsToReorderAt += reorderPoint(result);
+  const seconds = (performance.now() - start) / 1000;
+
+  const scored = results.filter((r) => r.metrics.mase !== null && r.metrics.baselineMase !== null);
+  const meanMase = mean(scored.map((r) => r.metrics.mase!));
+  const meanBaselineMase = mean(scored.map((r) => r.metrics.baselineMase!));
+  const count = (key: (r: SeriesForecast) => string) => results.reduce<Record<string, number>>((acc, r) => ((acc[key(r)] = (acc[key(r)] ?? 0) + 1), acc), {});
+  const broken = results.filter((r) => r.points.some((p) => !Number.isFinite(p.forecast) || !Number.isFinite(p.lo80) || !Number.isFinite(p.hi80) || p.lo80 > p.forecast || p.forecast > p.hi80 || p.lo80 < 0));
+  if (broken.length > 0) throw new Error(`${broken.length} series have non-finite, negative or inverted forecasts, e.g. ${broken[0]!.id}`);
+  return {
+    bench: 'forecast',
+    date: new Date().toISOString(),
+    seconds: round(seconds, 2),
+    seriesPerSec: round(results.length / seconds, 1),
+    meanMase: meanMase === null ? null : round(meanMase, 3),
+    meanBaselineMase: meanBaselineMase === null ? null : round(meanBaselineMase, 3),
+    maseRatio: meanMase === null || !meanBaselineMase ? null : round(meanMase / meanBaselineMase, 3),
+    target: TARGET.secondsBelow,
+    pass: seconds < TARGET.secondsBelow,
+    details: {
+      scoredSeries: scored.length,
+      classifications: count((r) => r.history.classification),
+      models: count((r) => r.model),
+      sumOfReorderPoints: unitsToReorderAt,
+      loadAverageAtStart: round(load),
+      settings,
+      node: process.version,
+    },
+  };
+}
+
+await runBenchMain({ measure, cleanUp: async () => undefined, progress, serverOutput: () => undefined });
