@@ -151,6 +151,24 @@ describe('moving stock between locations', () => {
   });
 });
 
+describe('transfers under concurrency', () => {
+  it('one transfer shipped twice at once moves stock once; concurrent receipts never exceed what shipped', async () => {
+    const { from, to } = await twoLocations();
+    const product = await createProduct(server.api);
+    await addStock(server.api, product.sku, from.id, 10);
+    const transfer = await requested(from.id, to.id, [{ sku: product.sku, quantity: 10 }]);
+
+    const ships = await Promise.all([1, 2, 3].map(() => server.api.post(`/api/transfers/${transfer.id}/ship`)));
+    expect(ships.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect(await onHand(server, product.sku, from.id)).toBe(0);
+
+    const receipts = await Promise.all([1, 2, 3, 4, 5].map(() => server.api.post(`/api/transfers/${transfer.id}/receive`, { lines: [{ sku: product.sku, quantity: 4 }] })));
+    expect(receipts.map((r) => r.status).sort()).toEqual([200, 200, 422, 422, 422]);
+    expect(await onHand(server, product.sku, to.id)).toBe(8);
+    expect((await server.api.get(`/api/transfers/${transfer.id}`)).body.lines[0]).toMatchObject({ quantityShipped: 10, quantityReceived: 8 });
+  });
+});
+
 describe('transfer lanes', () => {
   it('without a lane row the lead time and cost come from the distance; a configured lane wins', async () => {
     const { from, to } = await twoLocations();
