@@ -29,6 +29,10 @@ import { ordersBatchRoutes } from './orders/orders-batch.routes.ts';
 import { ordersImportRoutes } from './orders/orders-import.routes.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 import { purchasingRoutes } from './purchasing/purchasing.routes.ts';
+import { forecastsRoutes } from './forecasting/forecasts.routes.ts';
+import type { ForecastRunner } from './forecasting/forecast-runner.ts';
+import { replenishmentRoutes } from './replenishment/replenishment.routes.ts';
+import { DEFAULT_REPLENISHMENT, type ReplenishmentDefaults } from './replenishment/propose-restock.ts';
 import { trackingRoutes } from './tracking/tracking.routes.ts';
 import { returnsRoutes } from './returns/returns.routes.ts';
 import { storeCreditRoutes } from './store-credit/store-credit.routes.ts';
@@ -47,6 +51,10 @@ export interface AppDeps extends ServiceContext {
   clickhouse?: ClickHouseClient | undefined;
   /** Keys of the carriers' tracking webhooks; without one for a carrier, its webhook answers 503. */
   carrierWebhooks?: CarrierWebhookSecrets | undefined;
+  /** Starts forecast runs; without it (no ClickHouse) POST /api/forecasts/runs answers 503. */
+  forecasts?: ForecastRunner | undefined;
+  /** Service level and review period of restock proposals without a planner's own. */
+  replenishmentDefaults?: ReplenishmentDefaults | undefined;
 }
 
 export function createApp(deps: AppDeps) {
@@ -84,6 +92,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', fulfillmentRoutes(deps));
   app.route('/', returnsRoutes(deps));
   app.route('/', purchasingRoutes(deps));
+  app.route('/', forecastsRoutes(deps));
+  app.route('/', replenishmentRoutes({ ...deps, replenishmentDefaults: deps.replenishmentDefaults ?? DEFAULT_REPLENISHMENT }));
   app.route('/', storeCreditRoutes(deps));
   app.route('/', carrierEventsRoutes(deps));
   app.route('/', trackingRoutes(deps));

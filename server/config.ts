@@ -91,6 +91,18 @@ export const configSchema = z.object({
   MAIL_MAX_ATTEMPTS: positiveInt.max(100).default(10),
   /** Send the queued customer emails from this process (`off`: other instances send them; they stay queued meanwhile). */
   MAIL_SENDER: z.enum(['on', 'off']).default('on'),
+  /** The nightly forecast run's hour (UTC, 0–23), or `off` (runs on demand still work). */
+  FORECAST_SCHEDULE_HOUR_UTC: z.union([z.literal('off'), z.coerce.number().int().min(0).max(23)]).default(2),
+  /** Days ahead each series is forecast. */
+  FORECAST_HORIZON_DAYS: positiveInt.max(365).default(28),
+  /** Days of demand history a run reads. */
+  FORECAST_HISTORY_DAYS: positiveInt.min(14).max(1_095).default(365),
+  /** Worker threads a run forecasts on; by default all cores but one, so order capture keeps one. */
+  FORECAST_WORKERS: positiveInt.max(64).optional(),
+  /** Cycle service level of restock proposals without a planner's own (0.5–0.999). */
+  REPLENISHMENT_SERVICE_LEVEL: z.coerce.number().gt(0.5).lt(1).default(0.95),
+  /** Days between reviews of a SKU's stock (the R of the (R, s, S) policy), without a planner's own. */
+  REPLENISHMENT_REVIEW_DAYS: positiveInt.max(90).default(7),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { clickHouseOptions } from '#analytics/clickhouse/client.ts';
-import { computeKpis } from '#analytics/kpis/compute-kpis.ts';
+import { computeKpis, pipelineLagMs } from '#analytics/kpis/compute-kpis.ts';
 import { startLivePush, type LivePush } from '#analytics/live/live-push.ts';
 import { reportRelayMetrics } from '#analytics/relay/relay-metrics.ts';
 import { startAnalytics, type Analytics } from '#analytics/start-analytics.ts';
@@ -22,6 +22,8 @@ import { postgresCheck } from './health/check-health.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { startReleaseLoop, type ReleaseLoop } from './fulfillment/release-loop.ts';
+import { ForecastRunner } from './forecasting/forecast-runner.ts';
+import { startForecastSchedule } from './forecasting/forecast-schedule.ts';
 import { createMailTransport } from './notifications/mail-transport.ts';
 import { startNotificationSender } from './notifications/notification-sender.ts';
 import { OrderContextReader } from './orders/order-context-reader.ts';
@@ -95,6 +97,23 @@ const resolver = new ActorResolver(database.db, () => systemClock.now());
 const metrics = createMetrics();
 // Order capture's context reads and writes are each grouped into shared statements under load.
 const orderStatements = { maxBatch: config.ORDER_WRITE_BATCH, maxInFlight: config.ORDER_WRITE_CONCURRENCY };
+// Forecasts read demand from ClickHouse; the nightly run waits while the demo backfills its history.
+let demoLive = false;
+const forecasts = new ForecastRunner({
+  db: database.db,
+  clickhouse: analytics.clickhouse,
+  logger,
+  clock: systemClock,
+  settings: {
+    horizonDays: config.FORECAST_HORIZON_DAYS,
+    historyDays: config.FORECAST_HISTORY_DAYS,
+    workers: config.FORECAST_WORKERS,
+    chartDays: 120,
+    serviceLevel: config.REPLENISHMENT_SERVICE_LEVEL,
+    reviewPeriodDays: config.REPLENISHMENT_REVIEW_DAYS,
+  },
+  publish: (message) => realtime.emitForecastRun(message),
+});
 const app = createApp({
   db: database.db,
   clock: requestScopedClock(systemClock),
@@ -110,6 +129,8 @@ const app = createApp({
   clickhouse: analytics.clickhouse,
   // Without a configured key, the one Tower made for its simulator (so `npm run simulate` can post scans too).
   carrierWebhooks: { shared: config.CARRIER_WEBHOOK_SECRET ?? readGeneratedCarrierSecret(config.DATA_DIR), perCarrier: config.CARRIER_WEBHOOK_SECRETS },
+  forecasts,
+  replenishmentDefaults: { serviceLevel: config.REPLENISHMENT_SERVICE_LEVEL, reviewPeriodDays: config.REPLENISHMENT_REVIEW_DAYS },
   isShuttingDown: () => shuttingDown,
   resolver,
   audit,
@@ -171,7 +192,10 @@ const server: ServerType = serve({ fetch: withWebApp(app.fetch, webHandler), por
     ordersPerDay: config.SIMULATE_ORDERS_PER_DAY,
     ordersPerMinute: config.SIMULATE_ORDERS_PER_MINUTE,
     logger,
-    onLive: startReleasing,
+    onLive: () => {
+      demoLive = true;
+      startReleasing();
+    },
   });
 });
 let demoTraffic: DemoTraffic | null = null;
@@ -187,6 +211,14 @@ metrics.countConnectionsWith(() => realtime.connectionCount());
 // Live push: each relayed batch goes to socket.io clients (order:event) once it is in ClickHouse,
 // followed by a kpis snapshot of the last 24 hours at most once a second.
 let live: LivePush | null = null;
+// A run right after the demo's backfill would read demand the relay has not delivered yet: wait for it too.
+const forecastSchedule =
+  config.FORECAST_SCHEDULE_HOUR_UTC === 'off'
+    ? null
+    : startForecastSchedule(
+        { db: database.db, clock: systemClock, logger, runner: forecasts },
+        { hourUtc: config.FORECAST_SCHEDULE_HOUR_UTC, ready: () => (!demo || demoLive) && (pipelineLagMs() ?? 0) < 60_000 },
+      );
 analytics.startRelay((relay) => {
   reportRelayMetrics(relay, metrics.relay);
   live = startLivePush({ hub: realtime, relay, logger, kpis: (window) => computeKpis(analytics.clickhouse, window) });
@@ -213,6 +245,8 @@ async function shutdown(signal: string) {
   clearTimeout(deadline);
   clearInterval(housekeeping);
   await releaseLoop?.stop();
+  await forecastSchedule?.stop();
+  await forecasts.stop();
   await notificationSender?.stop();
   await audit.drain();
   // The relay finishes its batch and lets go of its PostgreSQL connection before the pool closes.

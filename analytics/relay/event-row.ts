@@ -9,7 +9,7 @@ export interface OutboxEvent {
   payload: Record<string, unknown>;
 }
 
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 interface Line {
   sku: string;

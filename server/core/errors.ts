@@ -124,3 +124,8 @@ export class RateLimitedError extends DomainError {
     super(detail, [], { retryAfterSeconds });
   }
 }
+
+/** A dependency this command needs is not there (e.g. no ClickHouse to read demand from). */
+export class UnavailableError extends DomainError {
+  readonly type = 'unavailable';
+}

@@ -29,6 +29,18 @@ export interface AlertMessage {
   [field: string]: unknown;
 }
 
+/** A forecast run's progress, then its end (`state` succeeded or failed), to room `forecasts`. */
+export interface ForecastRunMessage {
+  runId: string;
+  number: number;
+  state: 'running' | 'succeeded' | 'failed';
+  seriesDone: number;
+  seriesTotal: number;
+  /** The step being worked on: reading demand, forecasting, proposing, saving. */
+  stage: string;
+  [field: string]: unknown;
+}
+
 /** Why the server closed a connection, or refused one (as `connect_error`'s `data`). */
 export interface RealtimeProblem {
   type: 'unauthorized' | 'unavailable';
@@ -40,6 +52,7 @@ export interface ServerToClientEvents {
   'order:event': (event: OrderEventMessage) => void;
   kpis: (snapshot: KpiSnapshot) => void;
   alert: (alert: AlertMessage) => void;
+  'forecast:run': (run: ForecastRunMessage) => void;
   /** Sent just before the server disconnects a socket whose session ended or token was revoked. */
   'session:ended': (problem: RealtimeProblem) => void;
 }

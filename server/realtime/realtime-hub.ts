@@ -5,7 +5,7 @@ import { Server, type Socket } from 'socket.io';
 import type { Actor } from '#server/auth/actor.ts';
 import type { ActorResolver, Credentials } from '#server/auth/resolve-actor.ts';
 import { handshakeCredentials } from './handshake-credentials.ts';
-import type { ClientToServerEvents, KpiSnapshot, OrderEventMessage, AlertMessage, RealtimeProblem, ServerToClientEvents, WhoAmI } from './realtime-events.ts';
+import type { ClientToServerEvents, ForecastRunMessage, KpiSnapshot, OrderEventMessage, AlertMessage, RealtimeProblem, ServerToClientEvents, WhoAmI } from './realtime-events.ts';
 import { postgresAdapter, type RealtimeClusterOptions } from './postgres-adapter.ts';
 import { locationRoom, roomsFor, type Room } from './rooms.ts';
 
@@ -46,6 +46,8 @@ export interface RealtimeHub {
   emitKpis(snapshot: KpiSnapshot): void;
   /** To room `alerts`. */
   emitAlert(alert: AlertMessage): void;
+  /** To room `forecasts`: a run's progress and end. */
+  emitForecastRun(run: ForecastRunMessage): void;
   /** To the users limited to this location (room `location:<id>`). */
   emitToLocation<E extends keyof ServerToClientEvents>(locationId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   /** Checks every connection's credentials again now (the timer does this every `recheckMs`). */
@@ -163,6 +165,7 @@ export function attachRealtime(httpServer: HttpServer | Http2Server | Http2Secur
     emitOrderEvent: (event) => void io.to('orders').emit('order:event', event),
     emitKpis: (snapshot) => void io.to('kpis').emit('kpis', snapshot),
     emitAlert: (alert) => void io.to('alerts').emit('alert', alert),
+    emitForecastRun: (run) => void io.to('forecasts').emit('forecast:run', run),
     emitToLocation: (locationId, event, ...args) => void io.to(locationRoom(locationId)).emit(event, ...args),
     recheck,
     connectionCount: () => io.of('/').sockets.size,

@@ -10,6 +10,7 @@ export const roomPermissions = {
   kpis: 'analytics:read',
   alerts: 'alerts:read',
   inventory: 'inventory:read',
+  forecasts: 'forecasts:read',
 } as const satisfies Record<string, Action>;
 
 export type BroadcastRoom = keyof typeof roomPermissions;

@@ -26,6 +26,8 @@ import type { SourcingPolicy } from '#server/sourcing/sourcing-policy.ts';
 import type { PaymentProvider } from '#server/payments/payment-provider.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { attachRealtime, type RealtimeHub } from '#server/realtime/realtime-hub.ts';
+import { ForecastRunner, type ForecastSettings } from '#server/forecasting/forecast-runner.ts';
+import { DEFAULT_REPLENISHMENT } from '#server/replenishment/propose-restock.ts';
 import { ApiClient } from './api-client.ts';
 import type { CarrierWebhookSecrets } from '#server/fulfillment/carrier-signature.ts';
 
@@ -50,6 +52,8 @@ export interface TestServer {
   pool: pg.Pool;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** The forecast runner, when `forecasts` was given. */
+  forecasts: ForecastRunner | undefined;
   close(): Promise<void>;
 }
 
@@ -78,6 +82,8 @@ export interface TestServerOptions {
   realtimeCluster?: { channel: string; heartbeatMs?: number };
   /** For the analytics routes (KPIs, reconciliation); without it they answer 503. The caller owns and closes it. */
   clickhouse?: ClickHouseClient;
+  /** With `clickhouse`: a forecast runner (POST /api/forecasts/runs) with these settings over small defaults. */
+  forecasts?: Partial<ForecastSettings>;
 }
 
 /** A real Tower HTTP server on a free port, against the run's test database. */
@@ -97,7 +103,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const appDb = options.wrapDb ? options.wrapDb(db) : db;
   const orderWriter = new OrderWriter(appDb, options.orderWriter);
   const orderContextReader = new OrderContextReader(appDb, options.orderContextReader);
+  // Set once the hub is attached (after the app): the runner publishes through it.
+  const hubRef: { current?: RealtimeHub } = {};
+  const forecasts =
+    options.clickhouse && options.forecasts
+      ? new ForecastRunner({
+          db: appDb,
+          clickhouse: options.clickhouse,
+          logger,
+          clock: options.clock ?? systemClock,
+          settings: { horizonDays: 28, historyDays: 365, workers: 1, chartDays: 120, ...DEFAULT_REPLENISHMENT, ...options.forecasts },
+          publish: (message) => hubRef.current?.emitForecastRun(message),
+        })
+      : undefined;
   const app = createApp({
+    forecasts,
     orderWriter,
     orderContextReader,
     sourcingPolicy: options.sourcingPolicy ?? defaultSourcingPolicy,
@@ -121,8 +141,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const cluster = options.realtimeCluster ? { pool, ...options.realtimeCluster } : undefined;
-  const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, recheckMs: options.realtimeRecheckMs, cluster });
-  metrics.countConnectionsWith(() => realtime.connectionCount());
+  const hub = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, recheckMs: options.realtimeRecheckMs, cluster });
+  hubRef.current = hub;
+  metrics.countConnectionsWith(() => hub.connectionCount());
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tokenClient = async (roles: Role[], channels?: SalesChannel[]) => {
     const { token } = await createApiToken(db, { name: `test ${roles.join('+')}`, roles, channels: channels ?? null }, null);
@@ -134,15 +155,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     anonymous: new ApiClient(url),
     tokenClient,
     http: server,
-    realtime,
+    realtime: hub,
     metrics,
+    forecasts,
     orderWriter,
     orderContextReader,
     db,
     pool,
     logs,
     async close() {
-      await realtime.close();
+      await forecasts?.stop();
+      await hub.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pool.end();
     },
