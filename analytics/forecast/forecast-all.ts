@@ -1,7 +1,7 @@
 /**
- * Many series on worker threads, results in input order. Workers load this folder's TypeScript
- * through tsx (inherited from `node --import tsx`, or added when running under vitest); when they
- * cannot start, the remaining series are forecast in this thread instead.
+ * Many series on worker threads, results in input order. Each worker registers tsx itself (Node 20
+ * workers do not inherit module hooks, under `node --import tsx` or vitest alike) and loads this
+ * folder's TypeScript; a worker that cannot start or dies leaves its series to this thread.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -9,23 +9,12 @@ import { forecastSeries, resolveOptions } from './forecast-series.ts';
 import type { ForecastAllRun, ForecastOptions, Series, SeriesForecast } from './forecast.types.ts';
 
 const BATCH = 16;
-const workerUrl = new URL('./forecast-worker.ts', import.meta.url);
+const workerUrl = new URL('./forecast-worker-entry.mjs', import.meta.url);
 
 function abortError(): Error {
   const error = new Error('forecast aborted');
   error.name = 'AbortError';
   return error;
-}
-
-function workerExecArgv(): string[] {
-  if (process.execArgv.some((arg) => arg.includes('tsx'))) return process.execArgv;
-  let tsx = 'tsx';
-  try {
-    tsx = import.meta.resolve('tsx');
-  } catch {
-    // Not resolvable from here (vitest transforms import.meta): let node resolve it from the working directory.
-  }
-  return [...process.execArgv, '--import', tsx];
 }
 
 /** Forecasts `series` one after another in this thread, yielding now and then so progress and abort get through. */
@@ -78,7 +67,7 @@ export async function forecastAll(series: readonly Series[], options: ForecastOp
       let current: number | undefined;
       let worker: Worker;
       try {
-        worker = new Worker(workerUrl, { execArgv: workerExecArgv() });
+        worker = new Worker(workerUrl);
       } catch {
         continue;
       }

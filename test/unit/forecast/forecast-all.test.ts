@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { forecastAll, forecastSeries } from '#analytics/forecast/index.ts';
+import { demandMix } from './support/demand-series.ts';
+
+describe('forecastAll', () => {
+  const series = demandMix(80, 120, 3);
+
+  it('on worker threads gives each series the result forecastSeries gives it, in input order', async () => {
+    const progress: number[] = [];
+    const results = await forecastAll(series, { horizon: 14 }, { workers: 2, onProgress: (done) => progress.push(done) });
+    expect(results.map((r) => r.id)).toEqual(series.map((s) => s.id));
+    expect(results).toEqual(series.map((s) => forecastSeries(s, { horizon: 14 })));
+    expect(progress.at(-1)).toBe(series.length);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('runs in this thread with one worker, and stops with an AbortError when aborted', async () => {
+    const inThread = await forecastAll(series.slice(0, 10), { horizon: 7 }, { workers: 1 });
+    expect(inThread).toHaveLength(10);
+    const controller = new AbortController();
+    const run = forecastAll(series, { horizon: 14 }, { workers: 2, signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('rejects bad options before starting any worker', async () => {
+    await expect(forecastAll(series, { horizon: -3 })).rejects.toThrow(RangeError);
+    await expect(forecastAll([], { horizon: 7 })).resolves.toEqual([]);
+  });
+});
