@@ -68,7 +68,8 @@ export async function forecastAll(series: readonly Series[], options: ForecastOp
       let worker: Worker;
       try {
         worker = new Worker(workerUrl);
-      } catch {
+      } catch (error) {
+        run.onWorkerFailure?.(error instanceof Error ? error : new Error(String(error)));
         continue;
       }
       workers.add(worker);
@@ -93,7 +94,8 @@ export async function forecastAll(series: readonly Series[], options: ForecastOp
         next();
       });
       // A worker that dies (tsx missing, out of memory) hands its batch back; this thread finishes the rest.
-      worker.on('error', () => {
+      worker.on('error', (error) => {
+        run.onWorkerFailure?.(error);
         if (current !== undefined) leftovers.push(...batches[current]!);
         current = undefined;
         workers.delete(worker);

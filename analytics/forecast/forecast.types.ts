@@ -72,4 +72,6 @@ export interface ForecastAllRun {
   workers?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Told when a worker cannot start or dies and this thread takes over its series. */
+  onWorkerFailure?: (error: Error) => void;
 }

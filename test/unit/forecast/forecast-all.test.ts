@@ -7,7 +7,9 @@ describe('forecastAll', () => {
 
   it('on worker threads gives each series the result forecastSeries gives it, in input order', async () => {
     const progress: number[] = [];
-    const results = await forecastAll(series, { horizon: 14 }, { workers: 2, onProgress: (done) => progress.push(done) });
+    const failures: Error[] = [];
+    const results = await forecastAll(series, { horizon: 14 }, { workers: 2, onProgress: (done) => progress.push(done), onWorkerFailure: (e) => failures.push(e) });
+    expect(failures).toEqual([]);
     expect(results.map((r) => r.id)).toEqual(series.map((s) => s.id));
     expect(results).toEqual(series.map((s) => forecastSeries(s, { horizon: 14 })));
     expect(progress.at(-1)).toBe(series.length);
