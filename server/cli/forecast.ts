@@ -20,6 +20,7 @@ const HELP = `Usage: npm run forecast -- --input FILE --horizon H --output FILE 
   --horizon H             periods to forecast
   --frequency F           day, week or month (default: inferred from the dates)
   --season-length M       periods per season (default: day 7, week 52, month 12)
+  --origins N             rolling origins of each series' backtest (default 3)
   --holdout N             hold out each series' last N periods, forecast them from the rest and
                           report sMAPE/MASE on them for Tower's choice, seasonal naive and each model
   --series-column NAME    (default series)
@@ -49,6 +50,7 @@ function parseCommandLine(argv: string[]) {
       horizon: { type: 'string' },
       frequency: { type: 'string' },
       'season-length': { type: 'string' },
+      origins: { type: 'string' },
       holdout: { type: 'string' },
       'series-column': { type: 'string', default: 'series' },
       'date-column': { type: 'string', default: 'date' },
@@ -71,6 +73,7 @@ function parseCommandLine(argv: string[]) {
     horizon,
     frequency: frequency as Frequency | undefined,
     seasonLength: wholeNumber(values['season-length'], 'season-length', 1),
+    origins: wholeNumber(values.origins, 'origins', 1),
     holdout: wholeNumber(values.holdout, 'holdout', 1),
     columns: { series: values['series-column'], date: values['date-column'], value: values['value-column'] },
     workers: wholeNumber(values.workers, 'workers', 1),
@@ -115,7 +118,7 @@ function backtestSummary(results: readonly SeriesForecast[]): string {
     `  ${'model'.padEnd(24)} ${'MASE'.padStart(7)} ${'sMAPE%'.padStart(8)} ${'WAPE'.padStart(7)}`,
     row('chosen per series', chosen.mase, chosen.smape, chosen.wape),
     row('seasonal naive', naive.mase, naive.smape, naive.wape),
-    row('ratio chosen / s.naive', null, null, null).replace(/—.*$/, '') + `${ratio(chosen.mase, naive.mase).padStart(0)} MASE, ${ratio(chosen.smape, naive.smape)} sMAPE, ${ratio(chosen.wape, naive.wape)} WAPE`,
+    `  ratio to seasonal naive: MASE ${ratio(chosen.mase, naive.mase)}, sMAPE ${ratio(chosen.smape, naive.smape)}, WAPE ${ratio(chosen.wape, naive.wape)}`,
   ].join('\n');
 }
 
@@ -160,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
   const report = progressReporter(series.length);
   const results = await forecastAll(
     series,
-    { horizon: args.horizon, seasonLength, keepCandidateForecasts: args.holdout !== undefined },
+    { horizon: args.horizon, seasonLength, keepCandidateForecasts: args.holdout !== undefined, ...(args.origins ? { backtestOrigins: args.origins } : {}) },
     { ...(args.workers ? { workers: args.workers } : {}), onProgress: (done) => report(done) },
   );
   const lines = ['series,date,forecast,lo80,hi80'];

@@ -52,7 +52,7 @@ describe('npm run forecast', () => {
     }
     expect(stdout).toMatch(/2 series \(day, season 7\)/);
     expect(stdout).toMatch(/seasonal naive/);
-    expect(stdout).toMatch(/ratio chosen \/ s\.naive/);
+    expect(stdout).toMatch(/Backtest[\s\S]*ratio to seasonal naive: MASE [\d.]+, sMAPE [\d.]+, WAPE [\d.]+/);
   });
 
   it('reads other column names and monthly YYYY-MM dates, and scores a holdout against seasonal naive', () => {
