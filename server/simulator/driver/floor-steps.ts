@@ -69,7 +69,9 @@ async function pick(world: World, floor: TowerClient, state: OrderState, shipmen
     return { line, quantity: line.quantity - missing };
   });
   try {
-    for (const p of picked) await floor.request('POST', `/api/fulfillment/shipment-lines/${p.line.id}/pick`, { body: { quantity: p.quantity }, asOf: plan.pickedAtMs });
+    // The whole shipment in one call; only short lines say how many were found.
+    const lines = picked.filter((p) => p.quantity < p.line.quantity).map((p) => ({ shipmentLineId: p.line.id, quantity: p.quantity }));
+    await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/pick`, { body: lines.length > 0 ? { lines } : {}, asOf: plan.pickedAtMs });
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
@@ -130,7 +132,12 @@ async function ship(world: World, floor: TowerClient, state: OrderState, shipmen
 
 async function postScan(world: World, state: OrderState, shipment: TowerShipment, trackingNumber: string, scan: CarrierScan, index: number, delivered: Set<string>): Promise<void> {
   const body = { eventId: `${trackingNumber}-${index + 1}-${scan.status}`, trackingNumber, status: scan.status, occurredAt: scan.at };
-  await world.client.carrierEvent(shipment.carrier ?? 'national-parcel', world.carrierSecret, body, scan.at);
+  const carrier = shipment.carrier ?? 'national-parcel';
+  if (world.bulk) {
+    // In history, the carrier's scans of a window arrive together, in one signed delivery.
+    const answer = await world.bulk.scans.submit({ carrier, event: body });
+    if (answer.status !== 200) throw new TowerError('POST', `/api/carriers/${carrier}/events/batch`, answer.status, answer.problem?.type ?? 'unknown', answer.problem?.detail ?? '');
+  } else await world.client.carrierEvent(carrier, world.carrierSecret, body, scan.at);
   world.stats.carrierScans++;
   if (scan.status !== 'delivered') return;
   delivered.add(trackingNumber);

@@ -2,6 +2,7 @@ import type { Day } from '../calendar.ts';
 import type { Disruption } from '../disruptions.ts';
 import type { LocationKind } from '../locations.ts';
 import { restockReceipts, type StockLevel } from '../stock-plan.ts';
+import type { TowerShipment } from './floor-steps.ts';
 import { discoverShipments } from './order-life.ts';
 import { listInventory } from './seed-business.ts';
 import type { World } from './world.ts';
@@ -10,22 +11,28 @@ import type { World } from './world.ts';
 const RELEASE_LIMIT = 10_000;
 
 /**
- * Releases allocated orders to the floor as of `atMs` (Tower releases those placed by then), then
- * looks up the shipments of every order waiting for it, in the orders' own lanes.
+ * Releases allocated orders to the floor as of `atMs` (Tower releases those placed by then),
+ * answered with the new shipments, then plans the shipments of every order waiting for it, in the
+ * orders' own lanes.
  */
 export async function releaseToFloor(world: World, atMs: number): Promise<void> {
   // Nothing new to send to the floor, or no one on it: a release would find nothing to do.
   if (world.awaitingRelease.size === 0 || !world.floor) return;
+  const released = new Map<string, TowerShipment[]>();
   for (;;) {
-    const { body } = await world.client.request<{ orders: number; shipments: number }>('POST', '/api/fulfillment/release', { body: { limit: RELEASE_LIMIT }, asOf: atMs });
+    const { body } = await world.client.request<{ orders: number; releasedShipments?: TowerShipment[] }>('POST', '/api/fulfillment/release', {
+      body: { limit: RELEASE_LIMIT, withShipments: true },
+      asOf: atMs,
+    });
+    for (const shipment of body.releasedShipments ?? []) released.set(shipment.orderId, [...(released.get(shipment.orderId) ?? []), shipment]);
     if (body.orders < RELEASE_LIMIT) break;
   }
   world.stats.releases++;
-  const waiting = [...world.awaitingRelease];
+  const waiting = new Set([...world.awaitingRelease, ...released.keys()]);
   world.awaitingRelease.clear();
   for (const id of waiting) {
     const state = world.orders.get(id);
-    if (state) world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs));
+    if (state) world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs, released.get(id) ?? []));
   }
 }
 

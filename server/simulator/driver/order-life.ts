@@ -1,7 +1,7 @@
 import { placeOrderBody, type SimulatedOrder } from '../daily-orders.ts';
 import { planShipment, settleOrder, type TowerShipment } from './floor-steps.ts';
 import { TowerError } from './tower-client.ts';
-import { sampleError, type OrderState, type World } from './world.ts';
+import { sampleError, type BatchOrderResult, type OrderState, type World } from './world.ts';
 
 const MINUTE = 60_000;
 
@@ -10,29 +10,43 @@ interface PlacedOrder {
   status: string;
 }
 
+/** One order on its own (live traffic), answered like an item of a batch. */
+async function placeAlone(world: World, order: SimulatedOrder): Promise<BatchOrderResult> {
+  try {
+    const { status, body } = await world.client.request<PlacedOrder>('POST', '/api/orders', { body: placeOrderBody(order, world.locationIdByCode), idempotencyKey: order.key, asOf: order.placedAt });
+    return { status, order: body };
+  } catch (error) {
+    if (error instanceof TowerError && error.status >= 400 && error.status < 500) {
+      return { status: error.status, problem: { type: error.type, status: error.status, detail: error.detail, errors: error.errors } };
+    }
+    throw error;
+  }
+}
+
 /** Puts an order on the queue at its moment; its later steps run in its own lane, one after another. */
 export function scheduleOrder(world: World, order: SimulatedOrder): void {
   world.scheduler.at(Date.parse(order.placedAt), order.key, () => placeOrder(world, order));
 }
 
 /**
- * POST /api/orders with the order's key as Idempotency-Key, as of its moment. A 402 is the
- * planned decline, a 409 out_of_stock a stock-out; a 200 is an order an earlier run placed,
- * left to that run's fate.
+ * POST /api/orders with the order's key as Idempotency-Key, as of its moment (in history, one
+ * order of a POST /api/orders/batch answered with the same statuses). A 402 is the planned
+ * decline, a 409 out_of_stock a stock-out; a 200 is an order an earlier run placed, left to that
+ * run's fate.
  */
 async function placeOrder(world: World, order: SimulatedOrder): Promise<void> {
-  let response;
-  try {
-    response = await world.client.request<PlacedOrder>('POST', '/api/orders', { body: placeOrderBody(order, world.locationIdByCode), idempotencyKey: order.key, asOf: order.placedAt });
-  } catch (error) {
-    if (error instanceof TowerError && error.status === 402) world.stats.ordersDeclined++;
-    else if (error instanceof TowerError && error.type === 'out_of_stock') world.stats.ordersOutOfStock++;
-    else if (error instanceof TowerError && error.status >= 400 && error.status < 500) {
+  const answer = world.bulk ? await world.bulk.orders.submit(order) : await placeAlone(world, order);
+  if (answer.status >= 400 || !answer.order) {
+    const type = answer.problem?.type ?? 'unknown';
+    if (answer.status === 402) world.stats.ordersDeclined++;
+    else if (type === 'out_of_stock') world.stats.ordersOutOfStock++;
+    else if (answer.status >= 400 && answer.status < 500) {
       world.stats.ordersRejected++;
-      sampleError(world, error);
-    } else throw error;
+      sampleError(world, new TowerError('POST', '/api/orders', answer.status, type, answer.problem?.detail ?? '', answer.problem?.errors ?? []));
+    } else throw new TowerError('POST', '/api/orders/batch', answer.status, type, answer.problem?.detail ?? 'no order in the answer');
     return;
   }
+  const response = { status: answer.status, body: answer.order };
   if (response.status === 200) {
     world.stats.ordersExisting++;
     return;
@@ -65,13 +79,14 @@ async function cancelOrder(world: World, state: OrderState, atMs: number): Promi
 }
 
 /**
- * After a release at `releasedAtMs`: the new shipments of an order, each planned on the floor in
- * the order's lane. Shipments already known (an earlier release) are skipped.
+ * After a release at `releasedAtMs`: the new shipments of an order (those the release answered
+ * with, else the order's listing), each planned on the floor in the order's lane. Shipments
+ * already known (an earlier release) are skipped.
  */
-export async function discoverShipments(world: World, state: OrderState, releasedAtMs: number): Promise<void> {
+export async function discoverShipments(world: World, state: OrderState, releasedAtMs: number, released?: readonly TowerShipment[]): Promise<void> {
   if (state.cancelled) return;
-  const { body } = await world.client.request<TowerShipment[]>('GET', `/api/fulfillment/shipments?orderId=${state.id}`);
-  for (const shipment of body) {
+  const shipments = released ?? (await world.client.request<TowerShipment[]>('GET', `/api/fulfillment/shipments?orderId=${state.id}`)).body;
+  for (const shipment of shipments) {
     if (state.shipments.has(shipment.id) || shipment.status !== 'pending') continue;
     state.shipments.add(shipment.id);
     state.openShipments++;

@@ -5,6 +5,7 @@ import { dailyOrders, type SimulatedOrder } from '../daily-orders.ts';
 import { defaultDemandModel, type DemandModel } from '../demand-model.ts';
 import { createScenario, quietScenario, type Scenario } from '../scenario.ts';
 import { dailyUnitsBySku, initialStock } from '../stock-plan.ts';
+import { createBulkRequests } from './bulk-requests.ts';
 import { EventQueue } from './event-queue.ts';
 import { openFloorSession, type FloorUser } from './floor-session.ts';
 import type { Progress } from './progress.ts';
@@ -133,6 +134,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   let phase: Progress['phase'] = 'seeding';
   const world: World = {
     client,
+    bulk: null,
     floor: null,
     scheduler: null as unknown as Scheduler,
     business,
@@ -182,6 +184,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     seeding.ms = Date.now() - startedAt;
 
     phase = 'backfill';
+    // History goes in bulk; live traffic comes one customer and one scan at a time.
+    world.bulk = createBulkRequests(client, () => world.locationIdByCode, options.carrierSecret);
     scheduleDay(world, plan, from, {
       releaseEveryMinutes: options.releaseEveryMinutes ?? 30,
       lastDay: live ? null : today,
@@ -191,6 +195,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
     if (live) {
       phase = 'live';
+      world.bulk = null;
       while (!signal.aborted) {
         const now = clock().getTime();
         await scheduler.runUntil(now + 1);

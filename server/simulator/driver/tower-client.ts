@@ -188,12 +188,21 @@ export class TowerClient {
    * the order.delivered event it emits land in history too, not today.
    */
   async carrierEvent<T = unknown>(carrier: string, secret: string, body: unknown, receivedAt?: string): Promise<TowerResponse<T>> {
+    return this.signedCarrierPost<T>(`/api/carriers/${encodeURIComponent(carrier)}/events`, secret, body, receivedAt);
+  }
+
+  /** A carrier's delivery of many tracking events in one signed request (`POST …/events/batch`). */
+  async carrierEvents<T = unknown>(carrier: string, secret: string, events: unknown[], receivedAt?: string): Promise<TowerResponse<T>> {
+    return this.signedCarrierPost<T>(`/api/carriers/${encodeURIComponent(carrier)}/events/batch`, secret, { events }, receivedAt);
+  }
+
+  private async signedCarrierPost<T>(path: string, secret: string, body: unknown, receivedAt?: string): Promise<TowerResponse<T>> {
     const raw = JSON.stringify(body);
     const signature = `sha256=${createHmac('sha256', secret).update(raw, 'utf8').digest('hex')}`;
     const headers: Record<string, string> = { ...('token' in this.auth ? this.authHeaders(this.auth) : {}), [SIGNATURE_HEADER]: signature, accept: 'application/json' };
     const asOf = receivedAt !== undefined && this.options.historical && 'token' in this.auth ? receivedAt : null;
     if (asOf) headers[AS_OF_HEADER] = asOf;
-    return this.send<T>('POST', `/api/carriers/${encodeURIComponent(carrier)}/events`, headers, raw, {}, asOf);
+    return this.send<T>('POST', path, headers, raw, {}, asOf);
   }
 
   private async send<T>(method: string, path: string, headers: Record<string, string>, raw: string | undefined, options: RequestOptions, asOf: string | null): Promise<TowerResponse<T>> {

@@ -2,6 +2,7 @@ import type { Business } from '../business.ts';
 import type { SimulatedOrder } from '../daily-orders.ts';
 import type { SimLocation } from '../locations.ts';
 import type { Scenario } from '../scenario.ts';
+import type { RequestBatcher } from './request-batcher.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { TowerClient } from './tower-client.ts';
 
@@ -73,9 +74,31 @@ export interface OrderState {
   returnScheduled: boolean;
 }
 
+/** One order's answer inside POST /api/orders/batch: the status POST /api/orders would give. */
+export interface BatchOrderResult {
+  status: number;
+  order?: { id: string; status: string };
+  problem?: { type: string; status: number; detail: string; errors?: unknown[] };
+}
+
+/** A carrier scan to send, and its answer inside POST /api/carriers/{carrier}/events/batch. */
+export interface CarrierScanItem {
+  carrier: string;
+  event: { eventId: string; trackingNumber: string; status: string; occurredAt: string };
+}
+export interface CarrierScanResult {
+  status: number;
+  problem?: { type: string; status: number; detail: string };
+}
+
 /** Everything the driver's steps share during one run. */
 export interface World {
   client: TowerClient;
+  /**
+   * Bulk requests for history (a batch of orders, a carrier's batch of scans), or null to send
+   * each order and scan on its own (live traffic: one customer at a time).
+   */
+  bulk: { orders: RequestBatcher<SimulatedOrder, BatchOrderResult>; scans: RequestBatcher<CarrierScanItem, CarrierScanResult> } | null;
   /** A person's session for the floor (pick claims are made by people), or null: no floor work. */
   floor: TowerClient | null;
   scheduler: Scheduler;

@@ -57,7 +57,18 @@ describe(`a ${DAYS}-day backfill through the public API`, () => {
     }
     expect([...unknown]).toEqual([]);
     // The whole life of an order is there: placement to refund, and the carriers' webhooks.
-    for (const op of ['POST /api/orders', 'POST /api/orders/{id}/cancel', 'POST /api/fulfillment/release', 'POST /api/fulfillment/pick-claims', 'POST /api/fulfillment/shipments/{id}/ship', 'POST /api/carriers/{carrier}/events', 'POST /api/returns', 'POST /api/inventory/adjustments']) {
+    // History goes in bulk: orders in batches, a shipment's pick at once, the carriers' scans in deliveries.
+    for (const op of [
+      'POST /api/orders/batch',
+      'POST /api/orders/{id}/cancel',
+      'POST /api/fulfillment/release',
+      'POST /api/fulfillment/pick-claims',
+      'POST /api/fulfillment/shipments/{id}/pick',
+      'POST /api/fulfillment/shipments/{id}/ship',
+      'POST /api/carriers/{carrier}/events/batch',
+      'POST /api/returns',
+      'POST /api/inventory/adjustments',
+    ]) {
       expect(used).toContain(op);
     }
   });

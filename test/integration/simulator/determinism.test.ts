@@ -11,7 +11,7 @@ async function recordBackfill(seed: number, now: Date) {
   const tower = await startSimulatorTower();
   towers.push(tower);
   const requests: SentRequest[] = [];
-  await runSimulation({
+  const summary = await runSimulation({
     baseUrl: tower.url,
     token: await tower.token(['manager', 'simulator']),
     carrierSecret: CARRIER_SECRET,
@@ -24,17 +24,25 @@ async function recordBackfill(seed: number, now: Date) {
     onRequest: (r) => requests.push(r),
   });
   const { rows } = await tower.pool.query<{ id: string; code: string }>('select id, code from locations');
-  return placements(requests, new Map(rows.map((r) => [r.id, r.code])));
+  return { orders: placements(requests, new Map(rows.map((r) => [r.id, r.code]))), declined: summary.ordersDeclined };
 }
 
-/** The orders sent, in a stable order: requests run concurrently, so they arrive in any order. */
+/** The orders sent (in history, the items of each batch), in a stable order: requests run concurrently, so they arrive in any order. */
 function placements(requests: readonly SentRequest[], codeOf: ReadonlyMap<string, string>) {
-  return requests
-    .filter((r) => r.method === 'POST' && r.path === '/api/orders')
-    .map((r) => {
-      const body = structuredClone(r.body) as { externalRef: string; delivery: { pickupLocationId?: string } };
+  type Sent = { externalRef: string; asOf?: string; delivery: { pickupLocationId?: string }; payment: { token?: string } };
+  const sent = requests.flatMap((r): { body: Sent; asOf: string | null }[] => {
+    if (r.method !== 'POST') return [];
+    if (r.path === '/api/orders') return [{ body: structuredClone(r.body) as Sent, asOf: r.asOf }];
+    if (r.path !== '/api/orders/batch') return [];
+    return (r.body as { orders: Sent[] }).orders.map((item) => {
+      const { asOf, ...body } = structuredClone(item);
+      return { body: body as Sent, asOf: asOf ?? null };
+    });
+  });
+  return sent
+    .map(({ body, asOf }) => {
       if (body.delivery.pickupLocationId) body.delivery.pickupLocationId = codeOf.get(body.delivery.pickupLocationId);
-      return { body, asOf: r.asOf, declined: r.status === 402 };
+      return { body, asOf, declined: body.payment.token === 'tok_declined' };
     })
     .sort((a, b) => a.body.externalRef.localeCompare(b.body.externalRef));
 }
@@ -42,12 +50,14 @@ function placements(requests: readonly SentRequest[], codeOf: ReadonlyMap<string
 describe('the same seed sends the same orders', () => {
   it('two backfills of two fresh databases place equal orders at equal moments', async () => {
     const now = endOfYesterday();
-    const a = await recordBackfill(21, now);
-    const b = await recordBackfill(21, now);
+    const { orders: a, declined } = await recordBackfill(21, now);
+    const { orders: b, declined: declinedAgain } = await recordBackfill(21, now);
     expect(a.length).toBeGreaterThan(20);
     expect(b).toEqual(a);
-    // Declines are planned, so they repeat too; every order is dated at its own moment.
+    // Declines are planned, so they repeat too (Tower answered 402 to each); every order is dated at its own moment.
     expect(a.some((p) => p.declined)).toBe(true);
+    expect(declined).toBe(a.filter((p) => p.declined).length);
+    expect(declinedAgain).toBe(declined);
     expect(new Set(a.map((p) => p.asOf)).size).toBe(a.length);
   }, 120_000);
 });
