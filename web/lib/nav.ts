@@ -12,6 +12,12 @@ const inventoryRead = ['admin', 'manager', 'planner', 'staff', 'service'] as con
 const fulfillmentWork = ['admin', 'manager', 'staff'] as const satisfies (typeof permissions)['fulfillment:work'];
 const returnsManage = ['admin', 'manager', 'staff'] as const satisfies (typeof permissions)['returns:manage'];
 const ordersManage = ['admin', 'manager', 'staff'] as const satisfies (typeof permissions)['orders:manage'];
+const forecastsRead = ['admin', 'manager', 'planner'] as const satisfies (typeof permissions)['forecasts:read'];
+const forecastsRun = ['admin', 'manager', 'planner'] as const satisfies (typeof permissions)['forecasts:run'];
+const replenishmentPlan = ['admin', 'manager', 'planner'] as const satisfies (typeof permissions)['replenishment:plan'];
+const purchasingRead = ['admin', 'manager', 'planner', 'staff', 'service'] as const satisfies (typeof permissions)['purchasing:read'];
+const purchasingWrite = ['admin', 'manager', 'planner'] as const satisfies (typeof permissions)['purchasing:write'];
+const purchasingReceive = ['admin', 'manager', 'staff'] as const satisfies (typeof permissions)['purchasing:receive'];
 
 export interface NavItem {
   href: string;
@@ -25,6 +31,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/inventory', label: 'Inventory', roles: inventoryRead },
   { href: '/fulfillment', label: 'Fulfillment', roles: fulfillmentWork },
   { href: '/returns', label: 'Returns', roles: returnsManage },
+  { href: '/forecasts', label: 'Forecasts', roles: forecastsRead },
+  { href: '/purchasing', label: 'Purchasing', roles: purchasingRead },
   { href: '/track', label: 'Track an order', roles: ['admin', 'manager', 'planner', 'staff', 'service'] },
 ];
 
@@ -45,4 +53,26 @@ export function canUse(roles: readonly Role[], href: string): boolean {
 /** Cancelling, holding and releasing orders. */
 export function canManageOrders(roles: readonly Role[]): boolean {
   return ordersManage.some((role) => roles.includes(role));
+}
+
+const holds = (allowed: readonly Role[], roles: readonly Role[]) => allowed.some((role) => roles.includes(role));
+
+/** Starting a forecast run now. */
+export function canRunForecasts(roles: readonly Role[]): boolean {
+  return holds(forecastsRun, roles);
+}
+
+/** Editing, approving and rejecting restock proposals. */
+export function canPlanReplenishment(roles: readonly Role[]): boolean {
+  return holds(replenishmentPlan, roles);
+}
+
+/** Submitting, cancelling and closing purchase orders; cancelling transfers. */
+export function canWritePurchasing(roles: readonly Role[]): boolean {
+  return holds(purchasingWrite, roles);
+}
+
+/** Receiving purchase orders and transfers, shipping transfers (staff at their locations). */
+export function canReceivePurchasing(roles: readonly Role[]): boolean {
+  return holds(purchasingReceive, roles);
 }

@@ -9,6 +9,16 @@ import type { Location as LocationSchema, Product as ProductSchema } from '#serv
 import type { InventoryLevel as InventoryLevelSchema } from '#server/inventory/inventory.schemas.ts';
 import type { Tracking as TrackingSchema } from '#server/tracking/tracking.schemas.ts';
 import type { KpisSchema, TimeseriesSchema, BacklogSchema } from '#server/analytics/kpis.schemas.ts';
+import type { ForecastRun as ForecastRunSchema, ForecastSeriesItem, ForecastSeriesPage as ForecastSeriesPageSchema } from '#server/forecasting/forecasting.schemas.ts';
+import type { ApprovalResult as ApprovalResultSchema, Proposal as ProposalSchema } from '#server/replenishment/replenishment.schemas.ts';
+import type {
+  PurchaseOrder as PurchaseOrderSchema,
+  PurchaseOrderReceipt as PurchaseOrderReceiptSchema,
+  Supplier as SupplierSchema,
+  Transfer as TransferSchema,
+  TransferMovement as TransferMovementSchema,
+} from '#server/purchasing/purchasing.schemas.ts';
+import type { ForecastRunMessage } from '#server/realtime/realtime-events.ts';
 
 export type Session = z.infer<typeof SessionView>;
 export type SignedInUser = Session['user'];
@@ -26,6 +36,45 @@ export type Product = z.infer<typeof ProductSchema>;
 export type InventoryLevel = z.infer<typeof InventoryLevelSchema>;
 
 export type Tracking = z.infer<typeof TrackingSchema>;
+
+export type ForecastRun = z.infer<typeof ForecastRunSchema>;
+export type ForecastSeries = z.infer<typeof ForecastSeriesItem>;
+export type ForecastSeriesPage = z.infer<typeof ForecastSeriesPageSchema>;
+/**
+ * A succeeded run's `summary`, as server/forecasting/run-summary.ts writes it. The schema leaves
+ * it `unknown`, and that module's types reach into the forecasting engine, so it is restated here.
+ */
+export interface AccuracySummary {
+  series: number;
+  backtested: number;
+  meanMase: number | null;
+  meanBaselineMase: number | null;
+  /** meanMase / meanBaselineMase: below 1 beats seasonal naive. */
+  maseRatio: number | null;
+  meanWape: number | null;
+}
+export interface RunSummary {
+  locations: AccuracySummary;
+  network: AccuracySummary;
+  models: Record<string, number>;
+  classifications: Record<string, number>;
+  proposals: { purchase: number; transfer: number; costCents: number };
+  elapsedMs: number;
+}
+export type ForecastProgress = ForecastRunMessage;
+
+export type Proposal = z.infer<typeof ProposalSchema>;
+export type ProposalPage = { items: Proposal[]; nextCursor: string | null };
+export type ApprovalResult = z.infer<typeof ApprovalResultSchema>;
+
+export type Supplier = z.infer<typeof SupplierSchema>;
+export type PurchaseOrder = z.infer<typeof PurchaseOrderSchema>;
+export type PurchaseOrderReceipt = z.infer<typeof PurchaseOrderReceiptSchema>;
+export type PurchaseOrderStatus = PurchaseOrder['status'];
+export type Transfer = z.infer<typeof TransferSchema>;
+export type TransferMovement = z.infer<typeof TransferMovementSchema>;
+export type TransferStatus = Transfer['status'];
+export type Page<T> = { items: T[]; nextCursor: string | null };
 
 export const CHANNELS = ['web', 'store', 'marketplace', 'phone', 'b2b'] as const satisfies readonly Channel[];
 export const ORDER_STATUSES = [

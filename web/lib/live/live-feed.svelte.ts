@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, OrderEventMessage, ServerToClientEvents } from '#server/realtime/realtime-events.ts';
+import type { ClientToServerEvents, ForecastRunMessage, OrderEventMessage, ServerToClientEvents } from '#server/realtime/realtime-events.ts';
 import type { Kpis } from '../api/types.ts';
 import { batcher } from './throttle.ts';
 
@@ -18,6 +18,8 @@ class LiveFeed {
   kpis = $state<Kpis | null>(null);
   kpisAt = $state<number | null>(null);
   eventsSeen = $state(0);
+  /** The latest `forecast:run` progress (room `forecasts`: only those who may read forecasts get it). */
+  forecastRun = $state<ForecastRunMessage | null>(null);
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private listeners = new Set<Listener>();
   private events = batcher<OrderEventMessage>((batch) => {
@@ -35,6 +37,7 @@ class LiveFeed {
       this.kpis = snapshot as unknown as Kpis;
       this.kpisAt = Date.now();
     });
+    socket.on('forecast:run', (run) => (this.forecastRun = run));
     socket.on('session:ended', () => socket.disconnect());
     this.socket = socket;
   }
@@ -45,6 +48,7 @@ class LiveFeed {
     this.socket = null;
     this.connected = false;
     this.kpis = null;
+    this.forecastRun = null;
   }
 
   /** Calls `listener` with each batch of order events; returns the unsubscribe function. */
