@@ -15,3 +15,4 @@ export * from './sourcing.ts';
 export * from './purchasing.ts';
 export * from './forecasting.ts';
 export * from './replenishment.ts';
+export * from './alerts.ts';
