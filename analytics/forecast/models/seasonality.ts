@@ -11,6 +11,13 @@ export interface SeasonalAdjustment {
   reseasonalize(forecast: readonly number[], n: number): number[];
 }
 
+/**
+ * Season indices average recent periods only (six seasons, and at least 100 periods so that
+ * short seasons still get enough samples): seasonality drifts over long histories.
+ */
+const RECENT_SEASONS = 6;
+const RECENT_PERIODS = 100;
+
 function autocorrelations(y: readonly number[], maxLag: number): number[] {
   const n = y.length;
   let mean = 0;
@@ -60,7 +67,7 @@ export function seasonalAdjustment(y: readonly number[], m: number): SeasonalAdj
   const build = (mult: boolean) => {
     const sums = new Array<number>(m).fill(0);
     const counts = new Array<number>(m).fill(0);
-    for (let t = 0; t < y.length; t++) {
+    for (let t = Math.max(0, y.length - Math.max(RECENT_SEASONS * m, RECENT_PERIODS) - m); t < y.length; t++) {
       const c = trend[t]!;
       if (!Number.isFinite(c) || (mult && c <= 0)) continue;
       sums[t % m]! += mult ? y[t]! / c : y[t]! - c;
