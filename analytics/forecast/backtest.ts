@@ -48,13 +48,13 @@ export interface BacktestInput {
  * `squared`: score by root mean squared error instead of absolute, for intermittent demand, where
  * absolute error is smallest for a forecast of zero (the median), useless for restocking.
  */
-export function backtest(input: BacktestInput, candidates: readonly string[], plan: BacktestPlan, squared = false): CandidateResult[] {
+export function backtest(input: BacktestInput, candidates: readonly string[], plan: BacktestPlan, squared = false, fitted?: Map<string, number[]>): CandidateResult[] {
   const { step } = plan;
   const state = new Map(candidates.map((model) => [model, { sums: emptySums(), scaled: 0, scaledCount: 0, relative: 0, failed: false, errors: Array.from({ length: step }, () => [] as number[]) }]));
   for (const origin of plan.origins) {
     const train = input.filled.slice(0, origin);
     const actual = input.raw.slice(origin, origin + step);
-    const window = trainingWindow(train, input.seasonLength, input.frequency, input.nonNegative, input.regressors);
+    const window = trainingWindow(train, input.seasonLength, input.frequency, input.nonNegative, input.regressors, fitted);
     const scale = maseScale(train, input.seasonLength);
     let level = 0;
     for (const v of train) level += Math.abs(v) / train.length;

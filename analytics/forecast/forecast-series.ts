@@ -77,13 +77,14 @@ export function forecastSeries(series: Series, options: ForecastOptions): Series
 
   const minTrain = Math.max(4, Math.min(newSeriesThreshold(seasonLength), Math.floor(y.length / 2)));
   const plan = classification === 'new' ? null : planBacktest(y.length, horizon, origins, minTrain);
-  const full = trainingWindow(y, seasonLength, series.frequency, history.nonNegative, regressors);
+  const fitted = new Map<string, number[]>();
+  const full = trainingWindow(y, seasonLength, series.frequency, history.nonNegative, regressors, fitted);
   const input = { raw: history.raw, filled: y, seasonLength, frequency: series.frequency, nonNegative: history.nonNegative, regressors };
 
   if (plan === null) return shortHistory();
 
   const candidates = candidatesFor(classification);
-  const results = backtest(input, candidates, plan, classification === 'intermittent' || classification === 'lumpy');
+  const results = backtest(input, candidates, plan, classification === 'intermittent' || classification === 'lumpy', fitted);
   const ranked = [...results].sort((a, b) => a.score - b.score || complexity(a.model) - complexity(b.model));
   let chosen = chooseCandidate(results, complexity);
   const preferred = (DEFAULTS[classification] ?? []).map((name) => results.find((r) => r.model === name)).find((r) => r !== undefined && Number.isFinite(r.score));

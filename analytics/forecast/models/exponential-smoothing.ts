@@ -50,9 +50,17 @@ function dampedSum(phi: number, k: number): number {
   return phi === 1 ? k : (phi * (1 - phi ** k)) / (1 - phi);
 }
 
-export function holtDampedForecast(y: readonly number[], h: number): number[] {
+/** Minimises from the series' previous fit of the same model when there is one, with fewer steps. */
+function warmMinimize(fitted: Map<string, number[]> | undefined, key: string, objective: (x: number[]) => number, start: number[], bounds: Parameters<typeof minimize>[2], evaluations: number) {
+  const previous = fitted?.get(key);
+  const fit = minimize(objective, previous ?? start, bounds, previous ? Math.ceil(evaluations / 2) : evaluations);
+  if (Number.isFinite(fit.value)) fitted?.set(key, fit.x);
+  return fit;
+}
+
+export function holtDampedForecast(y: readonly number[], h: number, fitted?: Map<string, number[]>): number[] {
   if (y.length < 4) return new Array<number>(h).fill(y.length === 0 ? 0 : y[y.length - 1]!);
-  const fit = minimize(([a, u, phi]) => holtRun(y, a!, a! * u!, phi!), [0.3, 0.1, 0.95], [UNIT, UNIT, PHI], 120);
+  const fit = warmMinimize(fitted, 'holt_damped', ([a, u, phi]) => holtRun(y, a!, a! * u!, phi!), [0.3, 0.1, 0.95], [UNIT, UNIT, PHI], 120);
   const [a, u, phi] = fit.x as [number, number, number];
   const state = { level: 0, trend: 0 };
   holtRun(y, a, a * u, phi, state);
@@ -71,7 +79,7 @@ export function ses(w: TrainingWindow, h: number): number[] {
 }
 
 export function holtDamped(w: TrainingWindow, h: number): number[] {
-  return onAdjusted(w, h, holtDampedForecast);
+  return onAdjusted(w, h, (y, steps) => holtDampedForecast(y, steps, w.fitted));
 }
 
 interface SeasonalState {
@@ -149,14 +157,14 @@ function holtWintersRun(y: readonly number[], m: number, multiplicative: boolean
   return sse;
 }
 
-function holtWinters(w: TrainingWindow, h: number, multiplicative: boolean): number[] | null {
+function holtWinters(w: TrainingWindow, h: number, multiplicative: boolean, key: string): number[] | null {
   const { y, m } = w;
   if (m < 2 || y.length < 2 * m + 2) return null;
   if (multiplicative && !y.every((v) => v > 0)) return null;
   const start = seasonalStart(y, m, multiplicative);
   if (multiplicative && !start.season.every((s) => s > 0)) return null;
   const objective = ([a, u, v, phi]: number[]) => holtWintersRun(y, m, multiplicative, a!, a! * u!, (1 - a!) * v!, phi!, start);
-  const fit = minimize(objective, [0.3, 0.05, 0.1, 0.95], [UNIT, UNIT, UNIT, PHI], 160);
+  const fit = warmMinimize(w.fitted, key, objective, [0.3, 0.05, 0.1, 0.95], [UNIT, UNIT, UNIT, PHI], 160);
   if (!Number.isFinite(fit.value)) return null;
   const [a, u, v, phi] = fit.x as [number, number, number, number];
   const state: SeasonalState = { level: 0, trend: 0, season: new Float64Array(m) };
@@ -170,11 +178,11 @@ function holtWinters(w: TrainingWindow, h: number, multiplicative: boolean): num
 }
 
 export function holtWintersAdditive(w: TrainingWindow, h: number): number[] | null {
-  return holtWinters(w, h, false);
+  return holtWinters(w, h, false, 'holt_winters_additive');
 }
 
 export function holtWintersMultiplicative(w: TrainingWindow, h: number): number[] | null {
-  return holtWinters(w, h, true);
+  return holtWinters(w, h, true, 'holt_winters_multiplicative');
 }
 
 /**
@@ -184,6 +192,6 @@ export function holtWintersMultiplicative(w: TrainingWindow, h: number): number[
 export function holtWintersLog(w: TrainingWindow, h: number): number[] | null {
   if (!w.y.every((v) => v > 0)) return null;
   const logs = w.y.map(Math.log);
-  const f = holtWinters({ ...w, y: logs }, h, false);
+  const f = holtWinters({ ...w, y: logs }, h, false, 'holt_winters_log');
   return f && f.map(Math.exp);
 }
