@@ -44,11 +44,11 @@ export async function confirmShipmentPicks(ctx: ServiceContext, actor: Actor | n
     if (actor?.kind !== 'user' || open.some((l) => l.picker_id !== actor.id)) {
       throw new ForbiddenError('Only the picker who claimed the lines may confirm their pick', [{ path: 'id', message: 'has lines claimed by another picker' }]);
     }
-    const picks = open.map((l) => ({ id: l.id, quantity: quantityOf.get(l.id) ?? l.quantity }));
+    // By the shipment's index, whatever the planner thinks of the table's size.
     await tx.execute(sql`
       update shipment_lines sl set picked_quantity = p.quantity, picked_at = ${occurredAt}
-      from json_to_recordset(${JSON.stringify(picks)}::json) as p(id uuid, quantity int)
-      where sl.id = p.id`);
+      from unnest(${sql.param(open.map((l) => l.id))}::uuid[], ${sql.param(open.map((l) => quantityOf.get(l.id) ?? l.quantity))}::int[]) as p(id, quantity)
+      where sl.shipment_id = ${shipment.id} and sl.id = p.id`);
   });
   return (await findShipment(ctx.db, shipmentId))!;
 }
