@@ -1,7 +1,8 @@
-import type { Day } from '../calendar.ts';
+import { addDays, type Day } from '../calendar.ts';
 import type { Disruption } from '../disruptions.ts';
 import type { LocationKind } from '../locations.ts';
 import { restockReceipts, type StockLevel } from '../stock-plan.ts';
+import type { SimSupplier } from '../suppliers.ts';
 import type { TowerShipment } from './floor-steps.ts';
 import { discoverShipments } from './order-life.ts';
 import { listInventory } from './seed-business.ts';
@@ -66,33 +67,96 @@ function demandShares(world: World): Map<string, number> {
   return shares;
 }
 
-/** The day's receipts under a reorder-point policy (restockReceipts), except SKUs held by a stock-out. */
+/**
+ * The morning's restock. First the purchase orders whose lead time is up are received (the
+ * receipt names the backorders it filled); then, under a reorder-point policy on each location's
+ * position (available plus on order), warehouses, the 3PL and stores order from each SKU's
+ * supplier: one submitted purchase order per supplier and location, received its lead time later.
+ * The drop-ship vendor reports its own stock (receipt adjustments). SKUs held by a stock-out wait.
+ */
 export async function receiveRestock(world: World, day: Day, atMs: number): Promise<void> {
+  await receiveDuePurchaseOrders(world, day, atMs);
   const codeById = new Map([...world.locationIdByCode].map(([code, id]) => [id, code]));
   const levels: StockLevel[] = [];
   for (const l of await listInventory(world.client)) {
     const code = codeById.get(l.locationId);
-    if (code) levels.push({ sku: l.sku, locationCode: code, onHand: l.onHand - l.reserved });
+    if (code) levels.push({ sku: l.sku, locationCode: code, onHand: l.onHand - l.reserved + (world.purchasing.onOrder.get(`${l.sku}@${code}`) ?? 0) });
   }
   const shares = demandShares(world);
   const kindOf = new Map(world.business.locations.map((l) => [l.code, l.kind]));
-  const receipts = POLICIES.flatMap((p) =>
-    restockReceipts(
-      levels.filter((l) => p.kinds.includes(kindOf.get(l.locationCode)!)),
-      shares,
-      world.dailyUnits,
-      p.reorderDays,
-      p.coverDays,
-    ),
-  ).filter((r) => r.onHand > 0 && !world.heldReceipts.has(`${r.sku}@${r.locationCode}`) && !world.heldReceipts.has(`${r.sku}@*`));
+  const held = (r: StockLevel) => world.heldReceipts.has(`${r.sku}@${r.locationCode}`) || world.heldReceipts.has(`${r.sku}@*`);
+  const orders: StockLevel[] = [];
+  const vendorReceipts: StockLevel[] = [];
+  for (const p of POLICIES) {
+    const atKinds = levels.filter((l) => p.kinds.includes(kindOf.get(l.locationCode)!));
+    if (p.kinds.includes('dropship')) {
+      vendorReceipts.push(...restockReceipts(atKinds, shares, world.dailyUnits, p.reorderDays, p.coverDays));
+      continue;
+    }
+    // Ordered its lead time ahead: the position must last until the goods come.
+    for (const supplier of new Set(world.purchasing.supplierOfSku.values())) {
+      const sold = atKinds.filter((l) => world.purchasing.supplierOfSku.get(l.sku) === supplier);
+      orders.push(...restockReceipts(sold, shares, world.dailyUnits, p.reorderDays + supplier.leadTimeDays, p.coverDays + supplier.leadTimeDays));
+    }
+  }
+  await Promise.all([
+    placePurchaseOrders(world, day, atMs, orders.filter((r) => r.onHand > 0 && !held(r))),
+    ...vendorReceipts
+      .filter((r) => r.onHand > 0 && !held(r))
+      .map(async (r) => {
+        const { body } = await world.client.request<{ backordersAllocated: string[] }>('POST', '/api/inventory/adjustments', {
+          body: { sku: r.sku, locationId: world.locationIdByCode.get(r.locationCode)!, delta: r.onHand, reason: 'receipt', note: `restock ${day}` },
+          idempotencyKey: `SIM-${world.seed}-restock-${day}-${r.sku}-${r.locationCode}`,
+          asOf: atMs,
+        });
+        world.stats.receipts++;
+        for (const orderId of body.backordersAllocated ?? []) if (world.orders.has(orderId)) world.awaitingRelease.add(orderId);
+      }),
+  ]);
+}
+
+/** One submitted purchase order per supplier and location, dated the reorder moment; received its lead time later. */
+async function placePurchaseOrders(world: World, day: Day, atMs: number, needs: readonly StockLevel[]): Promise<void> {
+  const groups = new Map<string, { supplier: SimSupplier; locationCode: string; lines: { sku: string; quantity: number }[] }>();
+  for (const need of needs) {
+    const supplier = world.purchasing.supplierOfSku.get(need.sku);
+    if (!supplier) continue;
+    const key = `${supplier.code}@${need.locationCode}`;
+    const group = groups.get(key) ?? { supplier, locationCode: need.locationCode, lines: [] };
+    group.lines.push({ sku: need.sku, quantity: need.onHand });
+    groups.set(key, group);
+  }
   await Promise.all(
-    receipts.map(async (r) => {
-      const { body } = await world.client.request<{ backordersAllocated: string[] }>('POST', '/api/inventory/adjustments', {
-        body: { sku: r.sku, locationId: world.locationIdByCode.get(r.locationCode)!, delta: r.onHand, reason: 'receipt', note: `restock ${day}` },
-        idempotencyKey: `SIM-${world.seed}-restock-${day}-${r.sku}-${r.locationCode}`,
+    [...groups.values()].map(async ({ supplier, locationCode, lines }) => {
+      const { body } = await world.client.request<{ id: string }>('POST', '/api/purchase-orders', {
+        body: { supplierId: world.purchasing.supplierIdByCode.get(supplier.code)!, locationId: world.locationIdByCode.get(locationCode)!, lines, submit: true, source: `simulator:restock:${day}` },
+        idempotencyKey: `SIM-${world.seed}-po-${day}-${supplier.code}-${locationCode}`,
+        asOf: atMs,
+      });
+      world.stats.purchaseOrders++;
+      for (const line of lines) world.purchasing.onOrder.set(`${line.sku}@${locationCode}`, (world.purchasing.onOrder.get(`${line.sku}@${locationCode}`) ?? 0) + line.quantity);
+      const dueDay = addDays(day, supplier.leadTimeDays);
+      world.purchasing.due.set(dueDay, [...(world.purchasing.due.get(dueDay) ?? []), { id: body.id, locationCode, lines }]);
+    }),
+  );
+}
+
+/** Receives in full the purchase orders due this morning; the stock goes to backorders first. */
+async function receiveDuePurchaseOrders(world: World, day: Day, atMs: number): Promise<void> {
+  const due = world.purchasing.due.get(day) ?? [];
+  world.purchasing.due.delete(day);
+  await Promise.all(
+    due.map(async (po) => {
+      const { body } = await world.client.request<{ backordersAllocated?: string[] }>('POST', `/api/purchase-orders/${po.id}/receive`, {
+        body: { lines: po.lines },
+        idempotencyKey: `SIM-${world.seed}-po-receipt-${po.id}`,
         asOf: atMs,
       });
       world.stats.receipts++;
+      for (const line of po.lines) {
+        const key = `${line.sku}@${po.locationCode}`;
+        world.purchasing.onOrder.set(key, Math.max(0, (world.purchasing.onOrder.get(key) ?? 0) - line.quantity));
+      }
       for (const orderId of body.backordersAllocated ?? []) if (world.orders.has(orderId)) world.awaitingRelease.add(orderId);
     }),
   );

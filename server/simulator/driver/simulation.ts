@@ -5,12 +5,14 @@ import { dailyOrders, type SimulatedOrder } from '../daily-orders.ts';
 import { defaultDemandModel, type DemandModel } from '../demand-model.ts';
 import { createScenario, quietScenario, type Scenario } from '../scenario.ts';
 import { dailyUnitsBySku, initialStock } from '../stock-plan.ts';
+import { createSuppliers } from '../suppliers.ts';
 import { createBulkRequests } from './bulk-requests.ts';
 import { EventQueue } from './event-queue.ts';
 import { openFloorSession, type FloorUser } from './floor-session.ts';
 import type { Progress } from './progress.ts';
 import { Scheduler } from './scheduler.ts';
 import { seedBusiness } from './seed-business.ts';
+import { seedSuppliers } from './seed-suppliers.ts';
 import { scheduleDay, type DemandPlan } from './timeline.ts';
 import { TowerClient, TowerError, type SentRequest } from './tower-client.ts';
 import { emptyStats, recordError, type DriverStats, type World } from './world.ts';
@@ -147,6 +149,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     orders: new Map(),
     awaitingRelease: new Set(),
     heldReceipts: new Set(),
+    purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map(), onOrder: new Map(), due: new Map() },
     capacityFactor: new Map(),
     stats,
     errorSamples: [],
@@ -178,6 +181,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const seeded = await seedBusiness(client, business, scenario, initialStock(business, backfillUnits), backfillFromMs - HOUR);
     world.locationIdByCode = seeded.locationIdByCode;
     world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
+    const { suppliers, terms } = createSuppliers(business);
+    world.purchasing.supplierIdByCode = await seedSuppliers(client, suppliers, terms, backfillFromMs - HOUR);
+    const supplierByCode = new Map(suppliers.map((s) => [s.code, s]));
+    world.purchasing.supplierOfSku = new Map(terms.map((t) => [t.sku, supplierByCode.get(t.supplierCode)!]));
     const session = await openFloorSession(client, options.floorUser);
     world.floor = session.floor;
     seeding.floorSkipped = session.why;

@@ -1,7 +1,9 @@
 import type { Business } from '../business.ts';
 import type { SimulatedOrder } from '../daily-orders.ts';
 import type { SimLocation } from '../locations.ts';
+import type { Day } from '../calendar.ts';
 import type { Scenario } from '../scenario.ts';
+import type { SimSupplier } from '../suppliers.ts';
 import type { RequestBatcher } from './request-batcher.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { TowerClient } from './tower-client.ts';
@@ -29,7 +31,10 @@ export interface DriverStats {
   returnsRequested: number;
   returnsRefunded: number;
   returnsRefused: number;
+  /** Goods received: purchase orders, and the drop-ship vendor's stock reports. */
   receipts: number;
+  /** Purchase orders placed with suppliers. */
+  purchaseOrders: number;
   disruptionsApplied: number;
   /** Actions that failed for a reason the driver did not expect. */
   errors: number;
@@ -55,6 +60,7 @@ export const emptyStats = (): DriverStats => ({
   returnsRefunded: 0,
   returnsRefused: 0,
   receipts: 0,
+  purchaseOrders: 0,
   disruptionsApplied: 0,
   errors: 0,
 });
@@ -91,6 +97,23 @@ export interface CarrierScanResult {
   problem?: { type: string; status: number; detail: string };
 }
 
+/** A submitted purchase order the driver will receive when its lead time is up. */
+export interface OpenPurchaseOrder {
+  id: string;
+  locationCode: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+/** Restock through purchase orders: who sells each SKU, what is on order, what arrives when. */
+export interface Purchasing {
+  supplierIdByCode: Map<string, string>;
+  supplierOfSku: Map<string, SimSupplier>;
+  /** Units ordered and not yet received, by `sku@locationCode`. */
+  onOrder: Map<string, number>;
+  /** Purchase orders to receive on the morning of a day. */
+  due: Map<Day, OpenPurchaseOrder[]>;
+}
+
 /** Everything the driver's steps share during one run. */
 export interface World {
   client: TowerClient;
@@ -115,6 +138,7 @@ export interface World {
   awaitingRelease: Set<string>;
   /** Receipts of these `sku@locationCode` (or `sku@*`) wait while a stock-out lasts. */
   heldReceipts: Set<string>;
+  purchasing: Purchasing;
   /** Capacity factor of locations losing capacity, by code. */
   capacityFactor: Map<string, number>;
   stats: DriverStats;

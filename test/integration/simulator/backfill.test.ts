@@ -68,6 +68,10 @@ describe(`a ${DAYS}-day backfill through the public API`, () => {
       'POST /api/carriers/{carrier}/events/batch',
       'POST /api/returns',
       'POST /api/inventory/adjustments',
+      'POST /api/suppliers',
+      'PUT /api/suppliers/{id}/products/{sku}',
+      'POST /api/purchase-orders',
+      'POST /api/purchase-orders/{id}/receive',
     ]) {
       expect(used).toContain(op);
     }
@@ -103,6 +107,16 @@ describe(`a ${DAYS}-day backfill through the public API`, () => {
     expect(returns[0]!.n).toBeGreaterThan(0);
     expect(returns[0]!.refunded).toBeGreaterThan(0);
     expect(returns[0]!.first.getTime()).toBeLessThan(now.getTime());
+    // Restock went through purchase orders: submitted when stock ran low, received their lead time later.
+    const { rows: purchases } = await tower.pool.query<{ n: number; received: number; early: number }>(
+      `select count(*)::int as n, count(*) filter (where received_at is not null)::int as received,
+         count(*) filter (where received_at < submitted_at + interval '2 days')::int as early
+       from purchase_orders where submitted_at >= $1 and submitted_at <= $2`,
+      [from, now],
+    );
+    expect(purchases[0]!.n).toBeGreaterThan(0);
+    expect(purchases[0]!.received).toBeGreaterThan(0);
+    expect(purchases[0]!.early).toBe(0);
     // Delivered at the carrier's scan, days after the order, not when the backfill ran.
     const { rows: late } = await tower.pool.query<{ n: number }>(`select count(*)::int as n from shipments where delivered_at > $1`, [now]);
     expect(late[0]!.n).toBe(0);
