@@ -9,7 +9,8 @@
  * of that business and projects the 60 days from the measured rate; BENCH_BACKFILL_DAYS=60
  * measures the whole thing. Other settings: DATABASE_URL (a server to create a scratch
  * database on), BENCH_ORDERS_PER_DAY (2000), BENCH_CONCURRENCY (the driver's requests in
- * flight, 16), BENCH_SERVER_ENV, BENCH_SERVER_NODE_ARGS.
+ * flight, 16), BENCH_ANALYZE_EVERY_SECONDS (60: analyze in autovacuum's stead when the server has
+ * it off, as this machine's CI configuration does; 0 never), BENCH_SERVER_ENV, BENCH_SERVER_NODE_ARGS.
  *
  * Tower runs as `npm start` would, except: no releases of its own (the driver releases at each
  * historical moment; a release loop would stamp history with today), no e-mails, no relay (the
@@ -26,12 +27,15 @@ import { createBenchDatabase, DEFAULT_SERVER_URL, type BenchDatabase } from './s
 import { runBenchMain } from './support/bench-main.ts';
 import { round } from './support/percentiles.ts';
 import { openCpuWindow } from './support/resource-usage.ts';
+import { standInAutovacuum } from './support/stand-in-autovacuum.ts';
 import { benchServerEnv, releaseBenchServer, spawnTowerServer } from './support/tower-server.ts';
 
 const TARGET = { days: 60, ordersPerDay: 2_000, seconds: 180 };
 const days = Number(process.env.BENCH_BACKFILL_DAYS ?? 2);
 const ordersPerDay = Number(process.env.BENCH_ORDERS_PER_DAY ?? TARGET.ordersPerDay);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** How often to analyze in autovacuum's stead when the server has it off (0: never, as before 2026-12-06). */
+const analyzeEverySeconds = Number(process.env.BENCH_ANALYZE_EVERY_SECONDS ?? 60);
 if (![days, ordersPerDay, concurrency].every((n) => Number.isInteger(n) && n >= 1)) {
   throw new Error('BENCH_BACKFILL_DAYS, BENCH_ORDERS_PER_DAY and BENCH_CONCURRENCY must be whole numbers ≥ 1');
 }
@@ -74,6 +78,7 @@ async function measure() {
   progress(`Tower is up on port ${port}; backfilling ${days} days of ${ordersPerDay} orders a day`);
   const token = await createBenchToken(tower.url, admin, 'bench simulator', ['admin', 'simulator']);
 
+  const stopAnalyzing = await standInAutovacuum(database.url, analyzeEverySeconds * 1000, progress);
   const closeCpu = openCpuWindow(tower.child.pid!, database.name);
   let lastReport = 0;
   const summary = await runSimulation({
@@ -92,6 +97,7 @@ async function measure() {
     },
   });
   const cpu = closeCpu();
+  const analyzeRuns = await stopAnalyzing();
   const seconds = summary.elapsedMs / 1000;
   const ordersPerSecond = summary.ordersPlaced / seconds;
   const projectedSeconds = (TARGET.days * TARGET.ordersPerDay) / ordersPerSecond;
@@ -99,7 +105,7 @@ async function measure() {
   return {
     bench: 'backfill',
     date: new Date().toISOString(),
-    settings: { days, ordersPerDay, concurrency, seed: SEED, postgres: database.serverVersion },
+    settings: { days, ordersPerDay, concurrency, seed: SEED, postgres: database.serverVersion, analyzeEverySeconds, analyzeRuns },
     summary,
     ordersPerSecond: round(ordersPerSecond),
     requestsPerSecond: round(summary.requestsSent / seconds),
