@@ -52,17 +52,21 @@ export async function forecastAll(series: readonly Series[], options: ForecastOp
   await new Promise<void>((resolve, reject) => {
     const workers = new Set<Worker>();
     let failed = false;
+    const onAbort = () => fail(abortError());
     const settleIfIdle = () => {
-      if (workers.size === 0 && !failed) resolve();
+      if (workers.size > 0 || failed) return;
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
     };
     const fail = (error: Error) => {
       if (failed) return;
       failed = true;
+      signal?.removeEventListener('abort', onAbort);
       for (const w of workers) void w.terminate();
       workers.clear();
       reject(error);
     };
-    signal?.addEventListener('abort', () => fail(abortError()), { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
     for (let i = 0; i < workerCount; i++) {
       let current: number | undefined;
       let worker: Worker;
