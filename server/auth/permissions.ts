@@ -43,6 +43,10 @@ export const permissions = {
   'purchasing:receive': ['admin', 'manager', 'staff'],
   /** Bottleneck alerts are acted on by the people on the floor as well as watched by managers. */
   'alerts:read': ['admin', 'manager', 'planner', 'staff'],
+  /** Acknowledging, assigning and resolving alerts, and the remedies they offer (staff limited to their locations). */
+  'alerts:act': ['admin', 'manager', 'staff'],
+  /** Turning alert rules on and off and editing their thresholds and severity. */
+  'alerts:manage': ['admin', 'manager'],
   'users:manage': ['admin'],
   'tokens:manage': ['admin'],
   'audit:read': ['admin'],
