@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
 import { kpisRoutes } from './analytics/kpis.routes.ts';
+import type { AlertPublisher } from './alerts/alert-publisher.ts';
+import { alertsRoutes } from './alerts/alerts.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import type { AuditWriter } from './audit/audit-writer.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -55,6 +57,8 @@ export interface AppDeps extends ServiceContext {
   forecasts?: ForecastRunner | undefined;
   /** Service level and review period of restock proposals without a planner's own. */
   replenishmentDefaults?: ReplenishmentDefaults | undefined;
+  /** Announces acknowledged and resolved alerts (socket.io, attached after the app); silent without it. */
+  publishAlert?: AlertPublisher | undefined;
 }
 
 export function createApp(deps: AppDeps) {
@@ -98,6 +102,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', carrierEventsRoutes(deps));
   app.route('/', trackingRoutes(deps));
   app.route('/', kpisRoutes(deps));
+  app.route('/', alertsRoutes(deps));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/', apiReferenceRoutes());
   // The API's description is public, like any published API reference.

@@ -103,6 +103,8 @@ export const configSchema = z.object({
   REPLENISHMENT_SERVICE_LEVEL: z.coerce.number().gt(0.5).lt(1).default(0.95),
   /** Days between reviews of a SKU's stock (the R of the (R, s, S) policy), without a planner's own. */
   REPLENISHMENT_REVIEW_DAYS: positiveInt.max(90).default(7),
+  /** How often alert rules are evaluated (each rule may ask for less often); 0 turns the alert engine off in this process. */
+  ALERT_EVALUATE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,8 @@ import { startAnalytics, type Analytics } from '#analytics/start-analytics.ts';
 import { openDatabase } from '#db/client.ts';
 import { takeOverShutdownSignals } from '#db/embedded-postgres.ts';
 import { createApp } from './app.ts';
+import { createAlertEngine, type AlertEngine } from './alerts/alert-engine.ts';
+import { realtimeAlertPublisher } from './alerts/alert-publisher.ts';
 import { AuditWriter } from './audit/audit-writer.ts';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import { purgeEndedSessions } from './auth/login.ts';
@@ -132,6 +134,7 @@ const app = createApp({
   forecasts,
   replenishmentDefaults: { serviceLevel: config.REPLENISHMENT_SERVICE_LEVEL, reviewPeriodDays: config.REPLENISHMENT_REVIEW_DAYS },
   isShuttingDown: () => shuttingDown,
+  publishAlert: (alert) => realtimeAlertPublisher(realtime)(alert),
   resolver,
   audit,
   metrics,
@@ -195,6 +198,8 @@ const server: ServerType = serve({ fetch: withWebApp(app.fetch, webHandler), por
     onLive: () => {
       demoLive = true;
       startReleasing();
+      // Orders the backfill left in flight are history, not stuck: alerts start with live traffic.
+      alertEngine?.start();
     },
   });
 });
@@ -207,6 +212,21 @@ if ('keepAliveTimeout' in server) {
 }
 const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, cluster: { pool: database.pool } });
 metrics.countConnectionsWith(() => realtime.connectionCount());
+// Alert rules every ALERT_EVALUATE_INTERVAL_MS; every instance may run this (a rule's round runs on one at a time).
+const alertEngine: AlertEngine | null =
+  config.ALERT_EVALUATE_INTERVAL_MS === 0
+    ? null
+    : createAlertEngine({
+        db: database.db,
+        clock: systemClock,
+        logger,
+        publish: realtimeAlertPublisher(realtime),
+        clickhouse: analytics.clickhouse,
+        relayLagMs: pipelineLagMs,
+        registry: metrics.registry,
+        intervalMs: config.ALERT_EVALUATE_INTERVAL_MS,
+      });
+if (!demo) alertEngine?.start();
 // The relay starts once the HTTP server is up (and ClickHouse is ready); it reports to /metrics.
 // Live push: each relayed batch goes to socket.io clients (order:event) once it is in ClickHouse,
 // followed by a kpis snapshot of the last 24 hours at most once a second.
@@ -245,6 +265,7 @@ async function shutdown(signal: string) {
   clearTimeout(deadline);
   clearInterval(housekeeping);
   await releaseLoop?.stop();
+  await alertEngine?.stop();
   await forecastSchedule?.stop();
   await forecasts.stop();
   await notificationSender?.stop();
