@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { forecastAll, forecastSeries } from '#analytics/forecast/index.ts';
 import { demandMix } from './support/demand-series.ts';
 
-describe('forecastAll', () => {
+// Workers start tsx and compile this folder on a machine shared with other work: allow time.
+describe('forecastAll', { timeout: 60_000 }, () => {
   const series = demandMix(80, 120, 3);
 
   it('on worker threads gives each series the result forecastSeries gives it, in input order', async () => {

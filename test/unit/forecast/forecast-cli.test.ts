@@ -33,7 +33,8 @@ function dailyHistoryCsv(): string {
   return `${lines.join('\n')}\n`;
 }
 
-describe('npm run forecast', () => {
+// Each case starts node with tsx (several for the bad inputs): allow time on a busy machine.
+describe('npm run forecast', { timeout: 60_000 }, () => {
   it('writes one row per series and future day and prints the backtest against seasonal naive', () => {
     const input = write('history.csv', dailyHistoryCsv());
     const output = path.join(dir, 'forecast.csv');

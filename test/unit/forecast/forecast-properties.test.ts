@@ -29,7 +29,7 @@ function awkwardSeries(random: ReturnType<typeof seededRandom>, i: number): { se
   return { series: { id: `p${i}`, frequency, start: STARTS[frequency], values, ...(regressors ? { regressors } : {}) }, horizon };
 }
 
-describe('forecastSeries on awkward histories (seeded property test)', () => {
+describe('forecastSeries on awkward histories (seeded property test)', { timeout: 30_000 }, () => {
   it('never crashes, never returns NaN or Infinity, keeps lo80 ≤ forecast ≤ hi80, and stays ≥ 0 on non-negative data', () => {
     const random = seededRandom(2026);
     for (let i = 0; i < 150; i++) {

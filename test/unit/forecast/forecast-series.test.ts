@@ -22,7 +22,7 @@ function expectSane(result: SeriesForecast, horizon = HORIZON) {
   expect(numbers.every((v) => Number.isFinite(v))).toBe(true);
 }
 
-describe('forecastSeries on daily demand with a trend and a weekly season', () => {
+describe('forecastSeries on daily demand with a trend and a weekly season', { timeout: 30_000 }, () => {
   it('chooses models that beat seasonal naive on MASE over the 28 days that follow the history', () => {
     const random = seededRandom(42);
     const ratios: number[] = [];
@@ -146,7 +146,7 @@ describe('forecastSeries on degenerate histories', () => {
   });
 });
 
-describe('prediction intervals', () => {
+describe('prediction intervals', { timeout: 30_000 }, () => {
   it('contain about 80% of the held-out values of stationary noisy series', () => {
     const random = seededRandom(21);
     let inside = 0;
