@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stuckOrders } from '#server/alerts/rules/stuck-orders.ts';
+import type { ApiClient } from '#test/support/api-client.ts';
+import { addStock, createLocation, createProduct, expectStatus, orderBody, placedOrder } from '#test/support/factories.ts';
+import { pickAndPack, release, shipmentsOf, signedInUser, type ShipmentBody } from '#test/integration/fulfillment/fulfillment-fixture.ts';
+import { startAlertHarness, type AlertHarness } from './alert-harness.ts';
+
+/**
+ * stuck_orders on real orders: placed, released, picked, packed and shipped through the API at
+ * moments of the pinned clock, then evaluated hours later. Default SLAs: release 30 min, pick 4 h,
+ * pack 2 h, ship 4 h.
+ */
+let h: AlertHarness;
+let picker: ApiClient;
+beforeAll(async () => {
+  h = await startAlertHarness('alerts_stuck');
+  picker = (await signedInUser(h.server, ['staff'])).client;
+});
+afterAll(() => h.close());
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+async function stockedLocation() {
+  const location = await createLocation(h.server.api);
+  const product = await createProduct(h.server.api);
+  await addStock(h.server.api, product.sku, location.id, 100);
+  return { location, product };
+}
+
+async function order(sku: string) {
+  return placedOrder(h.server.api, orderBody([{ sku, quantity: 1 }]));
+}
+
+async function onlyShipment(orderId: string): Promise<ShipmentBody> {
+  const [shipment] = await shipmentsOf(h.server, orderId);
+  return shipment!;
+}
+
+async function liveAlertAt(locationId: string) {
+  const items = (expectStatus(await h.server.api.get(`/api/alerts?rule=stuck_orders&locationId=${locationId}`), 200).body as { items: any[] }).items;
+  return items.filter((a) => a.state !== 'resolved');
+}
+
+describe('stuck_orders', () => {
+  it('lists the orders waiting beyond each stage SLA at a location, oldest first, and resolves once they move on', async () => {
+    const { location, product } = await stockedLocation();
+    const engine = h.engine({ rules: [stuckOrders] });
+    const waitingToPick = await order(product.sku);
+    h.clock.advance(10 * MINUTE);
+    const waitingToPack = await order(product.sku);
+    h.clock.advance(5 * MINUTE);
+    await release(h.server);
+    h.clock.advance(5 * MINUTE);
+    const packShipment = await onlyShipment(waitingToPack.id);
+    expectStatus(await picker.post('/api/fulfillment/pick-claims', { shipmentLineIds: packShipment.lines.map((l) => l.id) }), 200);
+    expectStatus(await picker.post(`/api/fulfillment/shipment-lines/${packShipment.lines[0]!.id}/pick`, { quantity: 1 }), 200);
+    h.clock.advance(5 * MINUTE);
+    const waitingToShip = await order(product.sku);
+    await release(h.server);
+    h.clock.advance(5 * MINUTE);
+    await pickAndPack(picker, await onlyShipment(waitingToShip.id));
+    h.clock.advance(10 * MINUTE);
+    const waitingForRelease = await order(product.sku);
+
+    // 20 min on, nothing is late yet (the unreleased order has 30 min).
+    h.clock.advance(20 * MINUTE);
+    await h.round(engine);
+    expect(await liveAlertAt(location.id)).toEqual([]);
+
+    // 5 h after the first release: pick (5 h > 4 h), pack (4 h 40 > 2 h), ship (4 h 30 > 4 h), release (4 h 20 > 30 min).
+    h.clock.set(new Date(Date.parse((await h.server.pool.query('select min(created_at) as at from shipments where location_id = $1', [location.id])).rows[0].at) + 5 * HOUR));
+    await h.round(engine);
+    const [alert] = await liveAlertAt(location.id);
+    expect(alert).toMatchObject({
+      subject: `location:${location.id}`,
+      state: 'open',
+      locationId: location.id,
+      affected: { orders: [waitingToPick.id, waitingToPack.id, waitingToShip.id, waitingForRelease.id], ordersTotal: 4, locationId: location.id },
+      measured: { stages: { release: { orders: 1, slaMinutes: 30 }, pick: { orders: 1, slaMinutes: 240 }, pack: { orders: 1, slaMinutes: 120 }, ship: { orders: 1, slaMinutes: 240 } } },
+    });
+    // The pack stage's oldest waited more than twice its SLA: critical.
+    expect(alert.severity).toBe('critical');
+    expect(alert.title).toMatch(/^4 orders stuck at LOC-/);
+
+    // The floor catches up: release, pick, pack and ship everything.
+    await release(h.server);
+    const everything = await h.server.pool.query(
+      `select s.id from shipments s where s.location_id = $1 and s.status in ('pending', 'picking', 'packed') order by s.created_at`,
+      [location.id],
+    );
+    for (const { id } of everything.rows as { id: string }[]) {
+      const shipment = expectStatus(await h.server.api.get(`/api/fulfillment/shipments/${id}`), 200).body as ShipmentBody;
+      if (shipment.status === 'pending') await pickAndPack(picker, shipment);
+      else if (shipment.status === 'picking') {
+        expectStatus(await picker.post(`/api/fulfillment/shipments/${id}/pack`, { items: shipment.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) }), 200);
+      }
+      expectStatus(await picker.post(`/api/fulfillment/shipments/${id}/ship`), 200);
+    }
+    for (let round = 1; round <= 3; round++) {
+      expect(await liveAlertAt(location.id), `round ${round}`).toHaveLength(1);
+      await h.round(engine);
+    }
+    expect(await liveAlertAt(location.id)).toEqual([]);
+  });
+
+  it('stays silent on orders that move through the floor within the SLAs, and leaves held orders out', async () => {
+    const { location, product } = await stockedLocation();
+    const engine = h.engine({ rules: [stuckOrders] });
+    for (let i = 0; i < 3; i++) {
+      const placed = await order(product.sku);
+      h.clock.advance(2 * MINUTE);
+      await release(h.server);
+      h.clock.advance(30 * MINUTE);
+      const shipment = await pickAndPack(picker, await onlyShipment(placed.id));
+      h.clock.advance(20 * MINUTE);
+      expectStatus(await picker.post(`/api/fulfillment/shipments/${shipment.id}/ship`), 200);
+    }
+    // Still within their SLAs: one released an hour ago, one packed an hour ago.
+    const released = await order(product.sku);
+    await release(h.server);
+    const packed = await order(product.sku);
+    await release(h.server);
+    await pickAndPack(picker, await onlyShipment(packed.id));
+    // Held on purpose (its allocation waits with no shipment): not stuck.
+    const held = await order(product.sku);
+    expectStatus(await h.server.api.post(`/api/orders/${held.id}/hold`, { reason: 'fraud review' }), 200);
+    h.clock.advance(1 * HOUR);
+    for (let i = 0; i < 3; i++) await h.round(engine);
+    expect(await liveAlertAt(location.id)).toEqual([]);
+
+    // A location's own, tighter SLA makes the same wait late there.
+    expectStatus(await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds: { perLocation: { [location.id]: { pickHours: 0.5 } } } }), 200);
+    await h.round(engine);
+    expect(await liveAlertAt(location.id)).toMatchObject([{ affected: { orders: [released.id], ordersTotal: 1 }, measured: { stages: { pick: { orders: 1, slaMinutes: 30 } } } }]);
+    expectStatus(await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds: { perLocation: {} } }), 200);
+  });
+});
