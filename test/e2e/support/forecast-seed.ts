@@ -77,8 +77,17 @@ export async function runForecastWithDemand(admin: ApiClient, sku: string, locat
   }
 }
 
+/** A repeatable pseudo-random sequence in [0, 1). */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
 /**
- * A location with two SKUs about to run out (LOW-A, LOW-B: 2–3 units a day, ~20 left) and one
+ * A location with two SKUs about to run out (LOW-A, LOW-B: 1–4 units a day, 4 left) and one
  * well stocked (PLENTY: 1 a day, 500 left), all sold from there for `days` days, and a supplier
  * for the two low ones.
  */
@@ -86,10 +95,12 @@ export async function seedDemand(admin: ApiClient, days = 56) {
   const location = await createLocation(admin, { name: unique('Forecast DC') });
   const low = [(await createProduct(admin)).sku, (await createProduct(admin)).sku] as const;
   const plenty = (await createProduct(admin, { category: 'home' })).sku;
-  const pattern = [2, 3, 2, 3, 3, 2, 2];
-  const unitsOn = (sku: string, ago: number) => (sku === plenty ? 1 : pattern[ago % 7]!);
-  const expected = Array.from({ length: days }, (_, i) => pattern[(i + 1) % 7]!).reduce((a, b) => a + b, 0);
-  for (const sku of low) await addStock(admin, sku, location.id, expected + 20);
+  const random = seeded(42);
+  // Units by days ago (index 0 unused), the same for both low SKUs.
+  const daily = Array.from({ length: days + 1 }, () => 1 + Math.floor(random() * 4));
+  const unitsOn = (sku: string, ago: number) => (sku === plenty ? 1 : daily[ago]!);
+  const sold = daily.slice(1).reduce((a, b) => a + b, 0);
+  for (const sku of low) await addStock(admin, sku, location.id, sold + 4);
   await addStock(admin, plenty, location.id, days + 500);
   const supplier = await createSupplier(admin, low);
   const history = await historyClient(admin);
