@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { alertHistory, alerts } from '#db/schema/alerts.ts';
 import { moreSevere, type Finding } from './alert-rule.ts';
@@ -76,6 +76,7 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
           eq(alerts.subject, finding.subject),
           isNotNull(alerts.resolvedAt),
           gte(alerts.resolvedAt, new Date(now.getTime() - options.reopenWithinMs)),
+          lte(alerts.resolvedAt, now),
         ),
       )
       .orderBy(sql`${alerts.resolvedAt} desc`)
