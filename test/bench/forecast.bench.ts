@@ -2,7 +2,9 @@
  * Demand forecasting throughput (forecasting issue): 2,000 seeded daily series × 365 days (smooth
  * weekly-seasonal, trending, intermittent, a few new and all-zero) forecast 28 days ahead with
  * forecastAll on every core, each with its rolling-origin backtest of every candidate model, then
- * a restock proposal per series (reorder point over a 7-day lead time, z = 1.645). Prints ONE
+ * Tower's restock planning (server/replenishment/plan-restock.ts) on them, read as 200 SKUs × 10
+ * locations (stock on hand: the series' last 10 days of demand; a supplier with a 7-day lead time;
+ * lanes of 2 days), transfers before purchases. Prints ONE
  * JSON line: seconds (decides `pass`, target < 30 s), series/s, and the mean backtest MASE of the
  * chosen models against seasonal naive; `details.cpuSeconds` (all threads) says what the run
  * costs when the shared machine is busy.
@@ -12,6 +14,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { forecastAll, type SeriesForecast } from '#analytics/forecast/index.ts';
 import { demandMix } from '#test/unit/forecast/support/demand-series.ts';
+import { planSkuRestock, type LocationPosition, type PlannedProposal } from '#server/replenishment/plan-restock.ts';
 import { runBenchMain } from './support/bench-main.ts';
 import { round } from './support/percentiles.ts';
 
@@ -22,23 +25,28 @@ const settings = {
   workers: Number(process.env.BENCH_FORECAST_WORKERS ?? availableParallelism()),
   seed: Number(process.env.BENCH_FORECAST_SEED ?? 11),
   horizon: 28,
-  leadTimeDays: 7,
-  z: 1.645,
 };
 if (!(settings.series >= 1) || !(settings.days >= 1) || !(settings.workers >= 1) || !Number.isInteger(settings.seed)) {
   throw new Error('BENCH_FORECAST_SERIES, BENCH_FORECAST_DAYS and BENCH_FORECAST_WORKERS must be ≥ 1, BENCH_FORECAST_SEED a whole number');
 }
 const progress = (message: string) => process.stderr.write(`[forecast] ${message}\n`);
 
-/** Reorder point: lead-time demand plus z × the lead-time error sd (steps assumed independent). */
-function reorderPoint(result: SeriesForecast): number {
-  let demand = 0;
-  let variance = 0;
-  for (let k = 0; k < settings.leadTimeDays && k < result.points.length; k++) {
-    demand += result.points[k]!.forecast;
-    variance += (result.horizonSd[k] ?? 0) ** 2;
+const LOCATIONS_PER_SKU = 10;
+const SUPPLY = { supplierId: 'SUP', unitCostCents: 500, leadTimeDays: 7, minimumOrderQuantity: 1, casePack: 6, currency: 'USD' };
+const LANE = { leadTimeDays: 2, costPerUnitCents: 40 };
+
+/** Tower's restock plan over the forecasts, series i being SKU ⌊i / 10⌋ at location i mod 10. */
+function proposeRestock(series: readonly { values: readonly number[] }[], results: readonly SeriesForecast[]): PlannedProposal[] {
+  const proposals: PlannedProposal[] = [];
+  for (let first = 0; first < results.length; first += LOCATIONS_PER_SKU) {
+    const positions: LocationPosition[] = results.slice(first, first + LOCATIONS_PER_SKU).map((result, k) => {
+      const values = series[first + k]!.values;
+      const available = Math.round(values.slice(-10).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0));
+      return { locationId: `L${k}`, dropship: false, available, inbound: 0, arrivals: [], points: result.points, horizonSd: result.horizonSd, serviceLevel: 0.95, reviewPeriodDays: 7, leadTimeDays: null, active: true };
+    });
+    proposals.push(...planSkuRestock(`SKU-${first / LOCATIONS_PER_SKU}`, positions, SUPPLY, () => LANE, 'USD'));
   }
-  return Math.ceil(demand + settings.z * Math.sqrt(variance));
+  return proposals;
 }
 
 const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
@@ -59,8 +67,7 @@ async function measure() {
       }
     },
   });
-  let unitsToReorderAt = 0;
-  for (const result of results) unitsToReorderAt += reorderPoint(result);
+  const proposals = proposeRestock(series, results);
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
 
@@ -86,7 +93,7 @@ async function measure() {
       scoredSeries: scored.length,
       classifications: count((r) => r.history.classification),
       models: count((r) => r.model),
-      sumOfReorderPoints: unitsToReorderAt,
+      proposals: { purchase: proposals.filter((p) => p.kind === 'purchase').length, transfer: proposals.filter((p) => p.kind === 'transfer').length },
       loadAverageAtStart: round(load),
       settings,
       node: process.version,
