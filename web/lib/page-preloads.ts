@@ -1,3 +1,4 @@
+import { seriesPageUrl } from './forecasts/forecast-urls.ts';
 import { currentKpisUrl, DEFAULT_WINDOW } from './tower/tower-window.ts';
 
 /**
@@ -9,6 +10,8 @@ export function apiPreloads(pathname: string): string[] {
   // Who is signed in is the first question of every page.
   const urls = ['/api/auth/me'];
   if (pathname === '/tower') urls.push(currentKpisUrl(DEFAULT_WINDOW));
+  // The forecasts page's first question: the latest run's riskiest series.
+  if (pathname === '/forecasts') urls.push(seriesPageUrl());
   return urls;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../web/lib/api/client.ts';
 import type { Proposal } from '../../../web/lib/api/types.ts';
-import { byUrgency, changedQuantities, decisionError, positionFacts, selectionCost, sourceLabel } from '../../../web/lib/forecasts/proposal-view.ts';
+import { byUrgency, changedQuantities, decisionError, locationLabel, positionFacts, selectionCost, sourceLabel } from '../../../web/lib/forecasts/proposal-view.ts';
 
 const proposal = (id: string, extra: Partial<Proposal> = {}) =>
   ({ id, sku: `SKU-${id}`, kind: 'purchase', quantity: 12, unitCostCents: 400, costCents: 4_800, currency: 'USD', stockoutDate: null, supplierId: 's1', fromLocationId: null, ...extra }) as Proposal;
@@ -22,6 +22,7 @@ describe('restock proposal helpers', () => {
     const locations = [{ id: 'l1', code: 'WEST', name: 'West DC' }] as any;
     expect(sourceLabel(proposal('a'), suppliers, locations)).toBe('Buy from COT · Cotton Co');
     expect(sourceLabel(proposal('b', { kind: 'transfer', supplierId: null, fromLocationId: 'l1' }), suppliers, locations)).toBe('Transfer from WEST · West DC');
+    expect(locationLabel('0123456789', locations)).toBe('01234567');
   });
 
   it('sends only quantities typed and not yet saved, for the proposals selected', () => {

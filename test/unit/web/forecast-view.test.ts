@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ForecastRun, RunSummary } from '../../../web/lib/api/types.ts';
+import { seriesPageUrl } from '../../../web/lib/forecasts/forecast-urls.ts';
+import { apiPreloads } from '../../../web/lib/page-preloads.ts';
 import { compareAccuracy, daysOfCover, maseRatio, previousSucceeded, rankedCandidates, runProgress, runSummary, seriesPlace } from '../../../web/lib/forecasts/forecast-view.ts';
 
 const points = ['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04'].map((date) => ({ date, forecast: 2, lo80: 1, hi80: 3 }));
@@ -65,5 +67,14 @@ describe('forecast page helpers', () => {
       metrics: { mase: 0.7, wape: 0.2, smape: 20, bias: 0, baselineMase: 1, candidates: [{ model: 'seasonal_naive', mase: 1, wape: 0.3, smape: 30 }, { model: 'croston', mase: null, wape: null, smape: null }, { model: 'ets', mase: 0.7, wape: 0.2, smape: 20 }] },
     });
     expect(candidates.map((c) => [c.model, c.chosen])).toEqual([['ets', true], ['seasonal_naive', false], ['croston', false]]);
+  });
+});
+
+describe('forecast URLs', () => {
+  it('the page shell preloads the first page of series by the very URL the page fetches', () => {
+    expect(seriesPageUrl()).toBe('/api/forecasts?sort=risk&limit=25');
+    expect(seriesPageUrl({ locationId: '', sku: '  ', cursor: undefined })).toBe(seriesPageUrl());
+    expect(apiPreloads('/forecasts')).toEqual(['/api/auth/me', seriesPageUrl()]);
+    expect(seriesPageUrl({ locationId: 'network', sku: ' TEE ', cursor: 'MjU' })).toBe('/api/forecasts?sort=risk&limit=25&locationId=network&sku=TEE&cursor=MjU');
   });
 });

@@ -1,8 +1,7 @@
 import { api, errorMessage } from '../api/client.ts';
 import type { ForecastProgress, ForecastRun, ForecastSeries, ForecastSeriesPage, Location } from '../api/types.ts';
+import { seriesPageUrl } from './forecast-urls.ts';
 import { previousSucceeded, seriesKey } from './forecast-view.ts';
-
-export const PAGE_SIZE = 25;
 /** While a run is in flight, its row is read this often too, in case a live message is missed. */
 const POLL_MS = 3_000;
 
@@ -66,9 +65,7 @@ export class ForecastBoard {
     this.loading = true;
     this.error = null;
     try {
-      const page = await api<ForecastSeriesPage>('/api/forecasts', {
-        query: { sort: 'risk', limit: PAGE_SIZE, locationId: this.locationId, sku: this.sku.trim(), cursor: this.cursors.at(-1) },
-      });
+      const page = await api<ForecastSeriesPage>(seriesPageUrl({ locationId: this.locationId, sku: this.sku, cursor: this.cursors.at(-1) }));
       if (generation !== this.generation) return;
       this.run = page.run;
       this.items = page.items;

@@ -8,14 +8,19 @@ export function byUrgency(proposals: readonly Proposal[]): Proposal[] {
   );
 }
 
+/** A location by code and name (its id's start when unknown). */
+export function locationLabel(id: string | null, locations: readonly Location[]): string {
+  const location = locations.find((candidate) => candidate.id === id);
+  return location ? `${location.code} · ${location.name}` : (id?.slice(0, 8) ?? '—');
+}
+
 /** Where the units come from: the supplier bought from, or the location they move from. */
 export function sourceLabel(proposal: Pick<Proposal, 'kind' | 'supplierId' | 'fromLocationId'>, suppliers: readonly Supplier[], locations: readonly Location[]): string {
   if (proposal.kind === 'purchase') {
     const supplier = suppliers.find((candidate) => candidate.id === proposal.supplierId);
     return `Buy from ${supplier ? `${supplier.code} · ${supplier.name}` : (proposal.supplierId?.slice(0, 8) ?? 'a supplier')}`;
   }
-  const from = locations.find((candidate) => candidate.id === proposal.fromLocationId);
-  return `Transfer from ${from ? `${from.code} · ${from.name}` : (proposal.fromLocationId?.slice(0, 8) ?? 'another location')}`;
+  return `Transfer from ${locationLabel(proposal.fromLocationId, locations)}`;
 }
 
 /** Quantities typed but not yet saved, as the approve request's `quantities`; none when nothing changed. */
