@@ -84,6 +84,9 @@ export class ForecastBoard {
       const { items } = await api<{ items: ForecastRun[] }>('/api/forecasts/runs', { query: { limit: 20 } });
       const latest = items.find((run) => run.status === 'succeeded') ?? null;
       this.previous = previousSucceeded(items, latest);
+      // A run that failed after the latest good one: say so (its series are not shown).
+      const failed = items.find((run) => run.status === 'failed' && (!latest || run.number > latest.number));
+      if (failed && !this.runError) this.runError = `Run ${failed.number} failed${failed.error ? `: ${failed.error}` : '.'} The series shown are from the last run that succeeded.`;
       const running = items.find((run) => run.status === 'running');
       if (running && !this.progress) this.follow({ runId: running.id, number: running.number, state: 'running', stage: 'forecasting', seriesDone: running.seriesDone, seriesTotal: running.seriesTotal });
     } catch {
