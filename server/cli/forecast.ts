@@ -11,6 +11,7 @@ import { defaultSeasonLength } from '#analytics/forecast/calendar.ts';
 import { scoreHoldout, splitHoldout, type HoldoutScore } from '#analytics/forecast/evaluate-holdout.ts';
 import { forecastAll, type Frequency, type Series, type SeriesForecast } from '#analytics/forecast/index.ts';
 import { HistoryInputError, readHistoryCsv } from '#analytics/forecast/read-history-csv.ts';
+import { seriesProgress } from './series-progress.ts';
 
 const HELP = `Usage: npm run forecast -- --input FILE --horizon H --output FILE [options]
 
@@ -80,24 +81,6 @@ function parseCommandLine(argv: string[]) {
   };
 }
 
-function progressReporter(total: number) {
-  const started = Date.now();
-  const tty = process.stderr.isTTY;
-  let lastLine = 0;
-  return (done: number) => {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (tty) {
-      const width = 30;
-      const filled = Math.round((done / Math.max(total, 1)) * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} series ${seconds}s`);
-      if (done === total) process.stderr.write('\n');
-    } else if (Date.now() - lastLine >= 5_000 || done === total) {
-      lastLine = Date.now();
-      process.stderr.write(`forecast: ${done}/${total} series, ${seconds}s\n`);
-    }
-  };
-}
-
 const csvField = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
 const number = (v: number) => String(Number(v.toFixed(4)));
 const fixed = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(digits));
@@ -160,12 +143,13 @@ async function main(argv: string[]): Promise<number> {
     if (tooShort) throw new HistoryInputError(`series "${tooShort.id}" has ${tooShort.values.length} periods: nothing left to train on after --holdout ${args.holdout}`);
     ({ training: series, actuals } = splitHoldout(all, args.holdout));
   }
-  const report = progressReporter(series.length);
+  const report = seriesProgress(process.stderr, 'forecast');
   const results = await forecastAll(
     series,
     { horizon: args.horizon, seasonLength, keepCandidateForecasts: args.holdout !== undefined, ...(args.origins ? { backtestOrigins: args.origins } : {}) },
-    { ...(args.workers ? { workers: args.workers } : {}), onProgress: (done) => report(done) },
+    { ...(args.workers ? { workers: args.workers } : {}), onProgress: (done, total) => report.update(done, total) },
   );
+  report.end(results.length, series.length);
   const lines = ['series,date,forecast,lo80,hi80'];
   for (const r of results) for (const p of r.points) lines.push(`${csvField(r.id)},${p.date},${number(p.forecast)},${number(p.lo80)},${number(p.hi80)}`);
   await writeFile(args.output, `${lines.join('\n')}\n`);

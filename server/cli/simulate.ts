@@ -3,15 +3,15 @@
  * running Tower (once), backfills the history through its public API, then goes on live until
  * Ctrl-C. Progress on stderr, the summary on stdout. Exit codes: 0 done, 1 failed, 2 usage error.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '#server/config.ts';
-import { readGeneratedCarrierSecret, SIMULATOR_TOKEN_FILE } from '#server/demo/demo-setup.ts';
+import { readGeneratedCarrierSecret } from '#server/demo/demo-setup.ts';
 import type { FloorUser } from '#server/simulator/driver/floor-session.ts';
 import { ProgressPrinter } from '#server/simulator/driver/progress.ts';
 import { parseRate } from '#server/simulator/driver/rate.ts';
 import { runSimulation, type SimulationSummary } from '#server/simulator/driver/simulation.ts';
+import { readOptional, towerTarget } from './tower-target.ts';
 
 const HELP = `Usage: npm run simulate -- [options]
 
@@ -41,14 +41,6 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, not "${value}"`);
   return n;
-}
-
-function readOptional(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 function summaryLines(s: SimulationSummary): string {
@@ -89,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   // eslint-disable-next-line no-restricted-properties
   const env = process.env;
   const dataDir = config.DATA_DIR;
-  const token = values.token ?? env.TOWER_TOKEN ?? readOptional(path.join(dataDir, SIMULATOR_TOKEN_FILE))?.trim();
+  const { baseUrl, token } = towerTarget(config, values);
   if (!token) {
     process.stderr.write(`${HOW_TO_GET_A_TOKEN}\n`);
     return 1;
@@ -124,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', stop);
   const printer = new ProgressPrinter(process.stderr);
   const summary = await runSimulation({
-    baseUrl: values.url ?? env.TOWER_URL ?? `http://${config.HOST}:${config.PORT}`,
+    baseUrl,
     token,
     carrierSecret,
     seed: positiveInt('seed', values.seed, 42),
