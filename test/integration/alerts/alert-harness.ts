@@ -1,7 +1,8 @@
 import { inject } from 'vitest';
+import { z } from 'zod';
 import { createAlertEngine, type AlertEngine, type AlertEngineDeps } from '#server/alerts/alert-engine.ts';
 import { realtimeAlertPublisher } from '#server/alerts/alert-publisher.ts';
-import type { AlertRule } from '#server/alerts/alert-rule.ts';
+import { commonThresholds, defineRule, type AlertRule, type Finding } from '#server/alerts/alert-rule.ts';
 import type { Clock } from '#server/core/clock.ts';
 import { createLogger } from '#server/logger.ts';
 import { createScratchDatabase, type ScratchDatabase } from '#test/support/scratch-database.ts';
@@ -74,3 +75,25 @@ export async function startAlertHarness(prefix: string, start = new Date('2026-0
     },
   };
 }
+
+/** A rule that finds what the test puts in `found`, and throws while `broken` is set. */
+export function scriptedRule(key: string) {
+  const state = { found: [] as Finding[], broken: false, calls: 0 };
+  const rule = defineRule({
+    key,
+    description: 'scripted by the test',
+    defaultSeverity: 'warning',
+    thresholds: z.strictObject({ ...commonThresholds }),
+    async evaluate() {
+      state.calls += 1;
+      if (state.broken) throw new Error('the rule broke');
+      return state.found;
+    },
+  });
+  return { rule, state };
+}
+
+export function finding(subject: string, overrides: Partial<Finding> = {}): Finding {
+  return { subject, severity: 'warning', title: `about ${subject}`, detail: 'scripted', locationId: null, affected: { orders: [] }, measured: {}, ...overrides };
+}
+

@@ -1,11 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { commonThresholds, defineRule, type Finding } from '#server/alerts/alert-rule.ts';
 import { pipelineLag } from '#server/alerts/rules/pipeline-lag.ts';
 import { RealtimeClients, collect, next } from '#test/integration/realtime/realtime-client.ts';
 import { signedInUser } from '#test/integration/fulfillment/fulfillment-fixture.ts';
 import { createLocation, expectStatus } from '#test/support/factories.ts';
-import { startAlertHarness, type AlertHarness } from './alert-harness.ts';
+import { finding, scriptedRule, startAlertHarness, type AlertHarness } from './alert-harness.ts';
 
 /**
  * The engine's lifecycle with rules under the test's control: pipeline_lag (its lag is the
@@ -20,27 +18,6 @@ beforeAll(async () => {
 });
 afterEach(() => clients.closeAll());
 afterAll(() => h.close());
-
-/** A rule that finds what the test puts in `found`, and throws while `broken` is set. */
-function scriptedRule(key: string) {
-  const state = { found: [] as Finding[], broken: false, calls: 0 };
-  const rule = defineRule({
-    key,
-    description: 'scripted by the test',
-    defaultSeverity: 'warning',
-    thresholds: z.strictObject({ ...commonThresholds }),
-    async evaluate() {
-      state.calls += 1;
-      if (state.broken) throw new Error('the rule broke');
-      return state.found;
-    },
-  });
-  return { rule, state };
-}
-
-function finding(subject: string, overrides: Partial<Finding> = {}): Finding {
-  return { subject, severity: 'warning', title: `about ${subject}`, detail: 'scripted', locationId: null, affected: { orders: [] }, measured: {}, ...overrides };
-}
 
 async function alertsOf(rule: string) {
   return (expectStatus(await h.server.api.get(`/api/alerts?rule=${rule}`), 200).body as { items: any[] }).items;
