@@ -3,6 +3,7 @@ import type { Database, Executor } from '#db/client.ts';
 import { isUniqueViolation } from '#db/errors.ts';
 import { forecastRuns, forecastSeries } from '#db/schema/forecasting.ts';
 import { ConflictError, NotFoundError } from '#server/core/errors.ts';
+import type { RunSummary } from './run-summary.ts';
 
 export type ForecastRunRow = typeof forecastRuns.$inferSelect;
 export type ForecastSeriesRow = typeof forecastSeries.$inferInsert;
@@ -16,7 +17,7 @@ export interface ForecastRunView {
   parameters: unknown;
   seriesTotal: number;
   seriesDone: number;
-  summary: unknown;
+  summary: RunSummary | null;
   proposalsCreated: number;
   error: string | null;
   requestedBy: string | null;
@@ -34,7 +35,7 @@ export function runView(row: ForecastRunRow): ForecastRunView {
     parameters: row.parameters,
     seriesTotal: row.seriesTotal,
     seriesDone: row.seriesDone,
-    summary: row.summary,
+    summary: row.summary as RunSummary | null,
     proposalsCreated: row.proposalsCreated,
     error: row.error,
     requestedBy: row.requestedBy,

@@ -1,5 +1,25 @@
 import { z } from '@hono/zod-openapi';
 
+const AccuracySummary = z.object({
+  series: z.number().int(),
+  backtested: z.number().int().openapi({ description: 'Series with enough history (and variation) to be scored; the means are over these' }),
+  meanMase: z.number().nullable(),
+  meanBaselineMase: z.number().nullable(),
+  maseRatio: z.number().nullable().openapi({ description: 'meanMase / meanBaselineMase: below 1 beats seasonal naive' }),
+  meanWape: z.number().nullable(),
+});
+
+export const RunSummary = z
+  .object({
+    locations: AccuracySummary,
+    network: AccuracySummary,
+    models: z.record(z.string(), z.number().int()).openapi({ description: 'How many series each model was chosen for' }),
+    classifications: z.record(z.string(), z.number().int()),
+    proposals: z.object({ purchase: z.number().int(), transfer: z.number().int(), costCents: z.number().int() }),
+    elapsedMs: z.number(),
+  })
+  .openapi('ForecastRunSummary');
+
 export const ForecastRun = z
   .object({
     id: z.string(),
@@ -10,7 +30,7 @@ export const ForecastRun = z
     parameters: z.unknown(),
     seriesTotal: z.number().int(),
     seriesDone: z.number().int(),
-    summary: z.unknown().openapi({ description: 'Mean MASE and WAPE against seasonal naive (locations and network), models chosen, proposals made' }),
+    summary: RunSummary.nullable().openapi({ description: 'Of a succeeded run: mean MASE and WAPE against seasonal naive (locations and network), models chosen, proposals made' }),
     proposalsCreated: z.number().int(),
     error: z.string().nullable(),
     requestedBy: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { toOrderEventRow, type OutboxEvent } from '#analytics/relay/event-row.ts';
@@ -213,19 +214,18 @@ describe('a forecast run', () => {
     expect(runs[0].summary.locations.maseRatio).toBeLessThan(1);
   });
 
-  it('refuses a second run while one works, and fails a run its process abandoned', async () => {
-    const { done } = await server.forecasts!.start({ trigger: 'manual', requestedBy: 'test', asOfDate });
+  it('refuses a second run while one works on any instance, and fails a run its process abandoned', async () => {
+    // Another instance's run, alive (fresh heartbeat): this one must not start its own.
+    const [elsewhere] = await server.db.insert(forecastRuns).values({ trigger: 'manual', asOfDate, parameters: {}, heartbeatAt: new Date() }).returning();
     const second = await server.api.post('/api/forecasts/runs');
     expect(second.status).toBe(409);
-    await done;
+    expect(second.body.detail).toContain('already in progress');
 
-    const [abandoned] = await server.db
-      .insert(forecastRuns)
-      .values({ trigger: 'manual', asOfDate, parameters: {}, heartbeatAt: new Date(Date.now() - 10 * 60_000) })
-      .returning();
+    // The same run, its heartbeat silent for 10 minutes: its process died, and the next start fails it.
+    await server.db.update(forecastRuns).set({ heartbeatAt: new Date(Date.now() - 10 * 60_000) }).where(eq(forecastRuns.id, elsewhere!.id));
     const { finished } = await runToEnd();
     expect(finished.status).toBe('succeeded');
-    const stale = ok(await server.api.get(`/api/forecasts/runs/${abandoned!.id}`), 200);
+    const stale = ok(await server.api.get(`/api/forecasts/runs/${elsewhere!.id}`), 200);
     expect(stale).toMatchObject({ status: 'failed', error: expect.stringContaining('interrupted') });
   });
 

@@ -40,27 +40,8 @@ export type Tracking = z.infer<typeof TrackingSchema>;
 export type ForecastRun = z.infer<typeof ForecastRunSchema>;
 export type ForecastSeries = z.infer<typeof ForecastSeriesItem>;
 export type ForecastSeriesPage = z.infer<typeof ForecastSeriesPageSchema>;
-/**
- * A succeeded run's `summary`, as server/forecasting/run-summary.ts writes it. The schema leaves
- * it `unknown`, and that module's types reach into the forecasting engine, so it is restated here.
- */
-export interface AccuracySummary {
-  series: number;
-  backtested: number;
-  meanMase: number | null;
-  meanBaselineMase: number | null;
-  /** meanMase / meanBaselineMase: below 1 beats seasonal naive. */
-  maseRatio: number | null;
-  meanWape: number | null;
-}
-export interface RunSummary {
-  locations: AccuracySummary;
-  network: AccuracySummary;
-  models: Record<string, number>;
-  classifications: Record<string, number>;
-  proposals: { purchase: number; transfer: number; costCents: number };
-  elapsedMs: number;
-}
+export type RunSummary = NonNullable<ForecastRun['summary']>;
+export type AccuracySummary = RunSummary['locations'];
 export type ForecastProgress = ForecastRunMessage;
 
 export type Proposal = z.infer<typeof ProposalSchema>;
