@@ -24,9 +24,16 @@ export function locationRoom(locationId: string): LocationRoom {
   return `location:${locationId}`;
 }
 
+/**
+ * Rooms whose messages may concern any location: a user limited to some locations gets only
+ * their locations' share, through their location rooms (as the HTTP API shows them only those).
+ */
+const wholeNetworkRooms: readonly BroadcastRoom[] = ['alerts'];
+
 /** Every room this actor belongs in, from `roomPermissions` and its locations. */
 export function roomsFor(actor: Actor): Room[] {
-  const rooms: Room[] = broadcastRooms.filter((room) => can(actor, roomPermissions[room]));
+  const limited = actor.kind === 'user' && actor.locationIds !== null;
+  const rooms: Room[] = broadcastRooms.filter((room) => can(actor, roomPermissions[room]) && !(limited && wholeNetworkRooms.includes(room)));
   if (actor.kind === 'user' && actor.locationIds) rooms.push(...new Set(actor.locationIds.map(locationRoom)));
   return rooms;
 }

@@ -46,6 +46,12 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'http://127.0.0.1:3000',
       MAIL_MAX_ATTEMPTS: 10,
       MAIL_SENDER: 'on',
+      FORECAST_SCHEDULE_HOUR_UTC: 2,
+      FORECAST_HORIZON_DAYS: 28,
+      FORECAST_HISTORY_DAYS: 365,
+      REPLENISHMENT_SERVICE_LEVEL: 0.95,
+      REPLENISHMENT_REVIEW_DAYS: 7,
+      ALERT_EVALUATE_INTERVAL_MS: 5000,
     });
   });
 
@@ -121,5 +127,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ RELAY: 'off', RELAY_LINGER_MS: '0', RELAY_BATCH_SIZE: '100' })).toMatchObject({ RELAY: 'off', RELAY_LINGER_MS: 0, RELAY_BATCH_SIZE: 100 });
     expect(configError({ RELAY_BATCH_SIZE: '0' }).message).toMatch(/\bRELAY_BATCH_SIZE\b/);
     expect(configError({ RELAY: 'maybe' }).message).toMatch(/\bRELAY\b/);
+  });
+});
+
+describe('forecast and replenishment settings', () => {
+  it('takes an hour or off for the nightly run, and refuses a service level that is not a probability above one half', () => {
+    expect(loadConfig({ FORECAST_SCHEDULE_HOUR_UTC: 'off' }).FORECAST_SCHEDULE_HOUR_UTC).toBe('off');
+    expect(loadConfig({ FORECAST_SCHEDULE_HOUR_UTC: '23', FORECAST_WORKERS: '3' })).toMatchObject({ FORECAST_SCHEDULE_HOUR_UTC: 23, FORECAST_WORKERS: 3 });
+    expect(() => loadConfig({ FORECAST_SCHEDULE_HOUR_UTC: '24' })).toThrow(/FORECAST_SCHEDULE_HOUR_UTC/);
+    expect(() => loadConfig({ REPLENISHMENT_SERVICE_LEVEL: '1' })).toThrow(/REPLENISHMENT_SERVICE_LEVEL/);
+    expect(() => loadConfig({ REPLENISHMENT_SERVICE_LEVEL: '0.4' })).toThrow(/REPLENISHMENT_SERVICE_LEVEL/);
   });
 });
