@@ -104,6 +104,13 @@ export async function insertSeries(tx: Executor, rows: readonly ForecastSeriesRo
   for (let i = 0; i < rows.length; i += SERIES_PER_INSERT) await tx.insert(forecastSeries).values(rows.slice(i, i + SERIES_PER_INSERT));
 }
 
+/** Deletes the series of succeeded runs older than the newest `keep` (the runs' rows and summaries stay). */
+export async function pruneOldSeries(tx: Executor, keep: number): Promise<void> {
+  await tx.execute(sql`
+    delete from forecast_series where run_id in (
+      select id from forecast_runs where status = 'succeeded' order by number desc offset ${keep})`);
+}
+
 export async function findRun(db: Database, id: string): Promise<ForecastRunRow> {
   const [row] = await db.select().from(forecastRuns).where(eq(forecastRuns.id, id));
   if (!row) throw new NotFoundError('No forecast run has this id');

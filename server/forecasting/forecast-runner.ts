@@ -11,7 +11,7 @@ import { planRestock, replaceOpenProposals, type SeriesRisk } from '#server/repl
 import { stockoutOutlook } from '#server/replenishment/policy.ts';
 import { readNetworkStock } from '#server/replenishment/stock-positions.ts';
 import { addDays, buildDemandSeries, parseSeriesId } from './demand-series.ts';
-import { failRun, failStaleRuns, finishRun, insertRun, insertSeries, recordProgress, runView, type ForecastRunRow, type ForecastRunView, type ForecastSeriesRow } from './forecast-run-store.ts';
+import { failRun, failStaleRuns, finishRun, insertRun, insertSeries, pruneOldSeries, recordProgress, runView, type ForecastRunRow, type ForecastRunView, type ForecastSeriesRow } from './forecast-run-store.ts';
 import { summarizeRun } from './run-summary.ts';
 
 export interface ForecastSettings {
@@ -24,6 +24,8 @@ export interface ForecastSettings {
   chartDays: number;
   serviceLevel: number;
   reviewPeriodDays: number;
+  /** Succeeded runs (besides the one finishing) whose series are kept; 30 by default. */
+  keepSeriesOfRuns?: number | undefined;
 }
 
 export interface ForecastRunnerDeps {
@@ -47,6 +49,8 @@ export interface StartRun {
 export const STALE_AFTER_MS = 120_000;
 const HEARTBEAT_MS = 10_000;
 const PROGRESS_EVERY_MS = 1_000;
+/** Runs whose series stay readable by default (a month of nightly runs); older runs keep their row and summary. */
+const KEEP_SERIES_OF_RUNS = 30;
 
 /**
  * Starts forecast runs in the background, one at a time across every instance (the database
@@ -128,9 +132,11 @@ export class ForecastRunner {
       signal.throwIfAborted();
 
       this.publish(run, 'running', 'proposing', total, total);
+      // Stock moved while the models ran (minutes on a large catalog): plan on a fresh read.
+      const current = await readNetworkStock(db);
       const located = new Map<string, SeriesForecast>();
       for (const f of forecasts) if (parseSeriesId(f.id).locationKey !== NETWORK_KEY) located.set(f.id, f);
-      const plan = await planRestock(db, stock, located, { serviceLevel: settings.serviceLevel, reviewPeriodDays: settings.reviewPeriodDays });
+      const plan = await planRestock(db, current, located, { serviceLevel: settings.serviceLevel, reviewPeriodDays: settings.reviewPeriodDays });
       const networkRisk = networkRisks(plan.risks);
 
       this.publish(run, 'running', 'saving', total, total);
@@ -138,6 +144,7 @@ export class ForecastRunner {
       const summary = summarizeRun(forecasts, plan.proposals, Date.now() - started);
       const finished = await db.transaction(async (tx) => {
         await insertSeries(tx, rowsToStore);
+        await pruneOldSeries(tx, settings.keepSeriesOfRuns ?? KEEP_SERIES_OF_RUNS);
         const created = await replaceOpenProposals(tx, run.id, plan.proposals, clock.now());
         return finishRun(tx, run.id, { summary, proposalsCreated: created, seriesTotal: total }, clock.now());
       });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { toOrderEventRow, type OutboxEvent } from '#analytics/relay/event-row.ts';
 import type { ClickHouseClient } from '#analytics/clickhouse/client.ts';
-import { forecastRuns } from '#db/schema/forecasting.ts';
+import { forecastRuns, forecastSeries } from '#db/schema/forecasting.ts';
 import { createScratchDatabase, type ScratchDatabase } from '#test/support/scratch-database.ts';
 import { addStock, createLocation, createProduct, expectStatus } from '#test/support/factories.ts';
 import type { ApiResponse } from '#test/support/api-client.ts';
@@ -89,7 +89,7 @@ function demandEvents(): OutboxEvent[] {
 beforeAll(async () => {
   database = await createScratchDatabase(inject('databaseUrl'), 'tower_forecast');
   ch = await openTestClickHouse();
-  server = await startTestServer({ databaseUrl: database.url, clickhouse: ch.client, forecasts: { horizonDays: 28, workers: 1 } });
+  server = await startTestServer({ databaseUrl: database.url, clickhouse: ch.client, forecasts: { horizonDays: 28, workers: 1, keepSeriesOfRuns: 2 } });
   east = await createLocation(server.api, { name: 'East DC', lat: 40.52, lon: -74.41 });
   west = await createLocation(server.api, { name: 'Near DC', lat: 39.95, lon: -75.16 });
   tee = (await createProduct(server.api)).sku;
@@ -257,5 +257,16 @@ describe('a forecast run', () => {
     const reset = ok(await planner.put(`/api/replenishment/settings/${tee}/${east.id}`, { serviceLevel: null }), 200);
     expect(reset.serviceLevel).toBe(0.95);
     expect((await planner.get(`/api/replenishment/settings/NOPE/${east.id}`)).body.errors[0].path).toBe('sku');
+  });
+
+  it('keeps the series of the latest runs only (here 2 besides the newest), and every run’s row and summary', async () => {
+    const runs = ok(await server.api.get('/api/forecasts/runs'), 200).items as { id: string; status: string; summary: unknown }[];
+    const succeeded = runs.filter((r) => r.status === 'succeeded');
+    expect(succeeded.length).toBeGreaterThan(3);
+    const kept = await server.db.selectDistinct({ runId: forecastSeries.runId }).from(forecastSeries);
+    expect(new Set(kept.map((r) => r.runId))).toEqual(new Set(succeeded.slice(0, 3).map((r) => r.id)));
+    expect(succeeded.every((r) => r.summary !== null)).toBe(true);
+    const old = ok(await server.api.get(`/api/forecasts?runId=${succeeded.at(-1)!.id}`), 200);
+    expect(old.items).toEqual([]);
   });
 });
