@@ -18,6 +18,9 @@ const replenishmentPlan = ['admin', 'manager', 'planner'] as const satisfies (ty
 const purchasingRead = ['admin', 'manager', 'planner', 'staff', 'service'] as const satisfies (typeof permissions)['purchasing:read'];
 const purchasingWrite = ['admin', 'manager', 'planner'] as const satisfies (typeof permissions)['purchasing:write'];
 const purchasingReceive = ['admin', 'manager', 'staff'] as const satisfies (typeof permissions)['purchasing:receive'];
+const alertsRead = ['admin', 'manager', 'planner', 'staff'] as const satisfies (typeof permissions)['alerts:read'];
+const alertsAct = ['admin', 'manager', 'staff'] as const satisfies (typeof permissions)['alerts:act'];
+const alertsManage = ['admin', 'manager'] as const satisfies (typeof permissions)['alerts:manage'];
 
 export interface NavItem {
   href: string;
@@ -28,6 +31,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/tower', label: 'Control tower', roles: analyticsRead },
   { href: '/orders', label: 'Orders', roles: ordersRead },
+  { href: '/alerts', label: 'Alerts', roles: alertsRead },
   { href: '/inventory', label: 'Inventory', roles: inventoryRead },
   { href: '/fulfillment', label: 'Fulfillment', roles: fulfillmentWork },
   { href: '/returns', label: 'Returns', roles: returnsManage },
@@ -75,4 +79,19 @@ export function canWritePurchasing(roles: readonly Role[]): boolean {
 /** Receiving purchase orders and transfers, shipping transfers (staff at their locations). */
 export function canReceivePurchasing(roles: readonly Role[]): boolean {
   return holds(purchasingReceive, roles);
+}
+
+/** Seeing alerts (the inbox, and live toasts). */
+export function canReadAlerts(roles: readonly Role[]): boolean {
+  return holds(alertsRead, roles);
+}
+
+/** Acknowledging, assigning and resolving alerts (staff at their locations). */
+export function canActOnAlerts(roles: readonly Role[]): boolean {
+  return holds(alertsAct, roles);
+}
+
+/** Turning alert rules on and off, their severity and thresholds. */
+export function canManageAlerts(roles: readonly Role[]): boolean {
+  return holds(alertsManage, roles);
 }

@@ -29,8 +29,8 @@ describe('event batcher', () => {
 
 describe('navigation', () => {
   it('each role sees the pages of its work', () => {
-    expect(navFor(['planner']).map((i) => i.href)).toEqual(['/tower', '/orders', '/inventory', '/forecasts', '/purchasing', '/track']);
-    expect(navFor(['staff']).map((i) => i.href)).toEqual(['/orders', '/inventory', '/fulfillment', '/returns', '/purchasing', '/track']);
+    expect(navFor(['planner']).map((i) => i.href)).toEqual(['/tower', '/orders', '/alerts', '/inventory', '/forecasts', '/purchasing', '/track']);
+    expect(navFor(['staff']).map((i) => i.href)).toEqual(['/orders', '/alerts', '/inventory', '/fulfillment', '/returns', '/purchasing', '/track']);
     expect(homeFor(['staff'])).toBe('/orders');
     expect(homeFor(['manager'])).toBe('/tower');
   });

@@ -18,7 +18,14 @@ import type {
   Transfer as TransferSchema,
   TransferMovement as TransferMovementSchema,
 } from '#server/purchasing/purchasing.schemas.ts';
-import type { ForecastRunMessage } from '#server/realtime/realtime-events.ts';
+import type { AlertMessage as AlertMessageShape, ForecastRunMessage } from '#server/realtime/realtime-events.ts';
+import type {
+  Alert as AlertSchema,
+  AlertDetail as AlertDetailSchema,
+  AlertPage as AlertPageSchema,
+  AlertRuleView as AlertRuleSchema,
+  AlertStats as AlertStatsSchema,
+} from '#server/alerts/alerts.schemas.ts';
 
 export type Session = z.infer<typeof SessionView>;
 export type SignedInUser = Session['user'];
@@ -57,6 +64,17 @@ export type TransferMovement = z.infer<typeof TransferMovementSchema>;
 export type TransferStatus = Transfer['status'];
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
+export type Alert = z.infer<typeof AlertSchema>;
+export type AlertSeverity = Alert['severity'];
+export type AlertState = Alert['state'];
+export type AlertDetail = z.infer<typeof AlertDetailSchema>;
+export type AlertHistoryEntry = AlertDetail['history'][number];
+export type AlertPage = z.infer<typeof AlertPageSchema>;
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+export type AlertStats = z.infer<typeof AlertStatsSchema>;
+/** socket.io `alert`: an item of `GET /api/alerts`, typed loosely by the event map. */
+export type AlertMessage = AlertMessageShape;
+
 export const CHANNELS = ['web', 'store', 'marketplace', 'phone', 'b2b'] as const satisfies readonly Channel[];
 export const ORDER_STATUSES = [
   'placed',
@@ -71,3 +89,5 @@ export const ORDER_STATUSES = [
   'return_requested',
   'returned',
 ] as const satisfies readonly OrderStatus[];
+export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const satisfies readonly AlertSeverity[];
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const satisfies readonly AlertState[];

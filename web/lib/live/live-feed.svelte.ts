@@ -1,11 +1,12 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ForecastRunMessage, OrderEventMessage, ServerToClientEvents } from '#server/realtime/realtime-events.ts';
+import type { AlertMessage, ClientToServerEvents, ForecastRunMessage, OrderEventMessage, ServerToClientEvents } from '#server/realtime/realtime-events.ts';
 import type { Kpis } from '../api/types.ts';
 import { batcher } from './throttle.ts';
 
 export type { OrderEventMessage };
 
 type Listener = (events: OrderEventMessage[]) => void;
+type AlertListener = (alert: AlertMessage) => void;
 
 /**
  * The one socket.io connection of the app (session cookie auth). Order events reach listeners
@@ -22,6 +23,8 @@ class LiveFeed {
   forecastRun = $state<ForecastRunMessage | null>(null);
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private listeners = new Set<Listener>();
+  /** `alert` messages (rooms `alerts` and `location:<id>`: only those who may read alerts get them). */
+  private alertListeners = new Set<AlertListener>();
   private events = batcher<OrderEventMessage>((batch) => {
     this.eventsSeen += batch.length;
     for (const listener of this.listeners) listener(batch);
@@ -38,6 +41,9 @@ class LiveFeed {
       this.kpisAt = Date.now();
     });
     socket.on('forecast:run', (run) => (this.forecastRun = run));
+    socket.on('alert', (alert) => {
+      for (const listener of this.alertListeners) listener(alert);
+    });
     socket.on('session:ended', () => socket.disconnect());
     this.socket = socket;
   }
@@ -55,6 +61,12 @@ class LiveFeed {
   onEvents(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` with each `alert` message as it comes (they are few); returns the unsubscribe function. */
+  onAlert(listener: AlertListener): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
   }
 }
 
