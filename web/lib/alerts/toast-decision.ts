@@ -1,0 +1,28 @@
+/**
+ * Whether an `alert` message is worth a toast, kept small: the toasts ride in every page's
+ * chunk. `known` is what the toasts have heard of each alert so far (severity rank, live or not).
+ */
+export interface Heard {
+  rank: number;
+  live: boolean;
+}
+
+const RANK: Record<string, number> = { info: 0, warning: 1, critical: 2 };
+
+export type ToastReason = 'opened' | 'reopened' | 'escalated';
+
+/**
+ * Opened (first seen, open, seen once), reopened (heard resolved, now live again) or escalated
+ * (heard at a lower severity); never for a resolution or a change of what an alert lists.
+ */
+export function toastReason(message: { state: string; severity: string; seenCount?: unknown }, heard: Heard | undefined): ToastReason | null {
+  if (message.state === 'resolved') return null;
+  const rank = RANK[message.severity] ?? 0;
+  if (!heard) return message.state === 'open' && message.seenCount === 1 ? 'opened' : null;
+  if (!heard.live) return 'reopened';
+  return rank > heard.rank ? 'escalated' : null;
+}
+
+export function heardOf(message: { state: string; severity: string }): Heard {
+  return { rank: RANK[message.severity] ?? 0, live: message.state !== 'resolved' };
+}
