@@ -1,0 +1,120 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '#test/support/api-client.ts';
+import { addStock, createLocation, createProduct, expectStatus, orderBody, placeOrder } from '#test/support/factories.ts';
+import { shortenStuckOrderSlas } from './support/alert-rules.ts';
+import { launchBrowser, newPage, screenshot, signInThroughForm } from './support/browser.ts';
+import { adminApi, createUser, towerUrl } from './support/users.ts';
+
+/**
+ * Alerts from the floor manager's chair, raised for real: the stuck_orders SLAs at a location of
+ * the test's own are cut to seconds, an order placed there waits to be picked, and the engine
+ * (every ALERT_EVALUATE_INTERVAL_MS, 5 s by default in the e2e Tower) opens the alert.
+ */
+let browser: Browser;
+let admin: ApiClient;
+const restores: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  admin = await adminApi();
+});
+afterAll(async () => {
+  for (const restore of restores) await restore();
+  await browser?.close();
+});
+
+const ok = (response: { status: number; body: any }, status: number): any => expectStatus(response, status).body;
+
+describe('alerts', () => {
+  it('an order not picked in time raises an alert live in the inbox and as a toast; the manager opens it, sees the order, acknowledges and resolves it', async () => {
+    const location = await createLocation(admin);
+    const { sku } = await createProduct(admin);
+    await addStock(admin, sku, location.id, 10);
+    restores.push(await shortenStuckOrderSlas(admin, location.id, { releaseMinutes: 0.1, pickHours: 0.004 }));
+
+    const manager = await createUser(admin, 'manager');
+    const page = await newPage(browser);
+    await signInThroughForm(page, towerUrl(), manager.email, manager.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('heading', { name: 'Time to acknowledge and resolve' }).waitFor();
+    await page.getByRole('link', { name: 'Rules' }).waitFor();
+
+    const order = ok(await placeOrder(admin, orderBody([{ sku, quantity: 1 }])), 201) as { id: string; number: string };
+    // Live: the inbox is not reloaded; the alert comes over socket.io.
+    const row = page.getByTestId('alert-row').filter({ hasText: `stuck at ${location.code}` });
+    await row.waitFor({ timeout: 60_000 });
+    await expect(row.getByText('Open', { exact: true }).count()).resolves.toBe(1);
+    const toast = page.getByTestId('alert-toast').filter({ hasText: `stuck at ${location.code}` });
+    await toast.waitFor();
+    await screenshot(page, 'alerts-inbox-toast');
+
+    await toast.getByRole('link').click();
+    await page.waitForURL(/\/alerts\/[0-9a-f-]{36}$/);
+    const affected = page.getByRole('region', { name: 'Affected orders' });
+    await affected.getByRole('link', { name: order.number }).waitFor();
+    await expect(affected.getByRole('link', { name: order.number }).getAttribute('href')).resolves.toBe(`/orders/${order.id}`);
+    await page.getByRole('region', { name: 'History' }).getByText(/^Opened as (warning|critical)$/).waitFor();
+
+    await page.getByRole('form', { name: 'Acknowledge' }).getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByTestId('alert-state').getByText('Acknowledged').waitFor();
+    await expect(page.getByTestId('alert-assignee').textContent()).resolves.toBe('E2E manager (you)');
+    await page.getByRole('region', { name: 'History' }).getByText('Acknowledged, assigned to E2E manager (you)').waitFor();
+
+    // Put right what was wrong (the order is cancelled), then say so: the engine finds nothing to reopen.
+    ok(await admin.post(`/api/orders/${order.id}/cancel`, { reason: 'e2e: customer changed their mind' }), 200);
+    await page.getByRole('button', { name: 'Resolve…' }).click();
+    const resolve = page.getByRole('form', { name: 'Resolve' });
+    await expect(resolve.getByRole('button', { name: 'Confirm: resolve' }).isDisabled()).resolves.toBe(true);
+    await resolve.getByLabel('Reason (required)').fill('Order cancelled at the customer’s request');
+    await resolve.getByRole('button', { name: 'Confirm: resolve' }).click();
+    await page.getByTestId('alert-state').getByText('Resolved').waitFor();
+    await page.getByRole('region', { name: 'History' }).getByText('Resolved: Order cancelled at the customer’s request').waitFor();
+    await expect(page.getByRole('region', { name: 'Actions' }).count()).resolves.toBe(0);
+    await screenshot(page, 'alerts-detail-resolved');
+
+    // Back in the inbox: the resolved alert left the open view, and shows under Resolved with the week's response times.
+    await page.getByRole('link', { name: '← Alerts' }).click();
+    await page.getByRole('table', { name: 'Response times by rule' }).getByRole('rowheader', { name: 'Stuck orders' }).waitFor();
+    await page.getByRole('search', { name: 'Filter alerts' }).getByLabel('State').selectOption('resolved');
+    await page.getByTestId('alert-row').filter({ hasText: `stuck at ${location.code}` }).waitFor();
+    await page.getByLabel('State').selectOption('live');
+    await page.getByRole('table', { name: 'Alerts' }).or(page.getByText('No open alerts. All clear.')).first().waitFor();
+    await expect(page.getByTestId('alert-row').filter({ hasText: `stuck at ${location.code}` }).count()).resolves.toBe(0);
+    await page.context().close();
+  }, 150_000);
+
+  it('a manager’s rule form is generated from the rule’s thresholds and shows a refused value beside its field', async () => {
+    const manager = await createUser(admin, 'manager');
+    const page = await newPage(browser);
+    await signInThroughForm(page, towerUrl(), manager.email, manager.password);
+    await page.goto(`${towerUrl()}/alerts/rules`);
+    const form = page.getByRole('form', { name: 'Rule stuck_orders' });
+    await form.getByLabel('pickHours').waitFor();
+    await expect(form.getByLabel('perLocation (JSON)').count()).resolves.toBe(1);
+    await form.getByLabel('pickHours').fill('-1');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('alert').waitFor();
+    await expect(form.getByLabel('pickHours').getAttribute('aria-invalid')).resolves.toBe('true');
+    await form.locator('#stuck_orders-pickHours-hint').filter({ hasText: /too small|>0|positive/i }).waitFor();
+    await form.getByRole('button', { name: 'Undo changes' }).click();
+    await expect(form.getByLabel('pickHours').inputValue()).resolves.toBe('4');
+    const rule = ok(await admin.get('/api/alert-rules'), 200).items.find((r: { rule: string }) => r.rule === 'stuck_orders');
+    expect(rule.thresholds.pickHours).toBe(4);
+    await page.context().close();
+  });
+
+  it('staff read and act on alerts but see no rule settings', async () => {
+    const staff = await createUser(admin, 'staff');
+    const page = await newPage(browser);
+    await signInThroughForm(page, towerUrl(), staff.email, staff.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('heading', { name: 'Alerts', exact: true }).waitFor();
+    await page.getByText('No open alerts. All clear.').waitFor();
+    await expect(page.getByRole('navigation', { name: 'Alerts' }).getByRole('link').allTextContents()).resolves.toEqual(['Inbox']);
+    await page.goto(`${towerUrl()}/alerts/rules`);
+    await page.getByText('Alert rules are changed by managers and admins.').waitFor();
+    await expect(page.getByRole('form', { name: /^Rule / }).count()).resolves.toBe(0);
+    await page.context().close();
+  });
+});
