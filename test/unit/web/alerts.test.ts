@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../web/lib/api/types.ts';
-import { alertQuery, DEFAULT_FILTERS, filtersFromSearch, matchesFilters, searchOfFilters, streamStates, type AlertFilters } from '../../../web/lib/alerts/alert-filters.ts';
-import { affectedList, measuredTables, subjectLabel } from '../../../web/lib/alerts/alert-labels.ts';
-import { compareAlerts, mergeAlertMessage, streamsToExtend, visibleAlerts, type AlertStream } from '../../../web/lib/alerts/alert-merge.ts';
-import { formatSeconds, relativeTime } from '../../../web/lib/alerts/alert-time.ts';
+import { alertQuery, DEFAULT_FILTERS, filtersFromSearch, matchesFilters, searchOfFilters, streamStates, type AlertFilters } from '../../../web/routes/alerts/alert-filters.ts';
+import { affectedList, measuredTables, subjectLabel } from '../../../web/routes/alerts/alert-labels.ts';
+import { compareAlerts, mergeAlertMessage, streamsToExtend, visibleAlerts, type AlertStream } from '../../../web/routes/alerts/alert-merge.ts';
+import { formatSeconds, relativeTime } from '../../../web/routes/alerts/alert-time.ts';
 import { heardOf, toastReason } from '../../../web/lib/alerts/toast-decision.ts';
 import { formatters } from '../../../web/lib/format.ts';
 

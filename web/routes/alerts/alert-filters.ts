@@ -1,4 +1,4 @@
-import type { Alert, AlertSeverity, AlertState } from '../api/types.ts';
+import type { Alert, AlertSeverity, AlertState } from '../../lib/api/types.ts';
 
 /** `live`: open and acknowledged (the inbox's default); `all`: every state. */
 export type StateFilter = AlertState | 'live' | 'all';

@@ -1,4 +1,4 @@
-import type { Alert, AlertSeverity, Location } from '../api/types.ts';
+import type { Alert, AlertSeverity, Location } from '../../lib/api/types.ts';
 
 const RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
 

@@ -1,5 +1,5 @@
-import { api, errorMessage } from '../api/client.ts';
-import type { Alert, AlertPage, AlertRule, AlertStats, Location } from '../api/types.ts';
+import { api, errorMessage } from '../../lib/api/client.ts';
+import type { Alert, AlertPage, AlertRule, AlertStats, Location } from '../../lib/api/types.ts';
 import { alertQuery, DEFAULT_FILTERS, streamStates, type AlertFilters } from './alert-filters.ts';
 import { mergeAlertMessage, streamsToExtend, visibleAlerts, type AlertStream } from './alert-merge.ts';
 

@@ -1,5 +1,5 @@
-import { api, ApiError, errorMessage } from '../api/client.ts';
-import type { Alert, AlertDetail, Location, Order, SignedInUser } from '../api/types.ts';
+import { api, ApiError, errorMessage } from '../../lib/api/client.ts';
+import type { Alert, AlertDetail, Location, Order, SignedInUser } from '../../lib/api/types.ts';
 import { affectedList } from './alert-labels.ts';
 
 /** Affected orders looked up this many at a time (an alert lists at most 50). */

@@ -1,4 +1,4 @@
-import { fmt, type Formatters } from '../format.ts';
+import { fmt, type Formatters } from '../../lib/format.ts';
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400],

@@ -1,4 +1,4 @@
-import type { Alert, AlertState } from '../api/types.ts';
+import type { Alert, AlertState } from '../../lib/api/types.ts';
 import { matchesFilters, type AlertFilters } from './alert-filters.ts';
 
 /**
