@@ -26,6 +26,17 @@ afterAll(async () => {
 
 const ok = (response: { status: number; body: any }, status: number): any => expectStatus(response, status).body;
 
+/** The alert the engine opens at this location (it evaluates every few seconds). */
+async function openAlertAt(locationId: string, timeoutMs = 60_000): Promise<{ id: string; title: string }> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const [alert] = ok(await admin.get(`/api/alerts?state=open&rule=stuck_orders&locationId=${locationId}`), 200).items;
+    if (alert) return alert;
+    if (Date.now() > until) throw new Error(`no stuck_orders alert opened at ${locationId} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 describe('alerts', () => {
   it('an order not picked in time raises an alert live in the inbox and as a toast; the manager opens it, sees the order, acknowledges and resolves it', async () => {
     const location = await createLocation(admin);
@@ -81,6 +92,31 @@ describe('alerts', () => {
     await page.getByLabel('State').selectOption('live');
     await page.getByRole('table', { name: 'Alerts' }).or(page.getByText('No open alerts. All clear.')).first().waitFor();
     await expect(page.getByTestId('alert-row').filter({ hasText: `stuck at ${location.code}` }).count()).resolves.toBe(0);
+    await page.context().close();
+  }, 150_000);
+
+  it('someone else resolved it first: the refused resolve (409) is said and the alert shown as it is now', async () => {
+    const location = await createLocation(admin);
+    const { sku } = await createProduct(admin);
+    await addStock(admin, sku, location.id, 10);
+    restores.push(await shortenStuckOrderSlas(admin, location.id, { releaseMinutes: 0.1, pickHours: 0.004 }));
+    const order = ok(await placeOrder(admin, orderBody([{ sku, quantity: 1 }])), 201) as { id: string };
+    const alert = await openAlertAt(location.id);
+
+    const manager = await createUser(admin, 'manager');
+    const page = await newPage(browser);
+    // No live updates on this page: it still shows the alert open when the manager acts.
+    await page.routeWebSocket(/\/socket\.io\//, () => undefined);
+    await signInThroughForm(page, towerUrl(), manager.email, manager.password);
+    await page.goto(`${towerUrl()}/alerts/${alert.id}`);
+    await page.getByRole('button', { name: 'Resolve…' }).click();
+    await page.getByLabel('Reason (required)').fill('Picked it myself');
+    ok(await admin.post(`/api/orders/${order.id}/cancel`, { reason: 'e2e' }), 200);
+    ok(await admin.post(`/api/alerts/${alert.id}/resolve`, { reason: 'Cancelled the order' }), 200);
+    await page.getByRole('button', { name: 'Confirm: resolve' }).click();
+    await page.getByRole('alert').getByText(/^Someone else changed this alert first/).waitFor();
+    await page.getByTestId('alert-state').getByText('Resolved').waitFor();
+    await page.getByRole('region', { name: 'History' }).getByText('Resolved: Cancelled the order').waitFor();
     await page.context().close();
   }, 150_000);
 
