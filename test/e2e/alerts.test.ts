@@ -133,6 +133,7 @@ describe('alerts', () => {
     await form.getByRole('alert').waitFor();
     await expect(form.getByLabel('pickHours').getAttribute('aria-invalid')).resolves.toBe('true');
     await form.locator('#stuck_orders-pickHours-hint').filter({ hasText: /too small|>0|positive/i }).waitFor();
+    await screenshot(page, 'alerts-rules-refused');
     await form.getByRole('button', { name: 'Undo changes' }).click();
     await expect(form.getByLabel('pickHours').inputValue()).resolves.toBe('4');
     const rule = ok(await admin.get('/api/alert-rules'), 200).items.find((r: { rule: string }) => r.rule === 'stuck_orders');

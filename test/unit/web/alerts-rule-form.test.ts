@@ -58,4 +58,9 @@ describe('alert rule form', () => {
       fields: { 'thresholds.pickHours': 'Too small: expected number to be >0', 'thresholds.perLocation': 'Invalid input' },
     });
   });
+
+  it('a 422 whose errors all sit beside their fields says so in one line', () => {
+    const error = new ApiError(422, 'validation', 'thresholds.pickHours: Too small', [{ path: 'thresholds.pickHours', message: 'Too small' }]);
+    expect(ruleErrors(error, ['pickHours'])).toEqual({ message: 'Not saved: see the fields marked.', fields: { 'thresholds.pickHours': 'Too small' } });
+  });
 });

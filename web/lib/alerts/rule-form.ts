@@ -78,5 +78,6 @@ export function ruleErrors(error: unknown, fieldNames: readonly string[]): { mes
     if (key) fields[key] = fields[key] ? `${fields[key]}; ${problem.message}` : problem.message;
     else rest.push(`${problem.path}: ${problem.message}`);
   }
-  return { message: rest.length > 0 ? `${error.detail} (${rest.join('; ')})` : error.detail, fields };
+  if (rest.length > 0) return { message: `${error.detail} (${rest.join('; ')})`, fields };
+  return { message: Object.keys(fields).length > 0 ? 'Not saved: see the fields marked.' : error.detail, fields };
 }
