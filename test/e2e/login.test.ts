@@ -12,9 +12,9 @@ afterAll(async () => {
 });
 
 const expectedNavigation = {
-  manager: ['Control tower', 'Orders', 'Inventory', 'Fulfillment', 'Returns', 'Track an order'],
-  planner: ['Control tower', 'Orders', 'Inventory', 'Track an order'],
-  staff: ['Orders', 'Inventory', 'Fulfillment', 'Returns', 'Track an order'],
+  manager: ['Control tower', 'Orders', 'Alerts', 'Inventory', 'Fulfillment', 'Returns', 'Forecasts', 'Purchasing', 'Track an order'],
+  planner: ['Control tower', 'Orders', 'Alerts', 'Inventory', 'Forecasts', 'Purchasing', 'Track an order'],
+  staff: ['Orders', 'Alerts', 'Inventory', 'Fulfillment', 'Returns', 'Purchasing', 'Track an order'],
 } as const;
 
 describe('signing in', () => {
