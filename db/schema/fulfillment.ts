@@ -51,6 +51,8 @@ export const shipments = pgTable(
   (t) => [
     unique('shipments_order_number_key').on(t.orderId, t.number),
     index('shipments_location_status_idx').on(t.locationId, t.status, t.createdAt),
+    // Sourcing counts each location's shipments of a day (its capacity used): by day first.
+    index('shipments_created_location_idx').on(t.createdAt, t.locationId),
     check('shipments_costs_nonnegative', sql`${t.pickPackCostCents} >= 0 and ${t.packagingCostCents} >= 0 and ${t.labelCostCents} >= 0 and ${t.capturedCents} >= 0`),
   ],
 );
