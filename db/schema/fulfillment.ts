@@ -53,6 +53,8 @@ export const shipments = pgTable(
     index('shipments_location_status_idx').on(t.locationId, t.status, t.createdAt),
     // Sourcing counts each location's shipments of a day (its capacity used): by day first.
     index('shipments_created_location_idx').on(t.createdAt, t.locationId),
+    // The floor's open work (alerts scan it every few seconds): a small slice of all shipments ever.
+    index('shipments_open_idx').on(t.locationId, t.status).where(sql`${t.status} in ('pending', 'picking', 'packed')`),
     check('shipments_costs_nonnegative', sql`${t.pickPackCostCents} >= 0 and ${t.packagingCostCents} >= 0 and ${t.labelCostCents} >= 0 and ${t.capturedCents} >= 0`),
   ],
 );

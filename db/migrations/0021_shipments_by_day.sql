@@ -1,1 +1,0 @@
-CREATE INDEX "shipments_created_location_idx" ON "shipments" USING btree ("created_at","location_id");
