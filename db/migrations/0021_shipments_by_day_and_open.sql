@@ -1,2 +1,2 @@
-CREATE INDEX "shipments_created_location_idx" ON "shipments" USING btree ("created_at","location_id");--> statement-breakpoint
-CREATE INDEX "shipments_open_idx" ON "shipments" USING btree ("location_id","status") WHERE "shipments"."status" in ('pending', 'picking', 'packed');
+CREATE INDEX IF NOT EXISTS "shipments_created_location_idx" ON "shipments" USING btree ("created_at","location_id");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "shipments_open_idx" ON "shipments" USING btree ("location_id","status") WHERE "shipments"."status" in ('pending', 'picking', 'packed');
