@@ -8,7 +8,7 @@ import { expectStatus } from '#test/support/factories.ts';
  */
 export async function shortenStuckOrderSlas(admin: ApiClient, locationId: string, sla: { releaseMinutes?: number; pickHours?: number; packHours?: number; shipHours?: number }) {
   const perLocationNow = async (): Promise<Record<string, unknown>> => {
-    const rules = expectStatus(await admin.get('/api/alert-rules'), 200).body.items as { rule: string; thresholds: { perLocation?: Record<string, unknown> } }[];
+    const rules = (expectStatus(await admin.get('/api/alert-rules'), 200).body as { items: unknown }).items as { rule: string; thresholds: { perLocation?: Record<string, unknown> } }[];
     return rules.find((rule) => rule.rule === 'stuck_orders')?.thresholds.perLocation ?? {};
   };
   const perLocation = { ...(await perLocationNow()), [locationId]: sla };
