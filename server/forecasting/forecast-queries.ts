@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import { forecastSeries, NETWORK_KEY } from '#db/schema/forecasting.ts';
-import { ValidationError } from '#server/core/errors.ts';
+import { decodeOffsetCursor, encodeOffsetCursor } from '#server/core/offset-cursor.ts';
 import { findRun, latestSucceededRun, runView, type ForecastRunView } from './forecast-run-store.ts';
 import type { ForecastQuery } from './forecasting.schemas.ts';
 
@@ -23,13 +23,6 @@ function seriesView(row: SeriesRow) {
   };
 }
 
-// A run's series never change once stored, so an offset is a stable cursor within a run.
-function decodeOffset(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const offset = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isInteger(offset) || offset < 0) throw ValidationError.field('cursor', 'is not a cursor this endpoint gave');
-  return offset;
-}
 
 const orderings: Record<ForecastQuery['sort'], SQL[]> = {
   risk: [sql`${forecastSeries.stockoutDate} asc nulls last`, desc(forecastSeries.expectedShortUnits), asc(forecastSeries.sku), asc(forecastSeries.locationKey)],
@@ -41,7 +34,7 @@ const orderings: Record<ForecastQuery['sort'], SQL[]> = {
 export async function listForecastSeries(db: Database, query: ForecastQuery): Promise<{ run: ForecastRunView | null; items: ReturnType<typeof seriesView>[]; nextCursor: string | null }> {
   const run = query.runId ? await findRun(db, query.runId) : await latestSucceededRun(db);
   if (!run) return { run: null, items: [], nextCursor: null };
-  const offset = decodeOffset(query.cursor);
+  const offset = decodeOffsetCursor(query.cursor);
   const where = and(
     eq(forecastSeries.runId, run.id),
     query.sku ? eq(forecastSeries.sku, query.sku) : undefined,
@@ -58,6 +51,6 @@ export async function listForecastSeries(db: Database, query: ForecastQuery): Pr
   return {
     run: runView(run),
     items: rows.slice(0, query.limit).map(seriesView),
-    nextCursor: more ? Buffer.from(String(offset + query.limit)).toString('base64url') : null,
+    nextCursor: more ? encodeOffsetCursor(offset + query.limit) : null,
   };
 }

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '#db/client.ts';
 import { restockProposals } from '#db/schema/replenishment.ts';
-import { ValidationError } from '#server/core/errors.ts';
+import { decodeOffsetCursor, encodeOffsetCursor } from '#server/core/offset-cursor.ts';
 import type { ProposalQuery } from './replenishment.schemas.ts';
 
 type ProposalRow = typeof restockProposals.$inferSelect;
@@ -63,12 +63,6 @@ export async function getProposal(db: Executor, id: string): Promise<ProposalVie
   return row ? proposalView(row) : undefined;
 }
 
-function decodeOffset(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const offset = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isInteger(offset) || offset < 0) throw ValidationError.field('cursor', 'is not a cursor this endpoint gave');
-  return offset;
-}
 
 /**
  * Proposals, soonest stock-out first (those without one last, costliest first among equals).
@@ -82,7 +76,7 @@ export async function listProposals(db: Database, query: ProposalQuery): Promise
   if (query.sku) conditions.push(eq(restockProposals.sku, query.sku));
   if (query.locationId) conditions.push(eq(restockProposals.locationId, query.locationId));
   if (query.runId) conditions.push(eq(restockProposals.runId, query.runId));
-  const offset = decodeOffset(query.cursor);
+  const offset = decodeOffsetCursor(query.cursor);
   const rows = await db
     .select()
     .from(restockProposals)
@@ -92,6 +86,6 @@ export async function listProposals(db: Database, query: ProposalQuery): Promise
     .offset(offset);
   return {
     items: rows.slice(0, query.limit).map(proposalView),
-    nextCursor: rows.length > query.limit ? Buffer.from(String(offset + query.limit)).toString('base64url') : null,
+    nextCursor: rows.length > query.limit ? encodeOffsetCursor(offset + query.limit) : null,
   };
 }

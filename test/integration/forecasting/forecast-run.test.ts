@@ -152,6 +152,9 @@ describe('a forecast run', () => {
     const rest = ok(await server.api.get(`/api/forecasts?limit=10&cursor=${page.nextCursor}`), 200);
     expect(rest.items).toHaveLength(3);
     expect(rest.nextCursor).toBeNull();
+    const forged = await server.api.get('/api/forecasts?cursor=bm90LWEtbnVtYmVy');
+    expect(forged.status).toBe(422);
+    expect(forged.body.errors[0].path).toBe('cursor');
   });
 
   it('proposes moving WEST’s excess before buying, and nothing for a SKU well stocked', async () => {
