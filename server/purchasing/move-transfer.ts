@@ -9,6 +9,7 @@ import { runCommand } from '#server/idempotency/run-idempotent.ts';
 import { allocateBackorders } from '#server/orders/allocate-backorders.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import { moveStock } from './move-stock.ts';
+import { checkReceiptLines } from './receipt-lines.ts';
 import { addDays } from './purchase-order-lines.ts';
 import { appendPurchasingEvents } from './purchasing-events.ts';
 import type { ReceiptInput, ShipTransferInput, TransferView } from './purchasing.schemas.ts';
@@ -120,23 +121,9 @@ export async function receiveTransfer(
     if (transfer.status !== 'shipped' && transfer.status !== 'partially_received') throw new InvalidTransitionError(transfer.status, 'received', 'transfer');
     const lines = await lockTransferLines(tx, transfer.id);
     const bySku = new Map(lines.map((l) => [l.sku, l]));
-    const errors: FieldError[] = [];
-    const seen = new Set<string>();
-    input.lines.forEach((line, i) => {
-      const have = bySku.get(line.sku);
-      if (!have) return errors.push({ path: `lines.${i}.sku`, message: `is not on transfer ${transfer.number}` });
-      if (seen.has(line.sku)) return errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is on an earlier line already` });
-      seen.add(line.sku);
-      const open = have.quantity_shipped - have.quantity_received;
-      if (line.quantity > open) errors.push({ path: `lines.${i}.quantity`, message: `only ${open} of the ${have.quantity_shipped} shipped units of ${line.sku} are still expected` });
-      return undefined;
-    });
-    if (errors.length > 0) throw new ValidationError(errors);
-
+    const ordered = checkReceiptLines(input.lines, bySku, { total: (l) => l.quantity_shipped, units: 'shipped units', document: `transfer ${transfer.number}` });
     const events: NewEvent[] = [];
-    const ordered = input.lines.map((line, index) => ({ line, index })).sort((a, b) => (a.line.sku < b.line.sku ? -1 : a.line.sku > b.line.sku ? 1 : 0));
-    for (const { line, index } of ordered) {
-      const have = bySku.get(line.sku)!;
+    for (const { line, index, stored: have } of ordered) {
       await tx
         .update(transferLines)
         .set({ quantityReceived: sql`${transferLines.quantityReceived} + ${line.quantity}` })

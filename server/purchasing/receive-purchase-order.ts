@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { purchaseOrderLines, purchaseOrderReceipts, purchaseOrders } from '#db/schema/purchasing.ts';
 import { mayUseLocation, type Actor } from '#server/auth/actor.ts';
-import { ForbiddenError, InvalidTransitionError, ValidationError, type FieldError } from '#server/core/errors.ts';
+import { ForbiddenError, InvalidTransitionError } from '#server/core/errors.ts';
 import { EventType } from '#server/core/events.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import type { ServiceContext } from '#server/context.ts';
@@ -9,6 +9,7 @@ import { runCommand } from '#server/idempotency/run-idempotent.ts';
 import { allocateBackorders } from '#server/orders/allocate-backorders.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import { moveStock } from './move-stock.ts';
+import { checkReceiptLines } from './receipt-lines.ts';
 import { getPurchaseOrder, lockPurchaseOrder } from './purchase-order-queries.ts';
 import { assertPurchaseOrderTransition } from './purchase-order-status.ts';
 import { appendPurchasingEvents } from './purchasing-events.ts';
@@ -42,24 +43,9 @@ export async function receivePurchaseOrder(
       sql`select id, sku, quantity_ordered, quantity_received from purchase_order_lines where purchase_order_id = ${po.id} order by sku for update`,
     );
     const bySku = new Map(stored.rows.map((l) => [l.sku, l]));
-    const errors: FieldError[] = [];
-    const seen = new Set<string>();
-    input.lines.forEach((line, i) => {
-      const have = bySku.get(line.sku);
-      if (!have) return errors.push({ path: `lines.${i}.sku`, message: `is not on purchase order ${po.number}` });
-      if (seen.has(line.sku)) return errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is on an earlier line already` });
-      seen.add(line.sku);
-      const open = have.quantity_ordered - have.quantity_received;
-      if (line.quantity > open) errors.push({ path: `lines.${i}.quantity`, message: `only ${open} of the ${have.quantity_ordered} units of ${line.sku} are still expected` });
-      return undefined;
-    });
-    if (errors.length > 0) throw new ValidationError(errors);
-
+    const ordered = checkReceiptLines(input.lines, bySku, { total: (l) => l.quantity_ordered, units: 'units', document: `purchase order ${po.number}` });
     const events: NewEvent[] = [];
-    // By SKU, the order every stock command locks levels in.
-    const ordered = input.lines.map((line, index) => ({ line, index })).sort((a, b) => (a.line.sku < b.line.sku ? -1 : a.line.sku > b.line.sku ? 1 : 0));
-    for (const { line, index } of ordered) {
-      const have = bySku.get(line.sku)!;
+    for (const { line, index, stored: have } of ordered) {
       await tx
         .update(purchaseOrderLines)
         .set({ quantityReceived: sql`${purchaseOrderLines.quantityReceived} + ${line.quantity}` })
