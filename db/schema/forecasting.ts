@@ -39,8 +39,8 @@ export const forecastRuns = pgTable(
     uniqueIndex('forecast_runs_number_idx').on(t.number),
     // At most one run at a time, whichever instance started it.
     uniqueIndex('forecast_runs_one_running_idx').on(t.status).where(sql`${t.status} = 'running'`),
-    // One scheduled run per day of history, however many instances wake up for it.
-    uniqueIndex('forecast_runs_scheduled_day_idx').on(t.asOfDate).where(sql`${t.trigger} = 'schedule'`),
+    // One scheduled run per day of history, however many instances wake up for it; a failed one may be tried again.
+    uniqueIndex('forecast_runs_scheduled_day_idx').on(t.asOfDate).where(sql`${t.trigger} = 'schedule' and ${t.status} <> 'failed'`),
     index('forecast_runs_started_idx').on(t.startedAt),
   ],
 );

@@ -126,12 +126,16 @@ export async function latestSucceededRun(db: Database): Promise<ForecastRunRow |
   return row;
 }
 
-/** Whether a scheduled run already started (in any state) for this day of history. */
-export async function scheduledRunExists(db: Database, asOfDate: string): Promise<boolean> {
+/**
+ * Where the scheduled run of a day of history stands: `taken` when one is running or succeeded,
+ * else when the last one failed (null: none yet), so that a failure is tried again later.
+ */
+export async function scheduledRunState(db: Database, asOfDate: string): Promise<{ taken: true } | { taken: false; lastFailedAt: Date | null }> {
   const rows = await db
-    .select({ one: sql`1` })
+    .select({ status: forecastRuns.status, finishedAt: forecastRuns.finishedAt })
     .from(forecastRuns)
     .where(and(eq(forecastRuns.trigger, 'schedule'), eq(forecastRuns.asOfDate, asOfDate)))
-    .limit(1);
-  return rows.length > 0;
+    .orderBy(desc(forecastRuns.number));
+  if (rows.some((r) => r.status !== 'failed')) return { taken: true };
+  return { taken: false, lastFailedAt: rows[0]?.finishedAt ?? null };
 }

@@ -1,0 +1,2 @@
+DROP INDEX "forecast_runs_scheduled_day_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "forecast_runs_scheduled_day_idx" ON "forecast_runs" USING btree ("as_of_date") WHERE "forecast_runs"."trigger" = 'schedule' and "forecast_runs"."status" <> 'failed';
