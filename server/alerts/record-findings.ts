@@ -51,16 +51,7 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
       const listChanged = canonicalJson(current.affected) !== canonicalJson(finding.affected);
       const [row] = await tx
         .update(alerts)
-        .set({
-          severity,
-          title: finding.title,
-          detail: finding.detail,
-          affected: finding.affected,
-          measured: finding.measured,
-          lastSeenAt: now,
-          seenCount: sql`${alerts.seenCount} + 1`,
-          clearStreak: 0,
-        })
+        .set({ severity, ...seenAgain(finding, now) })
         .where(eq(alerts.id, current.id))
         .returning();
       if (escalated) history.push({ alertId: current.id, at: now, kind: 'escalated', actor: ENGINE_ACTOR, data: { from: current.severity, to: severity } });
@@ -88,13 +79,7 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
         .set({
           state: recent.acknowledgedAt ? 'acknowledged' : 'open',
           severity: finding.severity,
-          title: finding.title,
-          detail: finding.detail,
-          affected: finding.affected,
-          measured: finding.measured,
-          lastSeenAt: now,
-          seenCount: sql`${alerts.seenCount} + 1`,
-          clearStreak: 0,
+          ...seenAgain(finding, now),
           resolvedAt: null,
           resolvedBy: null,
           resolveReason: null,
@@ -172,6 +157,19 @@ export async function resolveRow(tx: Executor, current: AlertRow, how: { now: Da
 }
 
 /** JSON with object keys sorted: jsonb hands objects back in its own key order. */
+/** What a finding sets on the live alert it is seen again on (its severity aside). */
+function seenAgain(finding: Finding, now: Date) {
+  return {
+    title: finding.title,
+    detail: finding.detail,
+    affected: finding.affected,
+    measured: finding.measured,
+    lastSeenAt: now,
+    seenCount: sql`${alerts.seenCount} + 1`,
+    clearStreak: 0,
+  };
+}
+
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
