@@ -110,8 +110,9 @@ export async function getPurchaseOrder(db: Executor, idOrNumber: string): Promis
   return order;
 }
 
-function encodeCursor(o: PurchaseOrderView): string {
-  return Buffer.from(JSON.stringify([o.orderedAt, o.id])).toString('base64url');
+/** A keyset cursor: the last item's moment and id (decodeCursor reads it back). */
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): { at: string; id: string } {
@@ -139,7 +140,7 @@ export async function searchPurchaseOrders(db: Executor, query: PurchaseOrderQue
   const rows = await selectPurchaseOrders(db, sql.join(conditions, sql` and `), sql`order by po.ordered_at desc, po.id desc limit ${query.limit + 1}`);
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.orderedAt, last.id) : null };
 }
 
 export interface LockedPurchaseOrder {

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { NotFoundError } from '#server/core/errors.ts';
-import { decodeCursor, UUID } from './purchase-order-queries.ts';
+import { decodeCursor, encodeCursor, UUID } from './purchase-order-queries.ts';
 import type { TransferQuery, TransferStatus, TransferView } from './purchasing.schemas.ts';
 
 interface TransferRow {
@@ -81,8 +81,7 @@ export async function searchTransfers(db: Executor, query: TransferQuery): Promi
   const rows = await selectTransfers(db, sql.join(conditions, sql` and `), sql`order by t.requested_at desc, t.id desc limit ${query.limit + 1}`);
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
-  const nextCursor = rows.length > query.limit && last ? Buffer.from(JSON.stringify([last.requestedAt, last.id])).toString('base64url') : null;
-  return { items, nextCursor };
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.requestedAt, last.id) : null };
 }
 
 export interface LockedTransfer {
