@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { alertHistory, alerts } from '#db/schema/alerts.ts';
 import { moreSevere, type Finding } from './alert-rule.ts';
@@ -39,7 +39,15 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
     .orderBy(alerts.subject)
     .for('update');
   const liveBySubject = new Map(live.map((a) => [a.subject, a]));
-  const found = new Map(findings.map((f) => [f.subject, f]));
+  // A person who resolved an alert after this round measured has the newer word: the finding
+  // is stale (the order they cancelled was still stuck when we looked), so it neither reopens
+  // their alert nor opens a twin.
+  const resolvedSince = await tx
+    .select({ subject: alerts.subject })
+    .from(alerts)
+    .where(and(eq(alerts.rule, rule), eq(alerts.state, 'resolved'), gt(alerts.resolvedAt, now)));
+  const overtaken = new Set(resolvedSince.map((r) => r.subject));
+  const found = new Map(findings.filter((f) => !overtaken.has(f.subject) || liveBySubject.has(f.subject)).map((f) => [f.subject, f]));
   const history: (typeof alertHistory.$inferInsert)[] = [];
 
   for (const finding of found.values()) {

@@ -76,9 +76,9 @@ export async function startAlertHarness(prefix: string, start = new Date('2026-0
   };
 }
 
-/** A rule that finds what the test puts in `found`, and throws while `broken` is set. */
+/** A rule that finds what the test puts in `found`, throws while `broken` is set, and runs `meanwhile` as it measures. */
 export function scriptedRule(key: string) {
-  const state = { found: [] as Finding[], broken: false, calls: 0 };
+  const state = { found: [] as Finding[], broken: false, calls: 0, meanwhile: null as (() => Promise<void>) | null };
   const rule = defineRule({
     key,
     description: 'scripted by the test',
@@ -87,6 +87,7 @@ export function scriptedRule(key: string) {
     async evaluate() {
       state.calls += 1;
       if (state.broken) throw new Error('the rule broke');
+      await state.meanwhile?.();
       return state.found;
     },
   });

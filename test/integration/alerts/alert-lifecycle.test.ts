@@ -110,6 +110,25 @@ describe('alert lifecycle', () => {
     expect((await alertsOf(rule.key)).map((a) => a.state)).toEqual(['open', 'resolved']);
   });
 
+  it('a person who resolves an alert while a round measures has the last word: the round’s stale finding neither reopens it nor opens a twin', async () => {
+    const { rule, state } = scriptedRule('scripted_overtaken');
+    const engine = h.engine({ rules: [rule] });
+    state.found = [finding('network')];
+    await h.round(engine);
+    const [alert] = await alertsOf(rule.key);
+    state.meanwhile = async () => {
+      state.meanwhile = null;
+      h.clock.advance(1_000);
+      expectStatus(await h.server.api.post(`/api/alerts/${alert.id}/resolve`, { reason: 'Put right by hand' }), 200);
+    };
+    await h.round(engine);
+    expect(await alertsOf(rule.key)).toMatchObject([{ id: alert.id, state: 'resolved', resolveReason: 'Put right by hand' }]);
+    // Measured after the resolve, the condition still holding reopens the same alert.
+    await h.round(engine);
+    expect(await alertsOf(rule.key)).toMatchObject([{ id: alert.id, state: 'open' }]);
+    expect((await detailOf(alert.id)).history.map((e: any) => e.kind)).toEqual(['opened', 'resolved', 'reopened']);
+  });
+
   it('a rule that throws is skipped and recorded, the other rules still run, and its live alerts stay as they are', async () => {
     const broken = scriptedRule('scripted_broken');
     const healthy = scriptedRule('scripted_healthy');
