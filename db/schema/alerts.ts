@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, timestamptz } from './columns.ts';
+import { bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, timestamptz } from './columns.ts';
 import { locations } from './locations.ts';
 
 export const alertStates = ['open', 'acknowledged', 'resolved'] as const;
@@ -88,4 +88,40 @@ export const alertHistory = pgTable(
     data: jsonb('data').notNull().default({}),
   },
   (t) => [index('alert_history_alert_idx').on(t.alertId, t.id)],
+);
+
+export const alertDeliveryChannels = ['email', 'webhook'] as const;
+export const alertDeliveryChannel = pgEnum('alert_delivery_channel', alertDeliveryChannels);
+
+export const alertDeliveryStatuses = ['pending', 'sent', 'failed'] as const;
+export const alertDeliveryStatus = pgEnum('alert_delivery_status', alertDeliveryStatuses);
+
+/**
+ * Critical alerts to send by email or webhook: queued in the engine's transaction (a crash loses
+ * none), sent after commit by a sender that claims due rows. One row per alert, channel and
+ * occasion (`opened@<time>`, `escalated@<time>`, `reopened@<time>`): never sent twice for one.
+ */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    id: id(),
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    channel: alertDeliveryChannel('channel').notNull(),
+    occasion: text('occasion').notNull(),
+    /** What is sent: the alert as the API shows it, with `change`. */
+    payload: jsonb('payload').notNull(),
+    status: alertDeliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When it is due (again); while claimed, when the claim lapses. */
+    nextAttemptAt: timestamptz('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    sentAt: timestamptz('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('alert_deliveries_once_key').on(t.alertId, t.channel, t.occasion),
+    index('alert_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
 );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, uuid } from 'drizzle-orm/pg-core';
+import { alerts } from './alerts.ts';
 import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
 import { products } from './catalog.ts';
 import { forecastRuns } from './forecasting.ts';
@@ -48,9 +49,10 @@ export const restockProposals = pgTable(
   'restock_proposals',
   {
     id: id(),
-    runId: uuid('run_id')
-      .notNull()
-      .references(() => forecastRuns.id),
+    /** The forecast run that proposed it; null for one a person asked for from an alert. */
+    runId: uuid('run_id').references(() => forecastRuns.id),
+    /** The alert it was proposed from (an alert action), if any. */
+    alertId: uuid('alert_id').references(() => alerts.id),
     sku: text('sku')
       .notNull()
       .references(() => products.sku, { onUpdate: 'cascade' }),
@@ -84,5 +86,6 @@ export const restockProposals = pgTable(
     index('restock_proposals_sku_location_idx').on(t.sku, t.locationId),
     check('restock_proposals_quantity_positive', sql`${t.quantity} > 0 and ${t.suggestedQuantity} > 0`),
     check('restock_proposals_source', sql`(${t.kind} = 'purchase') = (${t.fromLocationId} is null)`),
+    check('restock_proposals_origin', sql`${t.runId} is not null or ${t.alertId} is not null`),
   ],
 );

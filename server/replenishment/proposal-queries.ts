@@ -8,7 +8,8 @@ type ProposalRow = typeof restockProposals.$inferSelect;
 
 export interface ProposalView {
   id: string;
-  runId: string;
+  runId: string | null;
+  alertId: string | null;
   sku: string;
   locationId: string;
   kind: ProposalRow['kind'];
@@ -35,6 +36,7 @@ export function proposalView(row: ProposalRow): ProposalView {
   return {
     id: row.id,
     runId: row.runId,
+    alertId: row.alertId,
     sku: row.sku,
     locationId: row.locationId,
     kind: row.kind,

@@ -16,7 +16,8 @@ export type ProposalQuery = z.infer<typeof ProposalQuery>;
 export const Proposal = z
   .object({
     id: z.string(),
-    runId: z.string(),
+    runId: z.string().nullable().openapi({ description: 'The forecast run that proposed it; null when asked for from an alert' }),
+    alertId: z.string().nullable().openapi({ description: 'The alert it was proposed from, if any' }),
     sku: z.string(),
     locationId: z.string(),
     kind: z.enum(['purchase', 'transfer']),
