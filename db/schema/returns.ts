@@ -74,6 +74,8 @@ export const returns = pgTable(
     index('returns_order_idx').on(t.orderId),
     index('returns_customer_idx').on(t.customerId),
     index('returns_status_idx').on(t.status, t.requestedAt),
+    // Returns of a recent window whatever their status (return_rate_spike, every few minutes).
+    index('returns_requested_idx').on(t.requestedAt),
     check('returns_amounts_nonnegative', sql`${t.refundedCents} >= 0 and ${t.shippingRefundedCents} >= 0 and ${t.storeCreditCents} >= 0`),
   ],
 );

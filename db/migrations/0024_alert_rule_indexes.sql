@@ -1,0 +1,2 @@
+CREATE INDEX "shipments_carrier_promised_idx" ON "shipments" USING btree ("carrier","service","promised_at") WHERE "shipments"."carrier" is not null;--> statement-breakpoint
+CREATE INDEX "returns_requested_idx" ON "returns" USING btree ("requested_at");
