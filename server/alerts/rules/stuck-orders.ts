@@ -1,30 +1,54 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AFFECTED_CAP, commonThresholds, defineRule, type Finding } from '../alert-rule.ts';
+import { expectedHandOverMs, handOverThresholds, type LocationKind } from './hand-over.ts';
 
 /** The stages an order waits in at a location, in the order the floor works them. */
 export const STUCK_STAGES = ['release', 'pick', 'pack', 'ship'] as const;
 export type StuckStage = (typeof STUCK_STAGES)[number];
 
 const sla = {
-  /** Allocated units no shipment works on yet (the release loop should take them within seconds). */
-  releaseMinutes: z.number().positive().max(100_000).default(30),
-  /** Released (a shipment exists) and not fully picked. */
+  /** Allocated units no shipment works on yet (the release loop takes them within its interval). */
+  releaseMinutes: z.number().positive().max(100_000).default(60),
+  /** Released (a shipment exists) and not fully picked: the wait for a picker included. */
   pickHours: z.number().positive().max(10_000).default(4),
   /** Fully picked and not packed. */
   packHours: z.number().positive().max(10_000).default(2),
-  /** Packed and not shipped (or not put on the pickup shelf). */
-  shipHours: z.number().positive().max(10_000).default(4),
+  /** Packed and not handed over: hours past the expected carrier collection (pickups: past the pack). */
+  shipHours: z.number().positive().max(10_000).default(2),
+};
+const slaOverride = z.strictObject(sla).partial();
+
+/**
+ * Each kind's own SLAs over the ones above. Defaults from the floors' normal rhythm: a 3PL claims
+ * in 2.5 h (median), a store in 5 h between customers, a drop-ship vendor within a day or two.
+ */
+const perKindDefaults = {
+  '3pl': { pickHours: 8 },
+  store: { pickHours: 24, packHours: 4, shipHours: 4 },
+  dropship: { pickHours: 72, packHours: 24, shipHours: 24 },
 };
 
 const Thresholds = z.strictObject({
   ...sla,
-  /** A location's own SLAs, where they differ from the defaults above. */
-  perLocation: z.record(z.uuid(), z.strictObject(sla).partial()).default({}),
-  /** The alert is critical from this many stuck orders at a location… */
+  perKind: z
+    .strictObject({
+      warehouse: slaOverride.default({}),
+      '3pl': slaOverride.default(perKindDefaults['3pl']),
+      store: slaOverride.default(perKindDefaults.store),
+      dropship: slaOverride.default(perKindDefaults.dropship),
+    })
+    .prefault({}),
+  /** A location's own SLAs (over its kind's) and its own `minOrders`. */
+  perLocation: z.record(z.uuid(), z.strictObject({ ...sla, minOrders: z.number().int().positive().max(1_000_000) }).partial()).default({}),
+  /** When each kind hands parcels to the carrier: the ship stage counts from there. */
+  handOver: handOverThresholds,
+  /** A location alerts from this many orders beyond their SLA… */
+  minOrders: z.number().int().positive().max(1_000_000).default(3),
+  /** …or as soon as one order has waited this many times its stage's SLA (then critical)… */
+  criticalFactor: z.number().min(1).max(100).default(3),
+  /** …and is critical from this many stuck orders. */
   criticalOrders: z.number().int().positive().max(1_000_000).default(25),
-  /** …or when its oldest order has waited this many times its stage's SLA. */
-  criticalFactor: z.number().min(1).max(100).default(2),
   ...commonThresholds,
 });
 type Thresholds = z.infer<typeof Thresholds>;
@@ -33,16 +57,20 @@ interface StuckRow extends Record<string, unknown> {
   stage: StuckStage;
   location_id: string;
   location_code: string;
+  kind: LocationKind;
   order_id: string;
   since: Date | string;
+  /** Ship stage: the shipment goes by carrier (else it waits for the pickup shelf). */
+  by_carrier: boolean;
 }
 
 const MINUTE_MS = 60_000;
 
-/** Each stage's SLA at each location with an override, in milliseconds; `default` for the rest. */
-function slaMs(t: Thresholds, locationId: string | null): Record<StuckStage, number> {
+/** Each stage's SLA at a location (its own over its kind's over the defaults), in milliseconds. */
+export function slaMs(t: Thresholds, kind: LocationKind | null, locationId: string | null): Record<StuckStage, number> {
+  const ofKind = kind ? t.perKind[kind] : {};
   const own = locationId ? (t.perLocation[locationId] ?? {}) : {};
-  const pick = (key: keyof typeof sla) => own[key] ?? t[key];
+  const pick = (key: keyof typeof sla) => own[key] ?? ofKind[key] ?? t[key];
   return {
     release: pick('releaseMinutes') * MINUTE_MS,
     pick: pick('pickHours') * 60 * MINUTE_MS,
@@ -53,16 +81,23 @@ function slaMs(t: Thresholds, locationId: string | null): Record<StuckStage, num
 
 /**
  * Orders waiting in a stage at a location longer than its SLA: one alert per location, listing
- * the orders oldest first. Held and cancelled orders wait on purpose and are left out.
+ * the orders oldest first. Held and cancelled orders wait on purpose and are left out. A packed
+ * parcel waits for the carrier's collection by design, so the ship stage counts from the
+ * collection it should have made (the location's cutoff after the pack, plus its handling days).
  */
 export const stuckOrders = defineRule({
   key: 'stuck_orders',
-  description: 'Orders waiting to be released, picked, packed or shipped beyond the SLA of their location',
+  description: 'Orders waiting to be released, picked, packed or handed over beyond the SLA of their location and its kind',
   defaultSeverity: 'warning',
   thresholds: Thresholds,
   async evaluate({ db, now, thresholds, severity }) {
-    // The shortest SLA anywhere bounds the scan; each row is then held to its own location's.
-    const shortest = Math.min(...[null, ...Object.keys(thresholds.perLocation)].flatMap((id) => Object.values(slaMs(thresholds, id))));
+    // The shortest SLA anywhere bounds the scan (the pack moment is never after the expected
+    // collection); each row is then held to its own location's SLAs.
+    const kinds: (LocationKind | null)[] = [null, 'warehouse', '3pl', 'store', 'dropship'];
+    const shortest = Math.min(
+      ...kinds.flatMap((kind) => Object.values(slaMs(thresholds, kind, null))),
+      ...Object.keys(thresholds.perLocation).flatMap((id) => Object.values(slaMs(thresholds, null, id))),
+    );
     const before = new Date(now.getTime() - shortest);
     const result = await db.execute<StuckRow>(sql`
       with unreleased as (
@@ -75,39 +110,45 @@ export const stuckOrders = defineRule({
           where s.order_id = a.order_id and s.location_id = a.location_id and sl.order_line_id = a.order_line_id
             and s.status in ('pending', 'picking', 'packed')), 0)
       ), floor as (
-        select s.id, s.order_id, s.location_id, s.status, s.created_at, s.updated_at,
+        select s.id, s.order_id, s.location_id, s.status, s.created_at, s.updated_at, s.carrier,
           bool_and(sl.picked_at is not null) as picked, max(sl.picked_at) as picked_at
         from shipments s join shipment_lines sl on sl.shipment_id = s.id join orders o on o.id = s.order_id
         where s.status in ('pending', 'picking', 'packed') and o.status not in ('on_hold', 'cancelled')
         group by s.id
       ), waiting as (
-        select 'release' as stage, location_id, order_id, min(since) as since from unreleased group by location_id, order_id
+        select 'release' as stage, location_id, order_id, min(since) as since, false as by_carrier from unreleased group by location_id, order_id
         union all
-        select 'pick', location_id, order_id, created_at from floor where status in ('pending', 'picking') and not picked
+        select 'pick', location_id, order_id, created_at, false from floor where status in ('pending', 'picking') and not picked
         union all
-        select 'pack', location_id, order_id, picked_at from floor where status = 'picking' and picked
+        select 'pack', location_id, order_id, picked_at, false from floor where status = 'picking' and picked
         union all
-        select 'ship', location_id, order_id, updated_at from floor where status = 'packed'
+        select 'ship', location_id, order_id, updated_at, carrier is not null from floor where status = 'packed'
       )
-      select w.stage, w.location_id, l.code as location_code, w.order_id, min(w.since) as since
+      select w.stage, w.location_id, l.code as location_code, l.kind, w.order_id, min(w.since) as since, bool_or(w.by_carrier) as by_carrier
       from waiting w join locations l on l.id = w.location_id
       where w.since < ${before}
-      group by w.stage, w.location_id, l.code, w.order_id
+      group by w.stage, w.location_id, l.code, l.kind, w.order_id
       order by since, w.order_id`);
 
-    const byLocation = new Map<string, { code: string; rows: { stage: StuckStage; orderId: string; ageMs: number }[] }>();
+    const byLocation = new Map<string, { code: string; kind: LocationKind; rows: { stage: StuckStage; orderId: string; ageMs: number }[] }>();
     for (const row of result.rows) {
-      const ageMs = now.getTime() - new Date(row.since).getTime();
-      if (ageMs <= slaMs(thresholds, row.location_id)[row.stage]) continue;
-      const entry = byLocation.get(row.location_id) ?? { code: row.location_code, rows: [] };
+      const sinceMs = new Date(row.since).getTime();
+      // A parcel is late once the collection it should have made has gone.
+      const fromMs = row.stage === 'ship' && row.by_carrier ? expectedHandOverMs(sinceMs, thresholds.handOver[row.kind]) : sinceMs;
+      const ageMs = now.getTime() - fromMs;
+      if (ageMs <= slaMs(thresholds, row.kind, row.location_id)[row.stage]) continue;
+      const entry = byLocation.get(row.location_id) ?? { code: row.location_code, kind: row.kind, rows: [] };
       entry.rows.push({ stage: row.stage, orderId: row.order_id, ageMs });
       byLocation.set(row.location_id, entry);
     }
 
     const findings: Finding[] = [];
-    for (const [locationId, { code, rows }] of byLocation) {
-      const limits = slaMs(thresholds, locationId);
+    for (const [locationId, { code, kind, rows }] of byLocation) {
+      const limits = slaMs(thresholds, kind, locationId);
+      rows.sort((a, b) => b.ageMs / limits[b.stage] - a.ageMs / limits[a.stage]);
       const orders = [...new Set(rows.map((r) => r.orderId))];
+      const overdue = rows.some((r) => r.ageMs >= thresholds.criticalFactor * limits[r.stage]);
+      if (orders.length < (thresholds.perLocation[locationId]?.minOrders ?? thresholds.minOrders) && !overdue) continue;
       const stages = Object.fromEntries(
         STUCK_STAGES.flatMap((stage) => {
           const of = rows.filter((r) => r.stage === stage);
@@ -116,21 +157,20 @@ export const stuckOrders = defineRule({
           return [[stage, { orders: of.length, oldestMinutes: Math.round(oldest / MINUTE_MS), slaMinutes: limits[stage] / MINUTE_MS }]];
         }),
       ) as Partial<Record<StuckStage, { orders: number; oldestMinutes: number; slaMinutes: number }>>;
-      const critical =
-        orders.length >= thresholds.criticalOrders || rows.some((r) => r.ageMs >= thresholds.criticalFactor * limits[r.stage]);
       const summary = Object.entries(stages)
         .map(([stage, s]) => `${stage} ${s.orders}`)
         .join(', ');
       findings.push({
         subject: `location:${locationId}`,
-        severity: critical ? 'critical' : severity,
+        severity: overdue || orders.length >= thresholds.criticalOrders ? 'critical' : severity,
         title: `${orders.length} ${orders.length === 1 ? 'order' : 'orders'} stuck at ${code} (${summary})`,
         detail: Object.entries(stages)
-          .map(([stage, s]) => `${s.orders} waiting to ${stage} beyond ${s.slaMinutes} min (oldest ${s.oldestMinutes} min)`)
+          .map(([stage, s]) => `${s.orders} waiting to ${stage} beyond ${s.slaMinutes} min${stage === 'ship' ? ' after the expected collection' : ''} (oldest ${s.oldestMinutes} min)`)
           .join('; '),
         locationId,
+        // Most overdue first (wait over SLA), so the actions take the worst orders.
         affected: { orders: orders.slice(0, AFFECTED_CAP), ordersTotal: orders.length, locationId },
-        measured: { stages },
+        measured: { stages, kind },
       });
     }
     return findings;

@@ -7,8 +7,10 @@ import { startAlertHarness, type AlertHarness } from './alert-harness.ts';
 
 /**
  * stuck_orders on real orders: placed, released, picked, packed and shipped through the API at
- * moments of the pinned clock, then evaluated hours later. Default SLAs: release 30 min, pick 4 h,
- * pack 2 h, ship 4 h.
+ * moments of the pinned clock (Monday 2026-03-02 08:00 UTC), then evaluated hours later. Default
+ * SLAs of a warehouse: release 60 min, pick 4 h, pack 2 h, handed over within 2 h of the expected
+ * collection (21:00 UTC); a store picks within 24 h and hands over at 19:00 UTC a business day later.
+ * A location alerts from 3 stuck orders, or from one that waited 3 times its SLA.
  */
 let h: AlertHarness;
 let picker: ApiClient;
@@ -21,8 +23,8 @@ afterAll(() => h.close());
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-async function stockedLocation() {
-  const location = await createLocation(h.server.api);
+async function stockedLocation(overrides: Record<string, unknown> = {}) {
+  const location = await createLocation(h.server.api, overrides);
   const product = await createProduct(h.server.api);
   await addStock(h.server.api, product.sku, location.id, 100);
   return { location, product };
@@ -43,7 +45,7 @@ async function liveAlertAt(locationId: string) {
 }
 
 describe('stuck_orders', () => {
-  it('lists the orders waiting beyond each stage SLA at a location, oldest first, and resolves once they move on', async () => {
+  it('lists the orders waiting beyond each stage SLA at a location, most overdue first; the ship stage counts from the missed collection; resolves once they move on', async () => {
     const { location, product } = await stockedLocation();
     const engine = h.engine({ rules: [stuckOrders] });
     const waitingToPick = await order(product.sku);
@@ -63,25 +65,36 @@ describe('stuck_orders', () => {
     h.clock.advance(10 * MINUTE);
     const waitingForRelease = await order(product.sku);
 
-    // 20 min on, nothing is late yet (the unreleased order has 30 min).
-    h.clock.advance(20 * MINUTE);
+    // 50 min on, nothing is late yet (the unreleased order has 60 min).
+    h.clock.advance(50 * MINUTE);
     await h.round(engine);
     expect(await liveAlertAt(location.id)).toEqual([]);
 
-    // 5 h after the first release: pick (5 h > 4 h), pack (4 h 40 > 2 h), ship (4 h 30 > 4 h), release (4 h 20 > 30 min).
-    h.clock.set(new Date(Date.parse((await h.server.pool.query('select min(created_at) as at from shipments where location_id = $1', [location.id])).rows[0].at) + 5 * HOUR));
+    // 5 h after the first release: pick (5 h > 4 h), pack (4 h 40 > 2 h), release (4 h 20 > 60 min);
+    // the packed parcel waits for the 21:00 collection: not late.
+    const firstRelease = Date.parse((await h.server.pool.query('select min(created_at) as at from shipments where location_id = $1', [location.id])).rows[0].at);
+    h.clock.set(new Date(firstRelease + 5 * HOUR));
     await h.round(engine);
     const [alert] = await liveAlertAt(location.id);
     expect(alert).toMatchObject({
       subject: `location:${location.id}`,
       state: 'open',
+      // The unreleased order waited more than 3 times its SLA.
+      severity: 'critical',
       locationId: location.id,
-      affected: { orders: [waitingToPick.id, waitingToPack.id, waitingToShip.id, waitingForRelease.id], ordersTotal: 4, locationId: location.id },
-      measured: { stages: { release: { orders: 1, slaMinutes: 30 }, pick: { orders: 1, slaMinutes: 240 }, pack: { orders: 1, slaMinutes: 120 }, ship: { orders: 1, slaMinutes: 240 } } },
+      affected: { orders: [waitingForRelease.id, waitingToPack.id, waitingToPick.id], ordersTotal: 3, locationId: location.id },
+      measured: { kind: 'warehouse', stages: { release: { orders: 1, slaMinutes: 60 }, pick: { orders: 1, slaMinutes: 240 }, pack: { orders: 1, slaMinutes: 120 } } },
     });
-    // The pack stage's oldest waited more than twice its SLA: critical.
-    expect(alert.severity).toBe('critical');
-    expect(alert.title).toMatch(/^4 orders stuck at LOC-/);
+    expect(alert.measured.stages.ship).toBeUndefined();
+    expect(alert.title).toMatch(/^3 orders stuck at LOC-/);
+
+    // Past midnight: the parcel missed its 21:00 collection by more than 2 h.
+    h.clock.set(new Date('2026-03-03T00:30:00Z'));
+    picker = (await signedInUser(h.server, ['staff'])).client;
+    await h.round(engine);
+    const [later] = await liveAlertAt(location.id);
+    expect(later.affected.orders).toHaveLength(4);
+    expect(later.measured.stages.ship).toMatchObject({ orders: 1, slaMinutes: 120, oldestMinutes: 210 });
 
     // The floor catches up: release, pick, pack and ship everything.
     await release(h.server);
@@ -104,7 +117,32 @@ describe('stuck_orders', () => {
     expect(await liveAlertAt(location.id)).toEqual([]);
   });
 
+  it('a store keeps its own rhythm: a pick 10 h after release and a parcel held for the next day\'s 19:00 collection are not stuck', async () => {
+    h.clock.set(new Date('2026-03-09T08:00:00Z'));
+    picker = (await signedInUser(h.server, ['staff'])).client;
+    const { location, product } = await stockedLocation({ kind: 'store', name: 'Test store', dailyCapacity: 200, shipsToCustomers: true, offersPickup: true });
+    const engine = h.engine({ rules: [stuckOrders] });
+    const orders = [];
+    for (let i = 0; i < 4; i++) orders.push(await order(product.sku));
+    await release(h.server);
+    // Two packed before noon, two left to pick.
+    h.clock.advance(3 * HOUR);
+    for (const placed of orders.slice(0, 2)) await pickAndPack(picker, await onlyShipment(placed.id));
+    // Tuesday 18:00: the packed ones leave with Tuesday's 19:00 collection (one handling day), the others wait 34 h.
+    h.clock.set(new Date('2026-03-10T18:00:00Z'));
+    await h.round(engine);
+    expect(await liveAlertAt(location.id)).toEqual([]);
+    // Wednesday 08:00: two parcels 13 h past their collection (> 4 h) and two picks waiting 48 h (> 24 h).
+    h.clock.set(new Date('2026-03-11T08:00:00Z'));
+    await h.round(engine);
+    expect(await liveAlertAt(location.id)).toMatchObject([
+      { measured: { kind: 'store', stages: { pick: { orders: 2, slaMinutes: 1440 }, ship: { orders: 2, slaMinutes: 240, oldestMinutes: 780 } } }, affected: { ordersTotal: 4 } },
+    ]);
+  });
+
   it('stays silent on orders that move through the floor within the SLAs, and leaves held orders out', async () => {
+    h.clock.set(new Date('2026-03-16T08:00:00Z'));
+    picker = (await signedInUser(h.server, ['staff'])).client;
     const { location, product } = await stockedLocation();
     const engine = h.engine({ rules: [stuckOrders] });
     for (let i = 0; i < 3; i++) {
@@ -129,10 +167,23 @@ describe('stuck_orders', () => {
     for (let i = 0; i < 3; i++) await h.round(engine);
     expect(await liveAlertAt(location.id)).toEqual([]);
 
-    // A location's own, tighter SLA makes the same wait late there.
-    expectStatus(await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds: { perLocation: { [location.id]: { pickHours: 0.5 } } } }), 200);
+    // A location's own, tighter SLA (one late order enough there) makes the same wait late there.
+    expectStatus(await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds: { perLocation: { [location.id]: { pickHours: 0.5, minOrders: 1 } } } }), 200);
     await h.round(engine);
     expect(await liveAlertAt(location.id)).toMatchObject([{ affected: { orders: [released.id], ordersTotal: 1 }, measured: { stages: { pick: { orders: 1, slaMinutes: 30 } } } }]);
     expectStatus(await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds: { perLocation: {} } }), 200);
+  });
+
+  it('refuses thresholds that are not SLAs, naming the field', async () => {
+    for (const [thresholds, path] of [
+      [{ perKind: { store: { pickHours: 0 } } }, 'thresholds.perKind.store.pickHours'],
+      [{ perKind: { depot: {} } }, 'thresholds.perKind.depot'],
+      [{ handOver: { warehouse: { cutoffHourUtc: 25 } } }, 'thresholds.handOver.warehouse.cutoffHourUtc'],
+      [{ minOrders: 0 }, 'thresholds.minOrders'],
+    ] as const) {
+      const refused = await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds });
+      expect(refused.status, path).toBe(422);
+      expect((refused.body as { errors: { path: string }[] }).errors.map((e) => e.path), path).toContain(path);
+    }
   });
 });
