@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { createBusiness } from '../business.ts';
 import { addDays, dayToMs, msToDay, type Day } from '../calendar.ts';
-import { dailyOrders, type SimulatedOrder } from '../daily-orders.ts';
 import { defaultDemandModel, type DemandModel } from '../demand-model.ts';
+import type { Disruption } from '../disruptions.ts';
 import { createScenario, quietScenario, type Scenario } from '../scenario.ts';
-import { dailyUnitsBySku, initialStock } from '../stock-plan.ts';
+import { demandOver, expectedDemand, type UnitDemand } from '../expected-demand.ts';
+import { initialStock } from '../stock-plan.ts';
 import { createSuppliers } from '../suppliers.ts';
 import { createBulkRequests } from './bulk-requests.ts';
 import { EventQueue } from './event-queue.ts';
@@ -45,6 +46,13 @@ export interface SimulationOptions {
   floorUser?: FloorUser;
   /** `quiet`: no promotions, spikes or disruptions (to measure the base model). */
   scenario?: 'default' | 'quiet';
+  /** These disruptions instead of the scenario's own (with `quiet`: these and nothing else). */
+  disruptions?: readonly Disruption[];
+  /**
+   * During the backfill, `run(atMs)` every `everyMs` of simulated time once every action before
+   * `atMs` is done (e.g. to evaluate alert rules as of that moment); the run waits for it.
+   */
+  step?: { everyMs: number; run: (atMs: number) => Promise<void> };
   /** Simulated minutes between releases to the floor (default 30). */
   releaseEveryMinutes?: number;
   /** Every request sent, as Tower answered it (tests record the run). */
@@ -85,11 +93,26 @@ const SIZING_DAYS = 14;
 const PROGRESS_EVERY_MS = 250;
 
 
-/** Average units a day per SKU over `SIZING_DAYS` of a model's orders from `from`. */
-function sizingUnits(plan: Pick<DemandPlan, 'business' | 'scenario' | 'seed'>, model: DemandModel, from: Day): Map<string, number> {
-  const orders: SimulatedOrder[] = [];
-  for (let i = 0; i < SIZING_DAYS; i++) for (const order of dailyOrders(plan.business, plan.scenario, addDays(from, i), plan.seed, model)) orders.push(order);
-  return dailyUnitsBySku(orders, SIZING_DAYS);
+/**
+ * Expected demand by day, from the model that generates that day's orders: the backfill's, or on
+ * live days the live rate's (days ahead are asked for by the restock's lead times).
+ */
+function demandByDay(plan: DemandPlan, today: Day): (day: Day) => ReadonlyMap<string, UnitDemand> {
+  const cache = new Map<Day, Map<string, UnitDemand>>();
+  return (day) => {
+    let demand = cache.get(day);
+    if (!demand) {
+      const model = plan.live && day >= today ? plan.live.model : plan.backfill;
+      cache.set(day, (demand = expectedDemand(plan.business, plan.scenario, model, day)));
+    }
+    return demand;
+  };
+}
+
+/** Average daily demand over `SIZING_DAYS` from `from`: what the opening stock is sized for. */
+function sizingDemand(demandOn: (day: Day) => ReadonlyMap<string, UnitDemand>, from: Day): Map<string, UnitDemand> {
+  const total = demandOver(demandOn, from, SIZING_DAYS);
+  return new Map([...total].map(([sku, d]) => [sku, { mean: d.mean / SIZING_DAYS, variance: d.variance / SIZING_DAYS }]));
 }
 
 /**
@@ -98,11 +121,12 @@ function sizingUnits(plan: Pick<DemandPlan, 'business' | 'scenario' | 'seed'>, m
  * traffic is the same model anchored today with ordersPerDay = rate × 1440, so its week, month
  * and hours keep their shape around the rate asked for.
  */
-export function planDemand(options: Pick<SimulationOptions, 'seed' | 'days' | 'ordersPerDay' | 'live' | 'scenario'>, nowMs: number): DemandPlan & { from: Day; today: Day } {
+export function planDemand(options: Pick<SimulationOptions, 'seed' | 'days' | 'ordersPerDay' | 'live' | 'scenario' | 'disruptions'>, nowMs: number): DemandPlan & { from: Day; today: Day } {
   const today = msToDay(nowMs);
   const from = addDays(today, -options.days);
   const business = createBusiness(options.seed);
-  const scenario: Scenario = options.scenario === 'quiet' ? quietScenario(from, addDays(today, 366)) : createScenario(business, from, addDays(today, 366), options.seed);
+  const planned: Scenario = options.scenario === 'quiet' ? quietScenario(from, addDays(today, 366)) : createScenario(business, from, addDays(today, 366), options.seed);
+  const scenario: Scenario = options.disruptions ? { ...planned, disruptions: options.disruptions } : planned;
   const backfill: DemandModel = { ...defaultDemandModel, anchorDay: today, ordersPerDay: options.ordersPerDay ?? DEFAULT_ORDERS_PER_DAY };
   const live = options.live ? { model: { ...defaultDemandModel, anchorDay: today, ordersPerDay: options.live.ordersPerMinute * 1440 }, keyPrefix: `SIM-L${options.live.ordersPerMinute}-` } : null;
   return { business, scenario, seed: options.seed, backfill, liveFromMs: nowMs, live, from, today };
@@ -119,11 +143,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const liveFromMs = clock().getTime();
   const plan = planDemand(options, liveFromMs);
   const { business, scenario, backfill, live, from, today } = plan;
-  const backfillUnits = sizingUnits(plan, backfill, from);
-  // Live days sell in proportion to the rate: the same mix, scaled (generating weeks of a high rate would take long).
-  const liveScale = live ? live.model.ordersPerDay / backfill.ordersPerDay : 1;
-  const liveUnits = new Map([...backfillUnits].map(([sku, units]) => [sku, units * liveScale]));
-
+  const demandOn = demandByDay(plan, today);
   const concurrency = options.concurrency ?? 16;
   // Stops the run when the caller aborts, or when Tower no longer answers at all.
   const stopper = new AbortController();
@@ -145,11 +165,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     carrierSecret: options.carrierSecret,
     locationIdByCode: new Map(),
     locationById: new Map(),
-    dailyUnits: backfillUnits,
+    demandOn,
     orders: new Map(),
     awaitingRelease: new Set(),
     heldReceipts: new Set(),
-    purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map(), onOrder: new Map(), due: new Map() },
+    purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map() },
     capacityFactor: new Map(),
     stats,
     errorSamples: [],
@@ -178,13 +198,14 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const seeding: { floorSkipped: string | null; ms: number } = { floorSkipped: null, ms: 0 };
 
   try {
-    const seeded = await seedBusiness(client, business, scenario, initialStock(business, backfillUnits), backfillFromMs - HOUR);
-    world.locationIdByCode = seeded.locationIdByCode;
-    world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
     const { suppliers, terms } = createSuppliers(business);
-    world.purchasing.supplierIdByCode = await seedSuppliers(client, suppliers, terms, backfillFromMs - HOUR);
     const supplierByCode = new Map(suppliers.map((s) => [s.code, s]));
     world.purchasing.supplierOfSku = new Map(terms.map((t) => [t.sku, supplierByCode.get(t.supplierCode)!]));
+    const opening = initialStock(business, sizingDemand(demandOn, from), undefined, (sku) => world.purchasing.supplierOfSku.get(sku)?.leadTimeDays ?? 0);
+    const seeded = await seedBusiness(client, business, scenario, opening, backfillFromMs - HOUR);
+    world.locationIdByCode = seeded.locationIdByCode;
+    world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
+    world.purchasing.supplierIdByCode = await seedSuppliers(client, suppliers, terms, backfillFromMs - HOUR);
     const session = await openFloorSession(client, options.floorUser);
     world.floor = session.floor;
     seeding.floorSkipped = session.why;
@@ -196,9 +217,15 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     scheduleDay(world, plan, from, {
       releaseEveryMinutes: options.releaseEveryMinutes ?? 30,
       lastDay: live ? null : today,
-      dailyUnitsOn: (day) => (live && day >= today ? liveUnits : backfillUnits),
     });
-    await scheduler.runUntil(liveFromMs);
+    if (options.step) {
+      const { everyMs, run } = options.step;
+      for (let atMs = backfillFromMs + everyMs; !signal.aborted; atMs += everyMs) {
+        await scheduler.runUntil(Math.min(atMs, liveFromMs));
+        if (atMs >= liveFromMs || signal.aborted) break;
+        await run(atMs);
+      }
+    } else await scheduler.runUntil(liveFromMs);
 
     if (live) {
       phase = 'live';
