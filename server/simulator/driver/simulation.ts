@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { createBusiness } from '../business.ts';
 import { addDays, dayToMs, msToDay, type Day } from '../calendar.ts';
+import { dailyOrders, type SimulatedOrder } from '../daily-orders.ts';
 import { defaultDemandModel, type DemandModel } from '../demand-model.ts';
 import type { Disruption } from '../disruptions.ts';
 import { createScenario, quietScenario, type Scenario } from '../scenario.ts';
-import { demandOver, expectedDemand, type UnitDemand } from '../expected-demand.ts';
-import { initialStock } from '../stock-plan.ts';
+import { dailyUnitsBySku, initialStock } from '../stock-plan.ts';
 import { createSuppliers } from '../suppliers.ts';
 import { createBulkRequests } from './bulk-requests.ts';
 import { EventQueue } from './event-queue.ts';
@@ -93,26 +93,11 @@ const SIZING_DAYS = 14;
 const PROGRESS_EVERY_MS = 250;
 
 
-/**
- * Expected demand by day, from the model that generates that day's orders: the backfill's, or on
- * live days the live rate's (days ahead are asked for by the restock's lead times).
- */
-function demandByDay(plan: DemandPlan, today: Day): (day: Day) => ReadonlyMap<string, UnitDemand> {
-  const cache = new Map<Day, Map<string, UnitDemand>>();
-  return (day) => {
-    let demand = cache.get(day);
-    if (!demand) {
-      const model = plan.live && day >= today ? plan.live.model : plan.backfill;
-      cache.set(day, (demand = expectedDemand(plan.business, plan.scenario, model, day)));
-    }
-    return demand;
-  };
-}
-
-/** Average daily demand over `SIZING_DAYS` from `from`: what the opening stock is sized for. */
-function sizingDemand(demandOn: (day: Day) => ReadonlyMap<string, UnitDemand>, from: Day): Map<string, UnitDemand> {
-  const total = demandOver(demandOn, from, SIZING_DAYS);
-  return new Map([...total].map(([sku, d]) => [sku, { mean: d.mean / SIZING_DAYS, variance: d.variance / SIZING_DAYS }]));
+/** Average units a day per SKU over `SIZING_DAYS` of a model's orders from `from`. */
+function sizingUnits(plan: Pick<DemandPlan, 'business' | 'scenario' | 'seed'>, model: DemandModel, from: Day): Map<string, number> {
+  const orders: SimulatedOrder[] = [];
+  for (let i = 0; i < SIZING_DAYS; i++) for (const order of dailyOrders(plan.business, plan.scenario, addDays(from, i), plan.seed, model)) orders.push(order);
+  return dailyUnitsBySku(orders, SIZING_DAYS);
 }
 
 /**
@@ -143,7 +128,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const liveFromMs = clock().getTime();
   const plan = planDemand(options, liveFromMs);
   const { business, scenario, backfill, live, from, today } = plan;
-  const demandOn = demandByDay(plan, today);
+  const backfillUnits = sizingUnits(plan, backfill, from);
+  // Live days sell in proportion to the rate: the same mix, scaled (generating weeks of a high rate would take long).
+  const liveScale = live ? live.model.ordersPerDay / backfill.ordersPerDay : 1;
+  const liveUnits = new Map([...backfillUnits].map(([sku, units]) => [sku, units * liveScale]));
+
   const concurrency = options.concurrency ?? 16;
   // Stops the run when the caller aborts, or when Tower no longer answers at all.
   const stopper = new AbortController();
@@ -165,11 +154,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     carrierSecret: options.carrierSecret,
     locationIdByCode: new Map(),
     locationById: new Map(),
-    demandOn,
+    dailyUnits: backfillUnits,
     orders: new Map(),
     awaitingRelease: new Set(),
     heldReceipts: new Set(),
-    purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map() },
+    purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map(), onOrder: new Map(), due: new Map() },
     capacityFactor: new Map(),
     stats,
     errorSamples: [],
@@ -198,14 +187,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const seeding: { floorSkipped: string | null; ms: number } = { floorSkipped: null, ms: 0 };
 
   try {
-    const { suppliers, terms } = createSuppliers(business);
-    const supplierByCode = new Map(suppliers.map((s) => [s.code, s]));
-    world.purchasing.supplierOfSku = new Map(terms.map((t) => [t.sku, supplierByCode.get(t.supplierCode)!]));
-    const opening = initialStock(business, sizingDemand(demandOn, from), undefined, (sku) => world.purchasing.supplierOfSku.get(sku)?.leadTimeDays ?? 0);
-    const seeded = await seedBusiness(client, business, scenario, opening, backfillFromMs - HOUR);
+    const seeded = await seedBusiness(client, business, scenario, initialStock(business, backfillUnits), backfillFromMs - HOUR);
     world.locationIdByCode = seeded.locationIdByCode;
     world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
+    const { suppliers, terms } = createSuppliers(business);
     world.purchasing.supplierIdByCode = await seedSuppliers(client, suppliers, terms, backfillFromMs - HOUR);
+    const supplierByCode = new Map(suppliers.map((s) => [s.code, s]));
+    world.purchasing.supplierOfSku = new Map(terms.map((t) => [t.sku, supplierByCode.get(t.supplierCode)!]));
     const session = await openFloorSession(client, options.floorUser);
     world.floor = session.floor;
     seeding.floorSkipped = session.why;
@@ -217,6 +205,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     scheduleDay(world, plan, from, {
       releaseEveryMinutes: options.releaseEveryMinutes ?? 30,
       lastDay: live ? null : today,
+      dailyUnitsOn: (day) => (live && day >= today ? liveUnits : backfillUnits),
     });
     if (options.step) {
       const { everyMs, run } = options.step;
