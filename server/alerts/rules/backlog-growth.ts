@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { AFFECTED_CAP, commonThresholds, defineRule, type Finding } from '../alert-rule.ts';
+
+const Thresholds = z
+  .strictObject({
+    /** The recent window whose arrivals (shipments released to the location) and hand-overs are counted. */
+    windowHours: z.number().int().min(1).max(24 * 14).default(24),
+    /** Arrivals over the window at this multiple of the daily capacity (shipments or units, whichever is higher) raise… */
+    raiseLoad: z.number().positive().max(100).default(1.25),
+    /** …and a live alert holds until the load is under this (hysteresis). */
+    clearLoad: z.number().positive().max(100).default(1),
+    /** Floor work (released, not packed) that would take this many hours to clear at the rate the location clears: raise… */
+    raiseHoursToClear: z.number().positive().max(10_000).default(48),
+    /** …and hold until under this. */
+    clearHoursToClear: z.number().positive().max(10_000).default(36),
+    /** Fewer arrivals than this over the window prove nothing about a load. */
+    minArrivals: z.number().int().min(1).max(1_000_000).default(10),
+    /** Hours to clear count only from this many shipments on the floor. */
+    minBacklog: z.number().int().min(1).max(1_000_000).default(10),
+    /** Critical from this load, or from this many times raiseHoursToClear. */
+    criticalLoad: z.number().positive().max(100).default(2),
+    ...commonThresholds,
+  })
+  .refine((t) => t.clearLoad <= t.raiseLoad, { path: ['clearLoad'], message: 'must not be above raiseLoad' })
+  .refine((t) => t.clearHoursToClear <= t.raiseHoursToClear, { path: ['clearHoursToClear'], message: 'must not be above raiseHoursToClear' });
+
+interface LocationLoad extends Record<string, unknown> {
+  location_id: string;
+  code: string;
+  kind: string;
+  daily_capacity: number;
+  backlog_shipments: number;
+  backlog_units: number;
+  floor_shipments: number;
+  floor_units: number;
+  arrived_shipments: number;
+  arrived_units: number;
+  cleared_shipments: number;
+  cleared_units: number;
+}
+
+/** How far back a shipment handed over in the window may have been released (a vendor takes days). */
+const RELEASED_WITHIN_DAYS = 7;
+const HOUR_MS = 3_600_000;
+
+/** Pure: what one location's counts say, per day and in hours. */
+export function assessLoad(r: LocationLoad, windowHours: number) {
+  const perDay = 24 / windowHours;
+  const arrivalsPerDay = { shipments: r.arrived_shipments * perDay, units: r.arrived_units * perDay };
+  const throughputPerDay = { shipments: r.cleared_shipments * perDay, units: r.cleared_units * perDay };
+  const load = r.daily_capacity > 0 ? Math.max(arrivalsPerDay.shipments, arrivalsPerDay.units) / r.daily_capacity : r.arrived_shipments > 0 ? Infinity : 0;
+  // The floor clears at most its capacity and, measured, what it actually handed over.
+  const clearsPerDay = Math.min(r.daily_capacity, throughputPerDay.shipments);
+  const hoursToClear = r.floor_shipments === 0 ? 0 : clearsPerDay > 0 ? (r.floor_shipments / clearsPerDay) * 24 : Infinity;
+  return { arrivalsPerDay, throughputPerDay, load, hoursToClear, growthPerDay: arrivalsPerDay.shipments - throughputPerDay.shipments };
+}
+
+const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+
+/**
+ * A location receiving work faster than it can clear it: shipments (and units) released to it
+ * over the recent window against its daily capacity (a capacity cut shows at once, since the
+ * window still holds the old rate), or its floor backlog needing too many hours at the rate it
+ * actually clears (its capacity, or what it handed over in the window if less).
+ */
+export const backlogGrowth = defineRule({
+  key: 'backlog_growth',
+  description: "A location's backlog grows faster than its capacity clears it, or would take too long to clear",
+  defaultSeverity: 'warning',
+  thresholds: Thresholds,
+  async evaluate({ db, now, thresholds: t, live, severity }) {
+    const from = new Date(now.getTime() - t.windowHours * HOUR_MS);
+    const releasedFrom = new Date(from.getTime() - RELEASED_WITHIN_DAYS * 24 * HOUR_MS);
+    // Open work through shipments_open_idx; arrivals and hand-overs through the created_at index, bounded.
+    const result = await db.execute<LocationLoad>(sql`
+      with ids as (
+        select id from shipments where status in ('pending', 'picking', 'packed')
+        union
+        select id from shipments where created_at >= ${releasedFrom} and created_at < ${now}
+      ), units as (
+        select s.id, s.location_id, s.status, s.created_at, s.shipped_at, s.updated_at,
+          (select coalesce(sum(sl.quantity), 0) from shipment_lines sl where sl.shipment_id = s.id)::int as units
+        from ids join shipments s on s.id = ids.id
+      ), per_location as (
+        select location_id,
+          count(*) filter (where status in ('pending', 'picking', 'packed'))::int as backlog_shipments,
+          coalesce(sum(units) filter (where status in ('pending', 'picking', 'packed')), 0)::int as backlog_units,
+          count(*) filter (where status in ('pending', 'picking'))::int as floor_shipments,
+          coalesce(sum(units) filter (where status in ('pending', 'picking')), 0)::int as floor_units,
+          count(*) filter (where created_at >= ${from} and status <> 'cancelled')::int as arrived_shipments,
+          coalesce(sum(units) filter (where created_at >= ${from} and status <> 'cancelled'), 0)::int as arrived_units,
+          count(*) filter (where shipped_at >= ${from} or (status in ('ready_for_pickup', 'picked_up') and updated_at >= ${from}))::int as cleared_shipments,
+          coalesce(sum(units) filter (where shipped_at >= ${from} or (status in ('ready_for_pickup', 'picked_up') and updated_at >= ${from})), 0)::int as cleared_units
+        from units group by location_id
+      )
+      select l.id as location_id, l.code, l.kind, l.daily_capacity, p.backlog_shipments, p.backlog_units, p.floor_shipments, p.floor_units,
+        p.arrived_shipments, p.arrived_units, p.cleared_shipments, p.cleared_units
+      from per_location p join locations l on l.id = p.location_id
+      where l.active
+      order by l.code`);
+
+    const findings: Finding[] = [];
+    for (const r of result.rows) {
+      const subject = `location:${r.location_id}`;
+      const held = live.has(subject);
+      const a = assessLoad(r, t.windowHours);
+      const overLoad = r.arrived_shipments >= t.minArrivals && a.load >= (held ? t.clearLoad : t.raiseLoad);
+      const slow = r.floor_shipments >= t.minBacklog && a.hoursToClear >= (held ? t.clearHoursToClear : t.raiseHoursToClear);
+      if (!overLoad && !slow) continue;
+      // The backlog's orders, oldest first: what a reroute would take.
+      const orders = await db.execute<{ order_id: string; total: number }>(sql`
+        select order_id, (count(*) over ())::int as total from shipments
+        where location_id = ${r.location_id} and status in ('pending', 'picking', 'packed')
+        group by order_id order by min(created_at), order_id limit ${AFFECTED_CAP}`);
+      const critical = a.load >= t.criticalLoad || a.hoursToClear >= 2 * t.raiseHoursToClear;
+      const facts = [
+        overLoad && `${Math.round(a.arrivalsPerDay.shipments)} shipments (${Math.round(a.arrivalsPerDay.units)} units) a day arrive against a capacity of ${r.daily_capacity} (load ${a.load.toFixed(2)})`,
+        slow && `its ${r.floor_shipments} shipments on the floor need ${Number.isFinite(a.hoursToClear) ? `${Math.round(a.hoursToClear)} h` : 'for ever'} at the ${Math.round(Math.min(r.daily_capacity, a.throughputPerDay.shipments))} a day it clears`,
+      ].filter((f): f is string => typeof f === 'string');
+      findings.push({
+        subject,
+        severity: critical ? 'critical' : severity,
+        title: `Backlog at ${r.code} grows faster than it clears (${r.backlog_shipments} shipments open)`,
+        detail: `${facts.join('; ')}; ${Math.round(a.throughputPerDay.shipments)} handed over a day over the last ${t.windowHours} h.`,
+        locationId: r.location_id,
+        affected: {
+          locationId: r.location_id,
+          orders: orders.rows.map((o) => o.order_id),
+          ordersTotal: orders.rows[0]?.total ?? 0,
+          shipmentsTotal: r.backlog_shipments,
+          unitsTotal: r.backlog_units,
+        },
+        measured: {
+          kind: r.kind,
+          dailyCapacity: r.daily_capacity,
+          windowHours: t.windowHours,
+          load: round(a.load),
+          arrivalsPerDay: { shipments: round(a.arrivalsPerDay.shipments, 1), units: round(a.arrivalsPerDay.units, 1) },
+          throughputPerDay: { shipments: round(a.throughputPerDay.shipments, 1), units: round(a.throughputPerDay.units, 1) },
+          growthPerDay: round(a.growthPerDay, 1),
+          backlog: { shipments: r.backlog_shipments, units: r.backlog_units, onFloorShipments: r.floor_shipments, onFloorUnits: r.floor_units },
+          hoursToClear: round(a.hoursToClear, 1),
+          reasons: [overLoad && 'load', slow && 'hours_to_clear'].filter(Boolean),
+        },
+      });
+    }
+    return findings;
+  },
+});
