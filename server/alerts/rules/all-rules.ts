@@ -1,12 +1,13 @@
 import type { AlertRule } from '../alert-rule.ts';
 import { backlogGrowth } from './backlog-growth.ts';
+import { carrierDelay } from './carrier-delay.ts';
 import { inventoryIntegrity } from './inventory-integrity.ts';
 import { paymentDeclines } from './payment-declines.ts';
 import { pipelineLag } from './pipeline-lag.ts';
 import { stuckOrders } from './stuck-orders.ts';
 
 /** Every rule the engine evaluates, in evaluation order. A new rule is one module listed here. */
-export const allRules: readonly AlertRule[] = [stuckOrders, paymentDeclines, pipelineLag, inventoryIntegrity, backlogGrowth] as readonly AlertRule[];
+export const allRules: readonly AlertRule[] = [stuckOrders, paymentDeclines, pipelineLag, inventoryIntegrity, backlogGrowth, carrierDelay] as readonly AlertRule[];
 
 export function findRule(key: string, rules: readonly AlertRule[] = allRules): AlertRule | undefined {
   return rules.find((rule) => rule.key === key);

@@ -19,6 +19,7 @@ describe('alert rules', () => {
       ['pipeline_lag', 0],
       ['inventory_integrity', 60],
       ['backlog_growth', 0],
+      ['carrier_delay', 60],
     ]);
   });
 

@@ -1,0 +1,174 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { AFFECTED_CAP, commonThresholds, defineRule, type Finding } from '../alert-rule.ts';
+import { oneProportionZ, twoProportionZ } from '../proportion-test.ts';
+
+const Thresholds = z
+  .strictObject({
+    /** Parcels promised within this many hours before now are the recent ones (overdue or delivered). */
+    windowHours: z.number().int().min(6).max(24 * 14).default(48),
+    /** The carrier's own baseline: parcels promised in the days before the window. */
+    baselineDays: z.number().int().min(1).max(180).default(28),
+    /** Fewer recent parcels than this prove nothing. */
+    minParcels: z.number().int().min(1).max(1_000_000).default(20),
+    /** Fewer baseline parcels than this: the late share is tested against `fallbackLateShare`. */
+    minBaselineParcels: z.number().int().min(1).max(1_000_000).default(100),
+    fallbackLateShare: z.number().gt(0).lt(1).default(0.1),
+    /** The late share must also rise this much (0.1 = 10 points)… */
+    minLift: z.number().min(0).max(1).default(0.1),
+    /** …or delivered parcels take this many hours longer on average. */
+    minExtraTransitHours: z.number().min(0).max(24 * 30).default(12),
+    raiseZ: z.number().positive().max(100).default(3),
+    clearZ: z.number().min(0).max(100).default(2),
+    /** Critical when this share of the recent parcels is late. */
+    criticalLateShare: z.number().gt(0).max(1).default(0.5),
+    ...commonThresholds,
+    // Promised dates pass at midnight and deliveries come in batches: a minute between rounds is plenty.
+    everySeconds: commonThresholds.everySeconds.default(60),
+  })
+  .refine((t) => t.clearZ <= t.raiseZ, { path: ['clearZ'], message: 'must not be above raiseZ' });
+type Thresholds = z.infer<typeof Thresholds>;
+
+export interface CarrierCounts {
+  carrier: string;
+  service: string;
+  recent: number;
+  recent_late: number;
+  /** Of the late ones: still in transit past their promise. */
+  recent_overdue: number;
+  recent_delivered: number;
+  recent_transit_mean: number | null;
+  recent_transit_sd: number | null;
+  baseline: number;
+  baseline_late: number;
+  baseline_delivered: number;
+  baseline_transit_mean: number | null;
+  baseline_transit_sd: number | null;
+}
+
+/** Pure: the two signals of one carrier service and whether they cross the raise (or, live, the clear) threshold. */
+export function assessCarrier(c: CarrierCounts, t: Thresholds, held: boolean) {
+  const lateShare = c.recent > 0 ? c.recent_late / c.recent : 0;
+  const fromBaseline = c.baseline >= t.minBaselineParcels;
+  const baselineLateShare = fromBaseline ? c.baseline_late / c.baseline : t.fallbackLateShare;
+  const lateZ = fromBaseline ? twoProportionZ(c.recent_late, c.recent, c.baseline_late, c.baseline) : oneProportionZ(c.recent_late, c.recent, t.fallbackLateShare);
+  const extraTransitHours = c.recent_transit_mean !== null && c.baseline_transit_mean !== null ? c.recent_transit_mean - c.baseline_transit_mean : null;
+  // Welch's z for the mean transit time (large samples): the recent mean against the baseline's.
+  const se = Math.sqrt((c.recent_transit_sd ?? 0) ** 2 / Math.max(c.recent_delivered, 1) + (c.baseline_transit_sd ?? 0) ** 2 / Math.max(c.baseline_delivered, 1));
+  const transitZ = extraTransitHours !== null && se > 0 && fromBaseline ? extraTransitHours / se : 0;
+  const threshold = held ? t.clearZ : t.raiseZ;
+  const lateSignal = c.recent >= t.minParcels && lateZ >= threshold && lateShare - baselineLateShare >= t.minLift;
+  const transitSignal = c.recent_delivered >= t.minParcels && transitZ >= threshold && (extraTransitHours ?? 0) >= t.minExtraTransitHours;
+  return { lateShare, baselineLateShare, lateZ, transitZ, extraTransitHours, fromBaseline, lateSignal, transitSignal };
+}
+
+const HOUR_MS = 3_600_000;
+const round = (n: number | null, digits = 3) => (n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));
+
+/**
+ * A carrier service delivering later than its own baseline. Early: parcels promised in the
+ * recent window that are still in transit past their promise count as late already, so a
+ * slowdown shows the day its first parcels miss, before they arrive; delivered transit times
+ * of the window against the baseline's confirm it. One alert per carrier and service
+ * (`carrier:<name>:<service>`).
+ */
+export const carrierDelay = defineRule({
+  key: 'carrier_delay',
+  description: "A carrier's parcels arrive late (or are overdue in transit) far more often than its own baseline",
+  defaultSeverity: 'warning',
+  thresholds: Thresholds,
+  async evaluate({ db, now, thresholds: t, live, severity }) {
+    const windowFrom = new Date(now.getTime() - t.windowHours * HOUR_MS);
+    const baselineFrom = new Date(windowFrom.getTime() - t.baselineDays * 24 * HOUR_MS);
+    // Carriers by a loose index scan, then each service's parcels by promised date (shipments_carrier_promised_idx).
+    const result = await db.execute<CarrierCounts & Record<string, unknown>>(sql`
+      with recursive carriers(carrier) as (
+        select min(carrier) from shipments where carrier is not null
+        union all
+        select (select min(s.carrier) from shipments s where s.carrier > c.carrier) from carriers c where c.carrier is not null
+      ), parcels as (
+        select c.carrier, v.service, s.promised_at, s.shipped_at, s.delivered_at, s.order_id,
+          s.promised_at >= ${windowFrom} as recent,
+          (s.delivered_at is not null and s.delivered_at > s.promised_at) or (s.delivered_at is null and s.status in ('shipped', 'exception')) as late,
+          s.delivered_at is null and s.status in ('shipped', 'exception') as overdue,
+          extract(epoch from s.delivered_at - s.shipped_at) / 3600 as transit_hours
+        from carriers c
+        cross join unnest(enum_range(null::delivery_service)) v(service)
+        join shipments s on s.carrier = c.carrier and s.service = v.service and s.promised_at >= ${baselineFrom} and s.promised_at < ${now}
+        where c.carrier is not null and s.shipped_at is not null and s.status in ('shipped', 'delivered', 'exception', 'returned_to_sender')
+      )
+      select carrier, service::text as service,
+        count(*) filter (where recent)::int as recent,
+        count(*) filter (where recent and late)::int as recent_late,
+        count(*) filter (where recent and overdue)::int as recent_overdue,
+        count(transit_hours) filter (where recent)::int as recent_delivered,
+        avg(transit_hours) filter (where recent)::float8 as recent_transit_mean,
+        stddev_samp(transit_hours) filter (where recent)::float8 as recent_transit_sd,
+        count(*) filter (where not recent)::int as baseline,
+        count(*) filter (where not recent and late)::int as baseline_late,
+        count(transit_hours) filter (where not recent)::int as baseline_delivered,
+        avg(transit_hours) filter (where not recent)::float8 as baseline_transit_mean,
+        stddev_samp(transit_hours) filter (where not recent)::float8 as baseline_transit_sd
+      from parcels
+      group by carrier, service
+      order by carrier, service`);
+
+    const findings: Finding[] = [];
+    for (const c of result.rows) {
+      const subject = `carrier:${c.carrier}:${c.service}`;
+      const a = assessCarrier(c, t, live.has(subject));
+      if (!a.lateSignal && !a.transitSignal) continue;
+      // The late parcels' orders, those still in transit first (they can still be helped).
+      const orders = await db.execute<{ order_id: string; total: number }>(sql`
+        select order_id, (count(*) over ())::int as total from (
+          select s.order_id, bool_or(s.delivered_at is null) as overdue, min(s.promised_at) as promised_at
+          from shipments s
+          where s.carrier = ${c.carrier} and s.service = ${c.service} and s.promised_at >= ${windowFrom} and s.promised_at < ${now}
+            and s.shipped_at is not null and s.status in ('shipped', 'delivered', 'exception', 'returned_to_sender')
+            and ((s.delivered_at is not null and s.delivered_at > s.promised_at) or (s.delivered_at is null and s.status in ('shipped', 'exception')))
+          group by s.order_id
+        ) late
+        order by overdue desc, promised_at, order_id
+        limit ${AFFECTED_CAP}`);
+      const pct = (r: number) => `${(r * 100).toFixed(0)}%`;
+      const critical = a.lateShare >= t.criticalLateShare;
+      const transit =
+        a.extraTransitHours !== null && c.recent_delivered > 0 ? `; delivered ones took ${(a.extraTransitHours / 24).toFixed(1)} days longer than usual (z = ${a.transitZ.toFixed(1)})` : '';
+      findings.push({
+        subject,
+        severity: critical ? 'critical' : severity,
+        title: `${c.carrier} ${c.service}: ${pct(a.lateShare)} of parcels late (usually ${pct(a.baselineLateShare)})`,
+        detail:
+          `${c.recent_late} of ${c.recent} parcels promised in the last ${t.windowHours} h are late, ${c.recent_overdue} of them still in transit past their promise, ` +
+          `against ${a.fromBaseline ? `${c.baseline_late} of ${c.baseline} in the ${t.baselineDays} days before` : `an expected ${pct(t.fallbackLateShare)} (too little baseline)`}` +
+          ` (z = ${a.lateZ.toFixed(1)})${transit}.`,
+        locationId: null,
+        affected: {
+          carrier: c.carrier,
+          service: c.service,
+          orders: orders.rows.map((o) => o.order_id),
+          ordersTotal: orders.rows[0]?.total ?? 0,
+          parcelsLate: c.recent_late,
+          parcelsOverdue: c.recent_overdue,
+        },
+        measured: {
+          lateShare: round(a.lateShare),
+          baselineLateShare: round(a.baselineLateShare),
+          lateZ: round(a.lateZ),
+          recentParcels: c.recent,
+          recentLate: c.recent_late,
+          recentOverdue: c.recent_overdue,
+          baselineParcels: c.baseline,
+          baselineLate: c.baseline_late,
+          recentTransitHours: round(c.recent_transit_mean, 1),
+          baselineTransitHours: round(c.baseline_transit_mean, 1),
+          extraTransitHours: round(a.extraTransitHours, 1),
+          transitZ: round(a.transitZ),
+          baseline: a.fromBaseline ? 'trailing' : 'fallback',
+          signals: [a.lateSignal && 'late_share', a.transitSignal && 'transit_time'].filter(Boolean),
+        },
+      });
+    }
+    return findings;
+  },
+});

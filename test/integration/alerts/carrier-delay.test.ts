@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carrierDelay } from '#server/alerts/rules/carrier-delay.ts';
+import { addStock, createLocation, createProduct, expectStatus, orderBody, placedOrder, unique } from '#test/support/factories.ts';
+import { startAlertHarness, type AlertHarness } from './alert-harness.ts';
+
+/**
+ * carrier_delay: parcels of a carrier service promised in the last 48 h, late (delivered after
+ * their promise, or still in transit past it) against the 28 days before, by a two-proportion
+ * z-test (raise at z ≥ 3 with 10 points of lift and 20 parcels). Months of parcels are written
+ * as shipments of a few real orders (the rule reads shipments only); the clock is pinned.
+ */
+let h: AlertHarness;
+const orders: { id: string }[] = [];
+let location: { id: string };
+beforeAll(async () => {
+  h = await startAlertHarness('alerts_carrier', new Date('2026-05-06T12:00:00.000Z'));
+  location = await createLocation(h.server.api);
+  const product = await createProduct(h.server.api);
+  await addStock(h.server.api, product.sku, location.id, 100);
+  for (let i = 0; i < 4; i++) orders.push(await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }])));
+});
+afterAll(() => h.close());
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+let number = 100;
+
+/**
+ * `count` parcels of a carrier service promised evenly over [from, to), shipped two days before
+ * their promise; `late` of them delivered a day after it, `overdue` of them still in transit, the
+ * rest delivered half a day early. Spread over the test's orders.
+ */
+async function parcels(carrier: string, service: 'standard' | 'express', from: Date, to: Date, counts: { count: number; late?: number; overdue?: number }) {
+  const { count, late = 0, overdue = 0 } = counts;
+  await h.server.pool.query(
+    `insert into shipments (order_id, number, location_id, status, carrier, service, promised_at, shipped_at, delivered_at)
+     select ($1::uuid[])[1 + i % array_length($1::uuid[], 1)], $2 + i, $3, case when i < $9 then 'shipped' else 'delivered' end::shipment_status, $4, $5::delivery_service,
+       p, p - interval '2 days', case when i < $9 then null when i < $9 + $8 then p + interval '1 day' else p - interval '12 hours' end
+     from generate_series(0, $7 - 1) i, lateral (select $6::timestamptz + (i + 0.5) * ($10::timestamptz - $6::timestamptz) / $7 as p) promised`,
+    [orders.map((o) => o.id), number, location.id, carrier, service, from, count, late, overdue, to],
+  );
+  number += count;
+}
+
+async function liveCarrierAlerts(carrier: string) {
+  const items = (expectStatus(await h.server.api.get('/api/alerts?rule=carrier_delay&limit=500'), 200).body as { items: any[] }).items;
+  return items.filter((a) => a.state !== 'resolved' && a.subject.startsWith(`carrier:${carrier}:`));
+}
+
+const before = (ms: number) => new Date(h.clock.now().getTime() - ms);
+
+describe('carrier_delay', () => {
+  it('opens on parcels overdue in transit far above the carrier’s own late share, before they arrive, per service; critical past half late; resolves when parcels are on time again', async () => {
+    const carrier = unique('slow-parcel');
+    const engine = h.engine({ rules: [carrierDelay] });
+    // 28 days at 7% late, then 48 h where 18 of 40 are still in transit past their promise and 4 arrived late.
+    await parcels(carrier, 'standard', before(30 * DAY), before(2 * DAY), { count: 400, late: 28 });
+    await parcels(carrier, 'standard', before(2 * DAY), h.clock.now(), { count: 40, overdue: 18, late: 4 });
+    // The same carrier's express service keeps its rhythm.
+    await parcels(carrier, 'express', before(30 * DAY), before(2 * DAY), { count: 200, late: 14 });
+    await parcels(carrier, 'express', before(2 * DAY), h.clock.now(), { count: 30, late: 2 });
+    await h.round(engine, 60_000);
+    const alerts = await liveCarrierAlerts(carrier);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      subject: `carrier:${carrier}:standard`,
+      severity: 'critical',
+      locationId: null,
+      affected: { carrier, service: 'standard', parcelsLate: 22, parcelsOverdue: 18, ordersTotal: 4 },
+      measured: { recentParcels: 40, recentLate: 22, recentOverdue: 18, baselineParcels: 400, baselineLate: 28, baselineLateShare: 0.07, lateShare: 0.55, baseline: 'trailing' },
+    });
+    expect(alerts[0].measured.signals).toContain('late_share');
+    expect(alerts[0].measured.lateZ).toBeGreaterThan(6);
+    expect(alerts[0].title).toBe(`${carrier} standard: 55% of parcels late (usually 7%)`);
+
+    // Three days on, parcels promised since arrive on time: the window holds no late ones; three clear rounds.
+    await h.server.pool.query(`update shipments set status = 'delivered', delivered_at = promised_at + interval '1 day' where carrier = $1 and status = 'shipped'`, [carrier]);
+    h.clock.advance(3 * DAY);
+    await parcels(carrier, 'standard', before(2 * DAY), h.clock.now(), { count: 40, late: 2 });
+    for (let i = 0; i < 3; i++) await h.round(engine, 60_000);
+    expect(await liveCarrierAlerts(carrier)).toEqual([]);
+  });
+
+  it('stays silent on a steady carrier with its usual late share, and on a handful of late parcels', async () => {
+    const engine = h.engine({ rules: [carrierDelay] });
+    const steady = unique('steady-parcel');
+    await parcels(steady, 'standard', before(30 * DAY), before(2 * DAY), { count: 600, late: 60 });
+    await parcels(steady, 'standard', before(2 * DAY), h.clock.now(), { count: 45, overdue: 3, late: 3 });
+    // 8 of 12 late: alarming as a share, but 12 parcels prove nothing.
+    const small = unique('small-parcel');
+    await parcels(small, 'express', before(30 * DAY), before(2 * DAY), { count: 150, late: 5 });
+    await parcels(small, 'express', before(2 * DAY), h.clock.now(), { count: 12, overdue: 8 });
+    for (let i = 0; i < 3; i++) await h.round(engine, 60_000);
+    expect(await liveCarrierAlerts(steady)).toEqual([]);
+    expect(await liveCarrierAlerts(small)).toEqual([]);
+  });
+
+  it('once open, holds while z stays above clearZ (no flapping); the same figures would not open it', async () => {
+    const engine = h.engine({ rules: [carrierDelay] });
+    const carrier = unique('wobbly-parcel');
+    // 5% late over 28 days; 30 of 100 (30%) late in the window: z ≈ 10.
+    await parcels(carrier, 'standard', before(30 * DAY), before(2 * DAY), { count: 1_000, late: 50 });
+    await parcels(carrier, 'standard', before(2 * DAY), h.clock.now(), { count: 100, late: 30 });
+    await h.round(engine, 60_000);
+    expect(await liveCarrierAlerts(carrier)).toHaveLength(1);
+    // More on-time parcels in the window: 30 of 330 (9.1%, 4 points over the baseline with minLift at 3), z ≈ 2.7.
+    await h.server.pool.query(`update alert_rules set thresholds = thresholds || '{"minLift": 0.03}' where rule = 'carrier_delay'`);
+    await parcels(carrier, 'standard', before(2 * DAY), h.clock.now(), { count: 230 });
+    await h.round(engine, 60_000);
+    const [held] = await liveCarrierAlerts(carrier);
+    expect(held.seenCount).toBe(2);
+    expect(held.measured.lateZ).toBeGreaterThan(2);
+    expect(held.measured.lateZ).toBeLessThan(3);
+    await h.server.pool.query(`update alerts set state = 'resolved', resolved_at = $1, resolve_reason = 'test' where id = $2`, [before(30 * DAY), held.id]);
+    await h.round(engine, 60_000);
+    expect(await liveCarrierAlerts(carrier)).toEqual([]);
+    await h.server.pool.query(`update alert_rules set thresholds = thresholds - 'minLift' where rule = 'carrier_delay'`);
+  });
+
+  it('refuses a clear threshold above the raise one, and an unknown threshold, naming the field', async () => {
+    const crossed = await h.server.api.patch('/api/alert-rules/carrier_delay', { thresholds: { raiseZ: 2, clearZ: 3 } });
+    expect(crossed.status).toBe(422);
+    expect((crossed.body as { errors: { path: string }[] }).errors).toEqual([{ path: 'thresholds.clearZ', message: 'must not be above raiseZ' }]);
+    const unknown = await h.server.api.patch('/api/alert-rules/carrier_delay', { thresholds: { lateDays: 2 } });
+    expect((unknown.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['thresholds.lateDays']);
+  });
+});
