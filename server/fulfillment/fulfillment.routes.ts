@@ -6,6 +6,7 @@ import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts
 import { claimPicks } from './claim-picks.ts';
 import { confirmPick } from './confirm-pick.ts';
 import { confirmShipmentPicks } from './confirm-shipment-picks.ts';
+import { floorWavesRoutes } from './floor-waves.routes.ts';
 import { findShipment, findShipments, pickListOf, searchShipments } from './fulfillment-queries.ts';
 import {
   ConfirmPickInput,
@@ -213,5 +214,6 @@ export function fulfillmentRoutes(deps: RouteDeps) {
     )
     .openapi(handOverRoute('picked-up', 'The customer collected a pickup shipment (order.delivered)'), async (c) =>
       c.json(await handOverPickup(deps, c.var.actor, c.req.valid('param').id), 200),
-    );
+    )
+    .route('/', floorWavesRoutes(deps));
 }

@@ -34,12 +34,25 @@ export async function advanceOrder(tx: Executor, orderId: string, occurredAt: Da
     select o.status as order_status, s.status from orders o left join shipments s on s.order_id = o.id and s.status <> 'cancelled'
     where o.id = ${orderId}`);
   const current = result.rows[0]!.order_status;
-  const stages = result.rows.filter((r) => r.status !== null).map((r) => stageOf[r.status!]);
+  const shipmentStatuses = result.rows.filter((r) => r.status !== null).map((r) => r.status!);
+  let unsent: number | undefined;
+  const status = await nextOrderStatus(current, shipmentStatuses, async () => (unsent ??= await unsentUnits(tx, orderId)));
+  if (status !== current) await tx.update(orders).set({ status, updatedAt: occurredAt }).where(eq(orders.id, orderId));
+  return status;
+}
+
+/**
+ * The status an order in `current` takes with its (not cancelled) shipments in these statuses;
+ * `unsent` counts its units no shipment carries (asked only when it matters). Throws
+ * InvalidTransitionError as advanceOrder does. Pure, so set-based commands run it for many orders.
+ */
+export async function nextOrderStatus(current: OrderStatus, shipmentStatuses: readonly ShipmentStatus[], unsent: () => Promise<number> | number): Promise<OrderStatus> {
+  const stages = shipmentStatuses.map((s) => stageOf[s]);
   if (stages.length === 0) return current;
   const all = Math.min(...stages);
   let target: OrderStatus | null = all >= 2 ? path[all]! : Math.max(...stages) >= 1 ? 'picking' : null;
   if (target === null) return current;
-  if (target !== 'picking' && (await unsentUnits(tx, orderId)) > 0) target = 'picking';
+  if (target !== 'picking' && (await unsent()) > 0) target = 'picking';
   const from = path.indexOf(current);
   const to = path.indexOf(target);
   // A held, cancelled or returned order is off the path: its shipments wait (a hold is released by a person).
@@ -50,6 +63,5 @@ export async function advanceOrder(tx: Executor, orderId: string, occurredAt: Da
     assertTransition(status, path[i]!);
     status = path[i]!;
   }
-  await tx.update(orders).set({ status, updatedAt: occurredAt }).where(eq(orders.id, orderId));
   return status;
 }

@@ -1,16 +1,17 @@
 import { sql } from 'drizzle-orm';
+import type { Executor } from '#db/client.ts';
 import { packageContents, packages } from '#db/schema/fulfillment.ts';
 import type { Actor } from '#server/auth/actor.ts';
 import { ConflictError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { labelCostCents, newTrackingNumber } from './carrier-rules.ts';
+import { labelCostCents, newTrackingNumber, type ShipmentRoute } from './carrier-rules.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import { orderPackedEvent } from './fulfillment-events.ts';
 import { findShipment } from './fulfillment-queries.ts';
 import type { PackInput, Shipment } from './fulfillment.schemas.ts';
-import { lockShipment } from './lock-shipment.ts';
+import { lockShipment, type LockedShipment } from './lock-shipment.ts';
 import { advanceOrder } from './order-progress.ts';
-import { planPackages, type PackUnit, type Packaging } from './plan-packages.ts';
+import { planPackages, type PackUnit, type Packaging, type PlannedPackage } from './plan-packages.ts';
 import { loadShipmentRoute } from './shipment-route.ts';
 import { assertShipmentTransition } from './shipment-status.ts';
 
@@ -45,10 +46,7 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
     }
     assertScansMatch(input, lines.rows);
 
-    const types = await tx.execute<Packaging & Record<string, unknown>>(sql`
-      select code, inner_length_mm as "innerLengthMm", inner_width_mm as "innerWidthMm", inner_height_mm as "innerHeightMm",
-        max_weight_grams as "maxWeightGrams", tare_grams as "tareGrams", cost_cents as "costCents"
-      from packaging_types where active order by code`);
+    const types = await activePackaging(tx);
     const units: PackUnit[] = lines.rows
       .filter((l) => l.picked_quantity > 0)
       .map((l) => ({
@@ -58,25 +56,13 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
         unitWeightGrams: l.weight_grams ?? 0,
         dimensionsMm: l.length_mm && l.width_mm && l.height_mm ? [l.length_mm, l.width_mm, l.height_mm] : null,
       }));
-    const plan = planPackages(units, types.rows);
+    const plan = planPackages(units, types);
     if (!plan.ok) {
       const index = input.items.findIndex((item) => item.sku === plan.sku);
       throw ValidationError.field(`items.${index}.sku`, `${plan.sku} ${plan.reason}`);
     }
     const route = await loadShipmentRoute(tx, shipment.id);
-    const rows = plan.packages.map((p, i) => {
-      const weightGrams = Math.max(1, p.weightGrams);
-      const boxVolume = p.packaging.innerLengthMm * p.packaging.innerWidthMm * p.packaging.innerHeightMm;
-      return {
-        shipmentId: shipment.id,
-        number: i + 1,
-        packagingCode: p.packaging.code,
-        weightGrams,
-        trackingNumber: newTrackingNumber(shipment.carrier),
-        labelCostCents: labelCostCents(shipment.carrier, route, weightGrams, boxVolume, ctx.sourcingPolicy),
-        createdAt: occurredAt,
-      };
-    });
+    const rows = packageRows(ctx, shipment, route, plan.packages, occurredAt);
     const inserted = await tx.insert(packages).values(rows).returning({ id: packages.id, number: packages.number });
     const idOf = new Map(inserted.map((p) => [p.number, p.id]));
     await tx.insert(packageContents).values(
@@ -94,8 +80,34 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
   return (await findShipment(ctx.db, shipmentId))!;
 }
 
+/** The packages a plan makes: each with a tracking number, its weight (contents + tare) and the carrier's label cost. */
+export function packageRows(ctx: Pick<ServiceContext, 'sourcingPolicy'>, shipment: LockedShipment, route: ShipmentRoute, planned: PlannedPackage[], occurredAt: Date) {
+  return planned.map((p, i) => {
+    const weightGrams = Math.max(1, p.weightGrams);
+    const boxVolume = p.packaging.innerLengthMm * p.packaging.innerWidthMm * p.packaging.innerHeightMm;
+    return {
+      shipmentId: shipment.id,
+      number: i + 1,
+      packagingCode: p.packaging.code,
+      weightGrams,
+      trackingNumber: newTrackingNumber(shipment.carrier),
+      labelCostCents: labelCostCents(shipment.carrier, route, weightGrams, boxVolume, ctx.sourcingPolicy),
+      createdAt: occurredAt,
+    };
+  });
+}
+
+/** The active packaging types, as planPackages takes them. */
+export async function activePackaging(tx: Executor): Promise<Packaging[]> {
+  const types = await tx.execute<Packaging & Record<string, unknown>>(sql`
+    select code, inner_length_mm as "innerLengthMm", inner_width_mm as "innerWidthMm", inner_height_mm as "innerHeightMm",
+      max_weight_grams as "maxWeightGrams", tare_grams as "tareGrams", cost_cents as "costCents"
+    from packaging_types where active order by code`);
+  return types.rows;
+}
+
 /** 422 naming every scan that does not match what was picked: unknown or repeated SKUs, wrong quantities, SKUs not scanned. */
-function assertScansMatch(input: PackInput, lines: { sku: string; picked_quantity: number }[]): void {
+export function assertScansMatch(input: PackInput, lines: { sku: string; picked_quantity: number }[]): void {
   const picked = new Map<string, number>();
   for (const l of lines) picked.set(l.sku, (picked.get(l.sku) ?? 0) + l.picked_quantity);
   const errors: FieldError[] = [];
