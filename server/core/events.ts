@@ -8,6 +8,8 @@ export const EventType = {
   orderReleased: 'order.released',
   /** Units moved off a location that rejected (or a manager took them from): from, to, reason, units. */
   orderRerouted: 'order.rerouted',
+  /** The order moved to a faster delivery service (from, to), its open shipments re-promised. */
+  orderServiceUpgraded: 'order.service_upgraded',
   /** One per shipment whose picking starts (its first lines claimed; again if its claims were all let go). */
   orderPickingStarted: 'order.picking_started',
   /** One per shipment packed: its packages and its pick/pack, packaging and label costs. */
