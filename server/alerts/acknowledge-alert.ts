@@ -56,6 +56,6 @@ export async function acknowledgeAlert(ctx: AlertCommandContext, actor: Actor | 
     return { view: alertView(row!), first };
   });
   if (first) ctx.metrics?.timeToAcknowledge.observe({ rule: view.rule }, Math.max(0, (now.getTime() - Date.parse(view.openedAt)) / 1000));
-  ctx.publish(view);
+  ctx.publish(view, 'acknowledged');
   return view;
 }

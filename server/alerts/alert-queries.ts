@@ -1,9 +1,12 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { alertHistory, alerts } from '#db/schema/alerts.ts';
 import type { Actor } from '#server/auth/actor.ts';
 import { NotFoundError, ValidationError } from '#server/core/errors.ts';
+import { offeredActions } from './alert-actions.ts';
+import { presentAlert, presentAlerts } from './alert-presenter.ts';
 import { mayActOnAlert, visibleAlertsSql } from './alert-scope.ts';
+import type { AlertState } from './alert-state.ts';
 import { alertView } from './alert-view.ts';
 import type { AlertQuery } from './alerts.schemas.ts';
 
@@ -23,7 +26,7 @@ function decodeCursor(cursor: string): { openedAt: Date; id: string } {
 export async function listAlerts(db: Executor, actor: Actor | null, query: AlertQuery) {
   const conditions: (SQL | undefined)[] = [
     visibleAlertsSql(actor),
-    query.state ? eq(alerts.state, query.state) : undefined,
+    query.state ? inArray(alerts.state, [...new Set(query.state.split(','))] as AlertState[]) : undefined,
     query.rule ? eq(alerts.rule, query.rule) : undefined,
     query.severity ? eq(alerts.severity, query.severity) : undefined,
     query.locationId ? eq(alerts.locationId, query.locationId) : undefined,
@@ -40,17 +43,18 @@ export async function listAlerts(db: Executor, actor: Actor | null, query: Alert
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return { items: page.map(alertView), nextCursor: rows.length > query.limit && last ? encodeCursor(last.openedAt, last.id) : null };
+  return { items: await presentAlerts(db, page.map(alertView)), nextCursor: rows.length > query.limit && last ? encodeCursor(last.openedAt, last.id) : null };
 }
 
-/** One alert with its whole history, oldest entry first. */
+/** One alert with its whole history, oldest entry first, and the remedies the actor may apply. */
 export async function findAlert(db: Executor, actor: Actor | null, id: string) {
   const [row] = await db.select().from(alerts).where(eq(alerts.id, id));
   if (!row || !mayActOnAlert(actor, row)) throw new NotFoundError('Alert');
   const history = await db.select().from(alertHistory).where(eq(alertHistory.alertId, id)).orderBy(asc(alertHistory.id));
   return {
-    ...alertView(row),
+    ...(await presentAlert(db, alertView(row))),
     history: history.map((h) => ({ at: h.at.toISOString(), kind: h.kind, actor: h.actor, data: h.data as Record<string, unknown> })),
+    actions: offeredActions(actor, row),
   };
 }
 

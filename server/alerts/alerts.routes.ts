@@ -4,6 +4,7 @@ import { NotFoundError } from '#server/core/errors.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
 import { acknowledgeAlert, type AlertCommandContext } from './acknowledge-alert.ts';
+import { actOnAlert } from './act-on-alert.ts';
 import { alertMetrics } from './alert-metrics.ts';
 import { silentPublisher, type AlertPublisher } from './alert-publisher.ts';
 import { alertStats, findAlert, listAlerts } from './alert-queries.ts';
@@ -12,6 +13,8 @@ import { listAlertRules, updateAlertRule } from './alert-rule-settings.ts';
 import {
   AcknowledgeAlertInput,
   Alert,
+  AlertActionInput,
+  AlertActionResult,
   AlertDetail,
   AlertPage,
   AlertQuery,
@@ -78,6 +81,17 @@ const resolveRoute = createRoute({
   responses: { 200: jsonContent(Alert, 'The alert, resolved'), ...problemResponses(404, 409, 422) },
 });
 
+const actionRoute = createRoute({
+  method: 'post',
+  path: '/api/alerts/{id}/actions',
+  'x-permission': 'alerts:remedy',
+  tags,
+  summary:
+    "Apply one of the alert's remedies (hold, release_hold, reroute, upgrade_service, propose_restock) to some of the orders or SKUs it lists; each subject's outcome is answered and recorded as history `action`",
+  request: { params: AlertParams, body: json(AlertActionInput) },
+  responses: { 200: jsonContent(AlertActionResult, 'What was done, and what was refused and why, per subject'), ...problemResponses(403, 404, 409, 422) },
+});
+
 const rulesRoute = createRoute({
   method: 'get',
   path: '/api/alert-rules',
@@ -128,6 +142,7 @@ export function alertsRoutes(deps: AlertRoutesDeps) {
       return c.json(await acknowledgeAlert(commands, c.var.actor, c.req.valid('param').id, body), 200);
     })
     .openapi(resolveRoute, async (c) => c.json(await resolveAlert(commands, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(actionRoute, async (c) => c.json(await actOnAlert({ ...deps, publish: commands.publish }, c.var.actor, c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(rulesRoute, async (c) => c.json({ items: await listAlertRules(deps.db, rules) }, 200))
     .openapi(patchRuleRoute, async (c) => c.json(await updateAlertRule(deps, c.var.actor, ruleOf(c.req.valid('param').rule), c.req.valid('json')), 200));
 }

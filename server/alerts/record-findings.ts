@@ -3,6 +3,7 @@ import type { Executor } from '#db/client.ts';
 import { alertHistory, alerts } from '#db/schema/alerts.ts';
 import { moreSevere, type Finding } from './alert-rule.ts';
 import { alertView, type AlertRow, type AlertView } from './alert-view.ts';
+import type { AlertChange } from './alerts.schemas.ts';
 
 export const ENGINE_ACTOR = 'engine';
 
@@ -13,6 +14,19 @@ export interface RoundChanges {
   resolved: number;
   /** Resolved ones, for time-to-resolve. */
   resolvedRows: AlertRow[];
+  /** How each alert of `changed` changed, by alert id. */
+  changeOf: Map<string, AlertChange>;
+  /** Deliveries (email, webhook) queued for them. */
+  queued?: number;
+}
+
+function noChanges(): RoundChanges {
+  return { changed: [], opened: 0, resolved: 0, resolvedRows: [], changeOf: new Map() };
+}
+
+function note(changes: RoundChanges, view: AlertView, change: AlertChange): void {
+  changes.changed.push(view);
+  changes.changeOf.set(view.id, change);
 }
 
 export interface RecordOptions {
@@ -31,7 +45,7 @@ export interface RecordOptions {
  */
 export async function recordFindings(tx: Executor, findings: readonly Finding[], options: RecordOptions): Promise<RoundChanges> {
   const { rule, now } = options;
-  const changes: RoundChanges = { changed: [], opened: 0, resolved: 0, resolvedRows: [] };
+  const changes = noChanges();
   const live = await tx
     .select()
     .from(alerts)
@@ -63,7 +77,7 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
         .where(eq(alerts.id, current.id))
         .returning();
       if (escalated) history.push({ alertId: current.id, at: now, kind: 'escalated', actor: ENGINE_ACTOR, data: { from: current.severity, to: severity } });
-      if (escalated || listChanged) changes.changed.push(alertView(row!));
+      if (escalated || listChanged) note(changes, alertView(row!), escalated ? 'escalated' : 'updated');
       continue;
     }
     const [recent] = await tx
@@ -95,7 +109,7 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
         .where(eq(alerts.id, recent.id))
         .returning();
       history.push({ alertId: recent.id, at: now, kind: 'reopened', actor: ENGINE_ACTOR, data: { resolvedAt: recent.resolvedAt?.toISOString(), reason: recent.resolveReason } });
-      changes.changed.push(alertView(row!));
+      note(changes, alertView(row!), 'reopened');
       changes.opened += 1;
       continue;
     }
@@ -115,7 +129,7 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
       })
       .returning();
     history.push({ alertId: row!.id, at: now, kind: 'opened', actor: ENGINE_ACTOR, data: { severity: finding.severity, measured: finding.measured } });
-    changes.changed.push(alertView(row!));
+    note(changes, alertView(row!), 'opened');
     changes.opened += 1;
   }
 
@@ -128,7 +142,7 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
     }
     const row = await resolveRow(tx, current, { now, by: ENGINE_ACTOR, reason: 'auto' });
     history.push({ alertId: current.id, at: now, kind: 'resolved', actor: ENGINE_ACTOR, data: { reason: 'auto', clearRounds: streak } });
-    changes.changed.push(alertView(row));
+    note(changes, alertView(row), 'resolved');
     changes.resolved += 1;
     changes.resolvedRows.push(row);
   }
@@ -144,11 +158,11 @@ export async function resolveAllOfRule(tx: Executor, rule: string, now: Date, re
     .where(and(eq(alerts.rule, rule), ne(alerts.state, 'resolved')))
     .orderBy(alerts.subject)
     .for('update');
-  const changes: RoundChanges = { changed: [], opened: 0, resolved: 0, resolvedRows: [] };
+  const changes = noChanges();
   for (const current of live) {
     const row = await resolveRow(tx, current, { now, by: ENGINE_ACTOR, reason });
     await tx.insert(alertHistory).values({ alertId: current.id, at: now, kind: 'resolved', actor: ENGINE_ACTOR, data: { reason } });
-    changes.changed.push(alertView(row));
+    note(changes, alertView(row), 'resolved');
     changes.resolved += 1;
     changes.resolvedRows.push(row);
   }

@@ -21,6 +21,6 @@ export async function resolveAlert(ctx: AlertCommandContext, actor: Actor | null
     return alertView(row);
   });
   ctx.metrics?.timeToResolve.observe({ rule: view.rule, by: 'user' }, Math.max(0, (now.getTime() - Date.parse(view.openedAt)) / 1000));
-  ctx.publish(view);
+  ctx.publish(view, 'resolved');
   return view;
 }

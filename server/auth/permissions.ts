@@ -17,6 +17,8 @@ export const permissions = {
   'orders:create': ['admin', 'manager', 'staff', 'service'],
   'orders:import': ['admin', 'manager', 'service'],
   'orders:manage': ['admin', 'manager', 'staff'],
+  /** Moving an order to a faster (dearer) delivery service at Tower's cost. */
+  'orders:upgrade_service': ['admin', 'manager'],
   /** Pick lists, shipments and packages; a WMS integration reads them with a service token. */
   'fulfillment:read': ['admin', 'manager', 'planner', 'staff', 'service'],
   /** Picking, packing, shipping and pickup hand-over, on the floor (staff limited to their locations). */
@@ -45,6 +47,11 @@ export const permissions = {
   'alerts:read': ['admin', 'manager', 'planner', 'staff'],
   /** Acknowledging, assigning and resolving alerts, and the remedies they offer (staff limited to their locations). */
   'alerts:act': ['admin', 'manager', 'staff'],
+  /**
+   * Applying an alert's remedies (hold, reroute, upgrade service, restock proposal) to what it lists;
+   * each remedy also needs its own command's permission (alert-actions.ts).
+   */
+  'alerts:remedy': ['admin', 'manager', 'planner', 'staff'],
   /** Turning alert rules on and off and editing their thresholds and severity. */
   'alerts:manage': ['admin', 'manager'],
   'users:manage': ['admin'],
