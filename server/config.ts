@@ -105,6 +105,20 @@ export const configSchema = z.object({
   REPLENISHMENT_REVIEW_DAYS: positiveInt.max(90).default(7),
   /** How often alert rules are evaluated (each rule may ask for less often); 0 turns the alert engine off in this process. */
   ALERT_EVALUATE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** Critical alerts (opened, reopened, escalated) are emailed to these addresses, separated by commas, through the customer emails' transport (SMTP_URL); off without it. */
+  ALERT_EMAIL_TO: z
+    .string()
+    .transform((value) => value.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.email('must be email addresses separated by commas')).min(1))
+    .optional(),
+  /** Critical alerts are POSTed here as JSON, signed with ALERT_WEBHOOK_SECRET; off without it. */
+  ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** HMAC-SHA256 key of the alert webhook's x-tower-signature (over `<x-tower-timestamp>.<body>`). */
+  ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Sends of one alert email or webhook before it is marked failed (retried with exponential backoff). */
+  ALERT_DELIVERY_MAX_ATTEMPTS: positiveInt.max(100).default(8),
+}).superRefine((config, ctx) => {
+  if (config.ALERT_WEBHOOK_URL && !config.ALERT_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL' });
 });
 
 export type Config = z.infer<typeof configSchema>;

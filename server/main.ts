@@ -9,7 +9,9 @@ import { openDatabase } from '#db/client.ts';
 import { takeOverShutdownSignals } from '#db/embedded-postgres.ts';
 import { createApp } from './app.ts';
 import { createAlertEngine, type AlertEngine } from './alerts/alert-engine.ts';
+import { deliveryChannels, startAlertDeliverySender, type AlertDeliveryTargets } from './alerts/alert-delivery-sender.ts';
 import { realtimeAlertPublisher } from './alerts/alert-publisher.ts';
+import { rulesTriggeredBy } from './alerts/alert-triggers.ts';
 import { AuditWriter } from './audit/audit-writer.ts';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import { purgeEndedSessions } from './auth/login.ts';
@@ -134,7 +136,7 @@ const app = createApp({
   forecasts,
   replenishmentDefaults: { serviceLevel: config.REPLENISHMENT_SERVICE_LEVEL, reviewPeriodDays: config.REPLENISHMENT_REVIEW_DAYS },
   isShuttingDown: () => shuttingDown,
-  publishAlert: (alert) => realtimeAlertPublisher(realtime)(alert),
+  publishAlert: (alert, change) => alertPublisher(alert, change),
   resolver,
   audit,
   metrics,
@@ -156,16 +158,28 @@ const startReleasing = () => {
 };
 if (!demo) startReleasing();
 
+const mailTransport = createMailTransport({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: path.join(config.DATA_DIR, 'mail') });
 // Customer emails queued by the outbox trigger; every instance may send (they claim different rows).
 const notificationSender = config.MAIL_SENDER === 'off' ? null : startNotificationSender(
   {
     db: database.db,
     pool: database.pool,
     logger,
-    transport: createMailTransport({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, mailDir: path.join(config.DATA_DIR, 'mail') }),
+    transport: mailTransport,
   },
   { publicUrl: config.PUBLIC_URL, maxAttempts: config.MAIL_MAX_ATTEMPTS },
 );
+
+// Critical alerts by email and signed webhook (off unless configured), sent after the engine's commit from alert_deliveries.
+const alertTargets: AlertDeliveryTargets = {
+  emailTo: config.ALERT_EMAIL_TO ?? [],
+  webhook: config.ALERT_WEBHOOK_URL && config.ALERT_WEBHOOK_SECRET ? { url: config.ALERT_WEBHOOK_URL, secret: config.ALERT_WEBHOOK_SECRET } : null,
+};
+const alertChannels = deliveryChannels(alertTargets);
+const alertDeliverySender =
+  alertChannels.length === 0
+    ? null
+    : startAlertDeliverySender({ db: database.db, logger, transport: mailTransport, targets: alertTargets }, { maxAttempts: config.ALERT_DELIVERY_MAX_ATTEMPTS, publicUrl: config.PUBLIC_URL });
 
 const HOUR_MS = 3_600_000;
 const housekeeping = setInterval(() => {
@@ -211,6 +225,8 @@ if ('keepAliveTimeout' in server) {
   server.headersTimeout = 66_000;
 }
 const realtime = attachRealtime(server, { resolver, logger, sessionCookie: SESSION_COOKIE, cluster: { pool: database.pool } });
+// Every `alert` message carries the assignee's name and the listed orders' numbers.
+const alertPublisher = realtimeAlertPublisher(realtime, { db: database.db });
 metrics.countConnectionsWith(() => realtime.connectionCount());
 // Alert rules every ALERT_EVALUATE_INTERVAL_MS; every instance may run this (a rule's round runs on one at a time).
 const alertEngine: AlertEngine | null =
@@ -220,7 +236,8 @@ const alertEngine: AlertEngine | null =
         db: database.db,
         clock: systemClock,
         logger,
-        publish: realtimeAlertPublisher(realtime),
+        publish: alertPublisher,
+        deliveries: { channels: alertChannels, wake: () => alertDeliverySender?.wake() },
         clickhouse: analytics.clickhouse,
         relayLagMs: pipelineLagMs,
         registry: metrics.registry,
@@ -242,6 +259,8 @@ const forecastSchedule =
 analytics.startRelay((relay) => {
   reportRelayMetrics(relay, metrics.relay);
   live = startLivePush({ hub: realtime, relay, logger, kpis: (window) => computeKpis(analytics.clickhouse, window) });
+  // Rules about what a batch brought (shipments, stock, returns, the relay's lag) are evaluated soon, not only on the interval.
+  relay.on('batch', (batch) => alertEngine?.trigger(rulesTriggeredBy(batch.events.map((event) => event.type))));
 });
 
 /** Stop accepting, let in-flight requests finish, then close the databases (the embedded one cleanly). */
@@ -269,6 +288,7 @@ async function shutdown(signal: string) {
   await forecastSchedule?.stop();
   await forecasts.stop();
   await notificationSender?.stop();
+  await alertDeliverySender?.stop();
   await audit.drain();
   // The relay finishes its batch and lets go of its PostgreSQL connection before the pool closes.
   await analytics.stop();

@@ -8,6 +8,7 @@ import { alertMetrics, type AlertMetrics } from './alert-metrics.ts';
 import type { AlertPublisher } from './alert-publisher.ts';
 import type { AlertRule } from './alert-rule.ts';
 import { seedAlertRules } from './alert-rule-settings.ts';
+import { enqueueDeliveries, type AlertDeliveryChannel } from './enqueue-deliveries.ts';
 import { recordFindings, resolveAllOfRule, type RoundChanges } from './record-findings.ts';
 import { allRules } from './rules/all-rules.ts';
 import type { Registry } from 'prom-client';
@@ -33,6 +34,13 @@ export interface AlertEngineDeps {
   rules?: readonly AlertRule[];
   /** ALERT_EVALUATE_INTERVAL_MS: a rule runs at most every half of it, whichever instance runs it. */
   intervalMs: number;
+  /**
+   * Critical alerts that open, reopen or escalate are queued for these channels in the round's
+   * transaction; `wake` (the delivery sender's) is called after commit. None by default.
+   */
+  deliveries?: { channels: readonly AlertDeliveryChannel[]; wake?: () => void } | undefined;
+  /** How long a trigger waits for more events before its round (500 ms by default). */
+  triggerDebounceMs?: number;
 }
 
 export type RuleRoundOutcome =
@@ -43,6 +51,12 @@ export type RuleRoundOutcome =
 export interface AlertEngine {
   /** One round of every rule now (`force`: even those evaluated less than their interval ago). */
   runRound(options?: { force?: boolean }): Promise<RuleRoundOutcome[]>;
+  /**
+   * Evaluates these rules soon (after `triggerDebounceMs`, gathering the triggers meanwhile),
+   * besides the interval: still one instance per rule at a time (the lock) and no more often
+   * than the rule's spacing. Only once started; unknown keys are ignored.
+   */
+  trigger(ruleKeys: Iterable<string>): void;
   /** Evaluates every `intervalMs` until stopped. */
   start(): void;
   /** Stops the timer and waits for a round in progress. */
@@ -64,6 +78,9 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
   let running: Promise<RuleRoundOutcome[]> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  const triggered = new Set<string>();
+  let triggerTimer: NodeJS.Timeout | null = null;
+  const triggerDebounceMs = deps.triggerDebounceMs ?? 500;
 
   async function evaluateRule(rule: AlertRule, force: boolean): Promise<RuleRoundOutcome> {
     const now = deps.clock.now();
@@ -99,6 +116,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       await tx.update(alertRules).set({ lastEvaluatedAt: now, lastError: null }).where(eq(alertRules.rule, rule.key));
       if (findings === null) return { outcome: { rule: rule.key, status: 'skipped', reason: 'unmeasured' } as const };
       const changes = await recordFindings(tx, findings, { rule: rule.key, now, clearRounds: thresholds.clearRounds, reopenWithinMs: REOPEN_WITHIN_MS });
+      changes.queued = await enqueueDeliveries(tx, deps.deliveries?.channels ?? [], changes.changed, changes.changeOf, now);
       return { outcome: { rule: rule.key, status: 'evaluated', findings: findings.length, opened: changes.opened, resolved: changes.resolved } as const, changes };
     });
     if ('changes' in done && done.changes) announce(done.changes);
@@ -107,8 +125,9 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
 
   /** After commit: socket.io and metrics. */
   function announce(changes: RoundChanges) {
+    if ((changes.queued ?? 0) > 0) deps.deliveries?.wake?.();
     for (const alert of changes.changed) {
-      deps.publish(alert);
+      deps.publish(alert, changes.changeOf.get(alert.id) ?? 'updated');
       if (alert.state !== 'resolved' && alert.seenCount === 1) metrics?.opened.inc({ rule: alert.rule, severity: alert.severity });
     }
     for (const row of changes.resolvedRows) {
@@ -117,13 +136,14 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     if (changes.opened + changes.resolved > 0) logger.info({ opened: changes.opened, resolved: changes.resolved }, 'alerts changed');
   }
 
-  async function round(force: boolean): Promise<RuleRoundOutcome[]> {
+  async function round(force: boolean, only?: ReadonlySet<string>): Promise<RuleRoundOutcome[]> {
     if (!seeded) {
       await seedAlertRules(deps.db, rules);
       seeded = true;
     }
     const outcomes: RuleRoundOutcome[] = [];
     for (const rule of rules) {
+      if (only && !only.has(rule.key)) continue;
       try {
         outcomes.push(await evaluateRule(rule, force));
       } catch (error) {
@@ -140,12 +160,26 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     return outcomes;
   }
 
-  function launch(force: boolean): Promise<RuleRoundOutcome[]> {
-    const current: Promise<RuleRoundOutcome[]> = round(force).finally(() => {
+  function launch(force: boolean, only?: ReadonlySet<string>): Promise<RuleRoundOutcome[]> {
+    const current: Promise<RuleRoundOutcome[]> = round(force, only).finally(() => {
       if (running === current) running = null;
     });
     running = current;
     return current;
+  }
+
+  /** Runs the triggered rules once no round is running (a round in progress is waited for). */
+  function runTriggered(): void {
+    triggerTimer = null;
+    if (stopped || triggered.size === 0) return;
+    if (running) {
+      triggerTimer = setTimeout(runTriggered, triggerDebounceMs);
+      triggerTimer.unref();
+      return;
+    }
+    const only = new Set(triggered);
+    triggered.clear();
+    launch(false, only).catch((error: unknown) => logger.warn({ err: error }, 'triggered alert round failed'));
   }
 
   return {
@@ -153,6 +187,13 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       // A round already going is awaited first: callers get the results of a round of their own.
       while (running) await running.catch(() => undefined);
       return launch(options.force ?? false);
+    },
+    trigger(ruleKeys) {
+      if (!timer || stopped) return;
+      for (const key of ruleKeys) if (rules.some((r) => r.key === key)) triggered.add(key);
+      if (triggered.size === 0 || triggerTimer) return;
+      triggerTimer = setTimeout(runTriggered, triggerDebounceMs);
+      triggerTimer.unref();
     },
     start() {
       if (timer || stopped) return;
@@ -165,6 +206,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (triggerTimer) clearTimeout(triggerTimer);
       await running?.catch(() => undefined);
     },
   };
