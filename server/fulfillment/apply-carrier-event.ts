@@ -44,16 +44,7 @@ export async function applyCarrierEvent(ctx: ServiceContext, carrier: string, in
     await tx.execute(sql`update packages set status = ${input.status}, last_event_at = ${occurredAt} where id = ${parcel.id}`);
 
     const all = await tx.execute<{ status: PackageStatus }>(sql`select status from packages where shipment_id = ${shipment!.id}`);
-    const statuses = all.rows.map((r) => r.status);
-    const target: ShipmentStatus | null = statuses.every((s) => s === 'delivered')
-      ? 'delivered'
-      : statuses.includes('returned_to_sender')
-        ? 'returned_to_sender'
-        : statuses.includes('exception')
-          ? 'exception'
-          : shipment!.status === 'exception'
-            ? 'shipped'
-            : null;
+    const target = shipmentTargetOf(shipment!.status, all.rows.map((r) => r.status));
     let shipmentStatus = shipment!.status;
     if (target && target !== shipment!.status && canShipmentTransition(shipment!.status, target)) {
       shipmentStatus = target;
@@ -68,6 +59,18 @@ export async function applyCarrierEvent(ctx: ServiceContext, carrier: string, in
     }
     return { duplicate: false, applied: true, packageStatus: input.status, shipmentStatus };
   });
+}
+
+/**
+ * The status a shipment in `current` follows its packages to: delivered when all are,
+ * returned_to_sender or exception when one is, back to shipped when an exception clears; null
+ * for no change. The transition table still has the last word.
+ */
+export function shipmentTargetOf(current: ShipmentStatus, statuses: readonly PackageStatus[]): ShipmentStatus | null {
+  if (statuses.every((s) => s === 'delivered')) return 'delivered';
+  if (statuses.includes('returned_to_sender')) return 'returned_to_sender';
+  if (statuses.includes('exception')) return 'exception';
+  return current === 'exception' ? 'shipped' : null;
 }
 
 /** A shipped order whose every shipment came back to sender is returned (the carrier refused or lost the customer). */
