@@ -70,7 +70,7 @@ export async function alertStats(db: Executor, actor: Actor | null, window: { fr
   if (!(from < to)) throw ValidationError.field('from', 'must be before to');
   const visible = visibleAlertsSql(actor) ?? sql`true`;
   const result = await db.execute<{
-    rule: string;
+    rule: string | null;
     opened: number;
     open: number;
     acknowledged: number;
@@ -89,17 +89,20 @@ export async function alertStats(db: Executor, actor: Actor | null, window: { fr
       percentile_cont(0.9) within group (order by extract(epoch from resolved_at - opened_at)) as resolve_p90
     from alerts
     where opened_at >= ${from} and opened_at < ${to} and ${visible}
-    group by rule order by rule`);
+    group by grouping sets ((rule), ()) order by rule nulls last`);
   const num = (v: number | string | null) => (v === null ? null : Math.round(Number(v) * 1000) / 1000);
+  const figures = (r: (typeof result.rows)[number]) => ({
+    opened: r.opened,
+    open: r.open,
+    timeToAcknowledgeSeconds: { count: r.acknowledged, p50: num(r.ack_p50), p90: num(r.ack_p90) },
+    timeToResolveSeconds: { count: r.resolved, p50: num(r.resolve_p50), p90: num(r.resolve_p90) },
+  });
+  // The grand total row (rule null) is every rule's alerts together: percentiles do not add up per rule.
+  const total = result.rows.find((r) => r.rule === null);
   return {
     from: from.toISOString(),
     to: to.toISOString(),
-    rules: result.rows.map((r) => ({
-      rule: r.rule,
-      opened: r.opened,
-      open: r.open,
-      timeToAcknowledgeSeconds: { count: r.acknowledged, p50: num(r.ack_p50), p90: num(r.ack_p90) },
-      timeToResolveSeconds: { count: r.resolved, p50: num(r.resolve_p50), p90: num(r.resolve_p90) },
-    })),
+    rules: result.rows.filter((r) => r.rule !== null).map((r) => ({ rule: r.rule!, ...figures(r) })),
+    overall: total ? figures(total) : { opened: 0, open: 0, timeToAcknowledgeSeconds: { count: 0, p50: null, p90: null }, timeToResolveSeconds: { count: 0, p50: null, p90: null } },
   };
 }

@@ -98,19 +98,18 @@ export const AlertStatsQuery = z.strictObject({
 });
 
 const Percentiles = z.object({ count: z.number().int(), p50: z.number().nullable(), p90: z.number().nullable() });
+const StatFigures = z.object({
+  opened: z.number().int(),
+  open: z.number().int(),
+  timeToAcknowledgeSeconds: Percentiles,
+  timeToResolveSeconds: Percentiles,
+});
 export const AlertStats = z
   .object({
     from: z.string(),
     to: z.string(),
-    rules: z.array(
-      z.object({
-        rule: z.string(),
-        opened: z.number().int(),
-        open: z.number().int(),
-        timeToAcknowledgeSeconds: Percentiles,
-        timeToResolveSeconds: Percentiles,
-      }),
-    ),
+    rules: z.array(StatFigures.extend({ rule: z.string() })),
+    overall: StatFigures.openapi({ description: "Every rule's alerts of the window together (the control tower's tile)" }),
   })
   .openapi('AlertStats');
 

@@ -193,6 +193,11 @@ describe('the alert view', () => {
     expect(live).toHaveLength(1);
     expect(live[0]).toMatchObject({ id: alertId, state: 'acknowledged', assigneeName: 'Floor worker', affected: { orders: [orders[0]!.id], orderNumbers: { [orders[0]!.id]: orders[0]!.number } } });
     expect(ok(await h.server.api.get('/api/alerts?rule=view_states&state=open,resolved'), 200).items).toHaveLength(0);
+    // The control tower's tile: every rule's alerts together, beside the per-rule figures.
+    h.clock.advance(1_000);
+    const stats = ok(await h.server.api.get('/api/alerts/stats'), 200);
+    expect(stats.overall.opened).toBe(stats.rules.reduce((sum: number, r: any) => sum + r.opened, 0));
+    expect(stats.overall.timeToAcknowledgeSeconds.count).toBeGreaterThanOrEqual(1);
     const bad = await h.server.api.get('/api/alerts?state=open,closed');
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].path).toBe('state');
