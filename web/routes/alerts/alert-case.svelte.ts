@@ -1,6 +1,7 @@
 import { api, ApiError, errorMessage } from '../../lib/api/client.ts';
-import type { Alert, AlertDetail, Location, Order, SignedInUser } from '../../lib/api/types.ts';
+import type { Alert, AlertActionKind, AlertActionResult, AlertDetail, Location, Order, SignedInUser } from '../../lib/api/types.ts';
 import { affectedList } from './alert-labels.ts';
+import { remedyBody, type RemedyParams } from './alert-remedies.ts';
 
 /** Affected orders looked up this many at a time (an alert lists at most 50). */
 const LOOKUPS_AT_ONCE = 4;
@@ -20,7 +21,9 @@ export class AlertCase {
   locations = $state<Location[]>([]);
   /** User ids to names: who is signed in, those named in the history, and (admins) everyone. */
   people = $state<Record<string, string>>({});
-  busy = $state<'acknowledge' | 'resolve' | null>(null);
+  busy = $state<'acknowledge' | 'resolve' | 'remedy' | null>(null);
+  /** The last remedy applied from this page: what was done and refused, per order or SKU. */
+  remedy = $state<AlertActionResult | null>(null);
   problem = $state<string | null>(null);
   done = $state<string | null>(null);
   private ordersLooked = new Set<string>();
@@ -67,9 +70,36 @@ export class AlertCase {
     return this.act('resolve', () => api<Alert>(`/api/alerts/${this.id}/resolve`, { method: 'POST', body: { reason: reason.trim() } }), 'Resolved.');
   }
 
+  /** Applies a remedy to the chosen orders or SKUs; the outcome per subject stays in `remedy`. */
+  async applyRemedy(action: AlertActionKind, subjects: readonly string[], params: RemedyParams): Promise<boolean> {
+    this.busy = 'remedy';
+    this.problem = null;
+    this.done = null;
+    this.remedy = null;
+    try {
+      this.remedy = await api<AlertActionResult>(`/api/alerts/${this.id}/actions`, { method: 'POST', body: remedyBody(action, subjects, params) });
+      this.done = this.remedy.summary;
+      return true;
+    } catch (error) {
+      this.problem = errorMessage(error);
+      return false;
+    } finally {
+      this.busy = null;
+      this.ordersLooked.clear();
+      await this.load();
+    }
+  }
+
+  /** An order's number: from the alert (`affected.orderNumbers`), else as looked up. */
+  orderNumber(id: string): string | null {
+    const numbers = this.alert?.affected['orderNumbers'] as Record<string, string> | undefined;
+    return numbers?.[id] ?? this.orders[id]?.number ?? null;
+  }
+
   personName(id: string | null): string {
     if (!id) return '—';
     if (id === 'engine') return 'Tower (automatic)';
+    if (id === this.alert?.assignee && this.alert.assigneeName && !this.people[id]) return this.alert.assigneeName;
     return this.people[id] ?? `user ${id.slice(0, 8)}`;
   }
 

@@ -14,17 +14,22 @@ export const DEFAULT_FILTERS: AlertFilters = { state: 'live', severity: '', rule
 export const PAGE_SIZE = 25;
 
 /**
- * The states the API is asked for, one request stream each: `GET /api/alerts` filters by one
- * state at a time, so the default view reads open and acknowledged side by side.
+ * The `state` the API is asked for (one request stream): the default view asks for open and
+ * acknowledged at once (`open,acknowledged`), `all` for every state.
  */
-export function streamStates(state: StateFilter): (AlertState | undefined)[] {
-  if (state === 'live') return ['open', 'acknowledged'];
+export function streamStates(state: StateFilter): (string | undefined)[] {
+  if (state === 'live') return ['open,acknowledged'];
   if (state === 'all') return [undefined];
   return [state];
 }
 
+/** Whether a stream asked for `streamState` (one state or several, comma separated) holds an alert in `state`. */
+export function streamHolds(streamState: string | undefined, state: AlertState): boolean {
+  return streamState === undefined || streamState.split(',').includes(state);
+}
+
 /** The query of one stream's page under these filters. */
-export function alertQuery(filters: AlertFilters, state: AlertState | undefined, cursor?: string | null) {
+export function alertQuery(filters: AlertFilters, state: string | undefined, cursor?: string | null) {
   return {
     state,
     severity: filters.severity || undefined,
@@ -37,7 +42,7 @@ export function alertQuery(filters: AlertFilters, state: AlertState | undefined,
 
 /** Whether an alert belongs in the view these filters ask for (a live message is held to them). */
 export function matchesFilters(alert: Pick<Alert, 'state' | 'severity' | 'rule' | 'locationId'>, filters: AlertFilters): boolean {
-  if (!streamStates(filters.state).some((state) => state === undefined || state === alert.state)) return false;
+  if (!streamStates(filters.state).some((state) => streamHolds(state, alert.state))) return false;
   if (filters.severity && alert.severity !== filters.severity) return false;
   if (filters.rule && alert.rule !== filters.rule) return false;
   if (filters.locationId && alert.locationId !== filters.locationId) return false;

@@ -1,12 +1,13 @@
-import type { Alert, AlertState } from '../../lib/api/types.ts';
-import { matchesFilters, type AlertFilters } from './alert-filters.ts';
+import type { Alert } from '../../lib/api/types.ts';
+import { matchesFilters, streamHolds, type AlertFilters } from './alert-filters.ts';
 
 /**
  * One state's pages as read so far: every item fetched (newest first) and the cursor of the
  * next page (null: none). The inbox merges one or two of these.
  */
 export interface AlertStream {
-  state: AlertState | undefined;
+  /** The `state` asked for: one state, several (`open,acknowledged`), or undefined (all). */
+  state: string | undefined;
   items: Alert[];
   cursor: string | null;
 }
@@ -47,7 +48,7 @@ export function mergeAlertMessage(streams: readonly AlertStream[], alert: Alert,
   const keep = matchesFilters(alert, filters);
   return streams.map((stream) => {
     const without = stream.items.filter((item) => item.id !== alert.id);
-    const belongs = keep && (stream.state === undefined || stream.state === alert.state);
+    const belongs = keep && streamHolds(stream.state, alert.state);
     const last = stream.items.at(-1);
     if (!belongs || (stream.cursor !== null && last && compareAlerts(alert, last) > 0)) {
       return without.length === stream.items.length ? stream : { ...stream, items: without };
