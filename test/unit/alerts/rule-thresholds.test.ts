@@ -20,6 +20,7 @@ describe('alert rules', () => {
       ['inventory_integrity', 60],
       ['backlog_growth', 0],
       ['carrier_delay', 60],
+      ['stock_out_risk', 30],
     ]);
   });
 
