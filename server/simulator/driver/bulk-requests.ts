@@ -1,4 +1,5 @@
 import { placeOrderBody, type SimulatedOrder } from '../daily-orders.ts';
+import type { TowerShipment } from './floor-steps.ts';
 import { RequestBatcher } from './request-batcher.ts';
 import type { TowerClient } from './tower-client.ts';
 import type { BatchOrderResult, CarrierScanItem, CarrierScanResult, World } from './world.ts';
@@ -7,6 +8,8 @@ import type { BatchOrderResult, CarrierScanItem, CarrierScanResult, World } from
 const ORDERS_PER_BATCH = 200;
 /** Scans per carrier delivery (POST /api/carriers/{carrier}/events/batch). */
 const SCANS_PER_BATCH = 500;
+/** Shipments per floor wave (POST /api/fulfillment/waves/{step}). */
+const SHIPMENTS_PER_WAVE = 500;
 
 const latest = (moments: string[]) => moments.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
 
@@ -39,4 +42,46 @@ export function createBulkRequests(client: TowerClient, locationIdByCode: () => 
   }, SCANS_PER_BATCH);
 
   return { orders, scans };
+}
+
+export type FloorStep = 'claim' | 'pick' | 'pack' | 'ship';
+
+/** One shipment's step in a wave: its moment, and the single command's body (short lines to pick, scans to pack). */
+export interface FloorWaveItem {
+  shipmentId: string;
+  atMs: number;
+  lines?: { shipmentLineId: string; quantity: number }[];
+  items?: { sku: string; quantity: number }[];
+}
+
+/** One shipment's answer inside POST /api/fulfillment/waves/{step}: the status the single command would give. */
+export interface FloorWaveAnswer {
+  status: number;
+  shipment?: TowerShipment;
+  problem?: { type: string; status: number; detail: string };
+}
+
+export type FloorWaves = Record<FloorStep, RequestBatcher<FloorWaveItem, FloorWaveAnswer>>;
+
+const wavesOf = new WeakMap<TowerClient, FloorWaves>();
+
+/**
+ * The floor's work in history as waves: the claims (picks, packs, hand-overs) the lanes of a
+ * window submit together go out as one `POST /api/fulfillment/waves/{step}` by the floor's person,
+ * each shipment dated to its own moment (`asOf`), the request to the wave's last; Tower applies a
+ * wave in a few set-based statements. Packs are answered with their shipments (the parcels).
+ */
+export function floorWaves(floor: TowerClient): FloorWaves {
+  let waves = wavesOf.get(floor);
+  if (waves) return waves;
+  const wave = (step: FloorStep) =>
+    new RequestBatcher<FloorWaveItem, FloorWaveAnswer>(async (batch) => {
+      const shipments = batch.map(({ atMs, ...item }) => ({ ...item, ...(floor.historical ? { asOf: new Date(atMs).toISOString() } : {}) }));
+      const asOf = Math.max(...batch.map((i) => i.atMs));
+      const { body } = await floor.request<{ results: FloorWaveAnswer[] }>('POST', `/api/fulfillment/waves/${step}`, { body: { shipments, withShipments: step === 'pack' }, asOf });
+      return body.results;
+    }, SHIPMENTS_PER_WAVE);
+  waves = { claim: wave('claim'), pick: wave('pick'), pack: wave('pack'), ship: wave('ship') };
+  wavesOf.set(floor, waves);
+  return waves;
 }

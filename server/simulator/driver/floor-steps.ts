@@ -2,6 +2,7 @@ import { floorTiming, planFloorWork, type FloorPlan } from '../floor-work.ts';
 import { distanceKm } from '../geo.ts';
 import { planCarrierScans, type CarrierScan } from '../parcel-journey.ts';
 import { createRandom } from '../random.ts';
+import { floorWaves, type FloorStep, type FloorWaveItem } from './bulk-requests.ts';
 import { scheduleReturn } from './return-steps.ts';
 import { TowerError, type TowerClient } from './tower-client.ts';
 import type { OrderState, World } from './world.ts';
@@ -39,6 +40,18 @@ export function planShipment(world: World, state: OrderState, shipment: TowerShi
   world.scheduler.at(plan.claimedAtMs, lane, () => claim(world, world.floor!, state, shipment, plan));
 }
 
+/**
+ * One floor step of a shipment: in history, its item in the window's wave of that step (one
+ * request for the lanes that reach it together); live, the single command. A refused item
+ * throws as the single command's answer would.
+ */
+async function floorStep(world: World, floor: TowerClient, step: FloorStep, item: FloorWaveItem, single: () => Promise<TowerShipment | undefined>): Promise<TowerShipment | undefined> {
+  if (!world.bulk) return single();
+  const answer = await floorWaves(floor)[step].submit(item);
+  if (answer.status !== 200) throw new TowerError('POST', `/api/fulfillment/waves/${step}`, answer.status, answer.problem?.type ?? 'unknown', answer.problem?.detail ?? '');
+  return answer.shipment;
+}
+
 /** 409 or 404: the shipment moved on without us (cancelled with its order, rerouted). */
 function gone(error: unknown): boolean {
   return error instanceof TowerError && (error.status === 409 || error.status === 404);
@@ -52,7 +65,10 @@ function closeShipment(world: World, state: OrderState): void {
 async function claim(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan): Promise<void> {
   if (state.cancelled) return;
   try {
-    await floor.request('POST', '/api/fulfillment/pick-claims', { body: { shipmentLineIds: shipment.lines.map((l) => l.id) }, asOf: plan.claimedAtMs });
+    await floorStep(world, floor, 'claim', { shipmentId: shipment.id, atMs: plan.claimedAtMs }, async () => {
+      await floor.request('POST', '/api/fulfillment/pick-claims', { body: { shipmentLineIds: shipment.lines.map((l) => l.id) }, asOf: plan.claimedAtMs });
+      return undefined;
+    });
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
@@ -71,7 +87,10 @@ async function pick(world: World, floor: TowerClient, state: OrderState, shipmen
   try {
     // The whole shipment in one call; only short lines say how many were found.
     const lines = picked.filter((p) => p.quantity < p.line.quantity).map((p) => ({ shipmentLineId: p.line.id, quantity: p.quantity }));
-    await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/pick`, { body: lines.length > 0 ? { lines } : {}, asOf: plan.pickedAtMs });
+    await floorStep(world, floor, 'pick', { shipmentId: shipment.id, atMs: plan.pickedAtMs, ...(lines.length > 0 ? { lines } : {}) }, async () => {
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/pick`, { body: lines.length > 0 ? { lines } : {}, asOf: plan.pickedAtMs });
+      return undefined;
+    });
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
@@ -91,8 +110,11 @@ async function pack(world: World, floor: TowerClient, state: OrderState, shipmen
       world.awaitingRelease.add(state.id);
       return closeShipment(world, state);
     }
-    const { body } = await floor.request<TowerShipment>('POST', `/api/fulfillment/shipments/${shipment.id}/pack`, { body: { items }, asOf: plan.packedAtMs });
-    shipment = body;
+    const packed = await floorStep(world, floor, 'pack', { shipmentId: shipment.id, atMs: plan.packedAtMs, items }, async () => {
+      const { body } = await floor.request<TowerShipment>('POST', `/api/fulfillment/shipments/${shipment.id}/pack`, { body: { items }, asOf: plan.packedAtMs });
+      return body;
+    });
+    shipment = packed!;
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
@@ -109,7 +131,10 @@ async function pack(world: World, floor: TowerClient, state: OrderState, shipmen
 async function ship(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number, sentShort: boolean): Promise<void> {
   if (state.cancelled) return;
   try {
-    await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ship`, { asOf: atMs });
+    await floorStep(world, floor, 'ship', { shipmentId: shipment.id, atMs }, async () => {
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ship`, { asOf: atMs });
+      return undefined;
+    });
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;

@@ -57,14 +57,15 @@ describe(`a ${DAYS}-day backfill through the public API`, () => {
     }
     expect([...unknown]).toEqual([]);
     // The whole life of an order is there: placement to refund, and the carriers' webhooks.
-    // History goes in bulk: orders in batches, a shipment's pick at once, the carriers' scans in deliveries.
+    // History goes in bulk: orders in batches, the floor's steps in waves, the carriers' scans in deliveries.
     for (const op of [
       'POST /api/orders/batch',
       'POST /api/orders/{id}/cancel',
       'POST /api/fulfillment/release',
-      'POST /api/fulfillment/pick-claims',
-      'POST /api/fulfillment/shipments/{id}/pick',
-      'POST /api/fulfillment/shipments/{id}/ship',
+      'POST /api/fulfillment/waves/claim',
+      'POST /api/fulfillment/waves/pick',
+      'POST /api/fulfillment/waves/pack',
+      'POST /api/fulfillment/waves/ship',
       'POST /api/carriers/{carrier}/events/batch',
       'POST /api/returns',
       'POST /api/inventory/adjustments',
