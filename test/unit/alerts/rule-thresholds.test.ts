@@ -21,6 +21,7 @@ describe('alert rules', () => {
       ['backlog_growth', 0],
       ['carrier_delay', 60],
       ['stock_out_risk', 30],
+      ['return_rate_spike', 300],
     ]);
   });
 
