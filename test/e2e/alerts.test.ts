@@ -141,6 +141,66 @@ describe('alerts', () => {
     await page.context().close();
   });
 
+  it('floor staff hold a stuck order from the alert page: the outcome, the history entry and the order on hold', async () => {
+    const staff = await createUser(admin, 'staff');
+    const locationId = staff.locationIds![0]!;
+    const { sku } = await createProduct(admin);
+    await addStock(admin, sku, locationId, 10);
+    restores.push(await shortenStuckOrderSlas(admin, locationId, { releaseMinutes: 0.1, pickHours: 0.004 }));
+    const stuck = ok(await placeOrder(admin, orderBody([{ sku, quantity: 1 }])), 201) as { id: string; number: string };
+    const other = ok(await placeOrder(admin, orderBody([{ sku, quantity: 1 }])), 201) as { id: string; number: string };
+    const alert = await openAlertAt(locationId);
+    // Both orders wait at the location: wait until the alert lists both.
+    for (let until = Date.now() + 30_000; ; ) {
+      const listed = ok(await admin.get(`/api/alerts/${alert.id}`), 200).affected.orders as string[];
+      if (listed.includes(stuck.id) && listed.includes(other.id)) break;
+      if (Date.now() > until) throw new Error('the alert never listed both orders');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+
+    const page = await newPage(browser);
+    await signInThroughForm(page, towerUrl(), staff.email, staff.password);
+    await page.goto(`${towerUrl()}/alerts/${alert.id}`);
+    const affected = page.getByRole('region', { name: 'Affected orders' });
+    await affected.getByRole('link', { name: stuck.number }).waitFor();
+    const remedy = page.getByRole('form', { name: 'Remedy for orders' });
+    // Staff may hold, release and reroute; upgrading the service is for managers.
+    await expect(remedy.getByLabel('Remedy').locator('option').allTextContents()).resolves.toEqual(['Hold', 'Release hold', 'Reroute']);
+    await expect(remedy.getByRole('button', { name: 'Apply to 0 selected…' }).isDisabled()).resolves.toBe(true);
+    await affected.getByRole('checkbox', { name: `Select ${stuck.number}` }).check();
+    await remedy.getByLabel('Remedy').selectOption('hold');
+    await remedy.getByLabel('Reason').fill('Customer asked us to wait');
+    await remedy.getByRole('button', { name: 'Apply to 1 selected…' }).click();
+    await remedy.getByText('Hold 1 order?').waitFor();
+    await remedy.getByRole('button', { name: 'Confirm' }).click();
+
+    const outcome = page.getByRole('region', { name: 'Remedy outcome' });
+    await outcome.getByRole('heading', { name: 'Held 1 order' }).waitFor();
+    await expect(outcome.getByTestId('remedy-outcome').allTextContents()).resolves.toEqual([expect.stringContaining(`${stuck.number} done`)]);
+    await page.getByRole('region', { name: 'History' }).getByText('Held 1 order').waitFor();
+    await screenshot(page, 'alerts-detail-remedy');
+
+    // The order itself is on hold, with the reason given; the other order was not touched.
+    const held = ok(await admin.get(`/api/orders/${stuck.id}`), 200);
+    expect(held.status).toBe('on_hold');
+    expect(ok(await admin.get(`/api/orders/${other.id}`), 200).status).not.toBe('on_hold');
+    await affected.getByRole('link', { name: stuck.number }).click();
+    await page.waitForURL(new RegExp(`/orders/${stuck.id}$`));
+    await page.getByText(/on hold/i).first().waitFor();
+    await page.context().close();
+
+    // The manager's control tower shows the alert response figures.
+    const manager = await createUser(admin, 'manager');
+    const tower = await newPage(browser);
+    await signInThroughForm(tower, towerUrl(), manager.email, manager.password);
+    await tower.goto(`${towerUrl()}/tower`);
+    const response = tower.getByRole('region', { name: 'Alert response' });
+    await response.getByTestId('kpi-alerts-live').waitFor();
+    await response.getByTestId('kpi-alerts-ack').waitFor();
+    await response.getByTestId('kpi-alerts-resolve').waitFor();
+    await tower.context().close();
+  }, 150_000);
+
   it('staff read and act on alerts but see no rule settings', async () => {
     const staff = await createUser(admin, 'staff');
     const page = await newPage(browser);
