@@ -1,0 +1,89 @@
+import type { HandlingRule } from '#server/sourcing/sourcing-policy.ts';
+import { addBusinessDays, isoDay, shipDay, utcDay } from '#server/sourcing/promise-dates.ts';
+import { businessDaysBetween, expectedHandOverMs } from './hand-over.ts';
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** Where an open carrier shipment is on the floor. */
+export type FloorStage = 'claim' | 'pick' | 'pack' | 'hand_over';
+
+export interface OpenShipment {
+  shipmentId: string;
+  orderId: string;
+  stage: FloorStage;
+  /** When it was released to the floor (its queue position among the unclaimed ones). */
+  releasedAtMs: number;
+  /** Packed shipments: when they were packed. */
+  packedAtMs: number | null;
+  placedAtMs: number;
+  promisedAtMs: number;
+}
+
+export interface FloorRates {
+  /** Shipments the location claimed per hour lately (null: too few to measure). */
+  claimsPerHour: number | null;
+  /** What its capacity allows per hour: the rate when none was measured. */
+  capacityPerHour: number;
+}
+
+export interface StageTimes {
+  /** Minutes from a claim to a packed parcel. */
+  pickPackMinutes: number;
+  /** Minutes from a full pick to a packed parcel. */
+  packMinutes: number;
+}
+
+export interface BreachPrediction {
+  shipmentId: string;
+  orderId: string;
+  stage: FloorStage;
+  /** The day the parcel should arrive, as promised and as now predicted (YYYY-MM-DD). */
+  promisedDate: string;
+  predictedDate: string;
+  /** When it is predicted to be packed and handed over. */
+  readyAt: string;
+  handOverAt: string;
+  /** Business days late (0: on time). */
+  daysLate: number;
+}
+
+/**
+ * Predicts when each open shipment of one location reaches the customer, from the location's
+ * floor as it works now: a shipment waiting for a picker is claimed after the ones released
+ * before it, at the rate the floor claimed lately (its queue position ÷ that throughput); then
+ * the stage times to a packed parcel, the carrier collection that parcel makes (cutoff and
+ * handling days), and the business days of transit its promise was built on (promised day less
+ * the ship day planned at placement).
+ */
+export function predictBreaches(open: readonly OpenShipment[], rates: FloorRates, times: StageTimes, handOver: HandlingRule, nowMs: number): BreachPrediction[] {
+  const perHour = rates.claimsPerHour !== null && rates.claimsPerHour > 0 ? rates.claimsPerHour : rates.capacityPerHour;
+  const queue = open.filter((s) => s.stage === 'claim').sort((a, b) => a.releasedAtMs - b.releasedAtMs || a.shipmentId.localeCompare(b.shipmentId));
+  const position = new Map(queue.map((s, i) => [s.shipmentId, i + 1]));
+  return open.map((s) => {
+    let readyMs: number;
+    if (s.stage === 'claim') {
+      const waitMs = perHour > 0 ? (position.get(s.shipmentId)! / perHour) * HOUR_MS : Infinity;
+      readyMs = nowMs + waitMs + times.pickPackMinutes * MINUTE_MS;
+    } else if (s.stage === 'pick') readyMs = nowMs + times.pickPackMinutes * MINUTE_MS;
+    else if (s.stage === 'pack') readyMs = nowMs + times.packMinutes * MINUTE_MS;
+    else readyMs = s.packedAtMs ?? nowMs;
+    let handOverMs = Number.isFinite(readyMs) ? expectedHandOverMs(readyMs, handOver) : Infinity;
+    // A packed parcel whose collection has gone leaves with the next one.
+    if (handOverMs < nowMs) handOverMs = expectedHandOverMs(nowMs, handOver);
+    const promisedDay = utcDay(s.promisedAtMs);
+    const transitDays = Math.max(0, businessDaysBetween(shipDay(s.placedAtMs, handOver), promisedDay));
+    const predictedDay = Number.isFinite(handOverMs) ? addBusinessDays(utcDay(handOverMs), transitDays) : Infinity;
+    const daysLate = Number.isFinite(predictedDay) ? Math.max(0, businessDaysBetween(promisedDay, predictedDay)) : Infinity;
+    return {
+      shipmentId: s.shipmentId,
+      orderId: s.orderId,
+      stage: s.stage,
+      promisedDate: isoDay(promisedDay),
+      predictedDate: Number.isFinite(predictedDay) ? isoDay(predictedDay) : 'never',
+      readyAt: Number.isFinite(readyMs) ? new Date(readyMs).toISOString() : 'never',
+      handOverAt: Number.isFinite(handOverMs) ? new Date(handOverMs).toISOString() : 'never',
+      daysLate,
+    };
+  });
+}
