@@ -55,6 +55,8 @@ export const shipments = pgTable(
     index('shipments_created_location_idx').on(t.createdAt, t.locationId),
     // The floor's open work (alerts scan it every few seconds): a small slice of all shipments ever.
     index('shipments_open_idx').on(t.locationId, t.status).where(sql`${t.status} in ('pending', 'picking', 'packed')`),
+    // An order's shipments still on the floor (the release compares them with its allocations): by order, not by location.
+    index('shipments_open_order_idx').on(t.orderId).where(sql`${t.status} in ('pending', 'picking', 'packed')`),
     // Carrier parcels by the day they were promised for (carrier_delay compares a carrier's late share with its own baseline).
     index('shipments_carrier_promised_idx').on(t.carrier, t.service, t.promisedAt).where(sql`${t.carrier} is not null`),
     check('shipments_costs_nonnegative', sql`${t.pickPackCostCents} >= 0 and ${t.packagingCostCents} >= 0 and ${t.labelCostCents} >= 0 and ${t.capturedCents} >= 0`),

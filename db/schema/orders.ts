@@ -113,6 +113,8 @@ export const orderAllocations = pgTable(
   (t) => [
     index('order_allocations_order_idx').on(t.orderId),
     index('order_allocations_open_sku_location_idx').on(t.sku, t.locationId).where(sql`${t.releasedAt} is null`),
+    // The release asks, per candidate order, for its open allocations: by order, never a scan of all open ones.
+    index('order_allocations_open_order_idx').on(t.orderId).where(sql`${t.releasedAt} is null`),
     check('order_allocations_quantity_positive', sql`${t.quantity} > 0`),
   ],
 );

@@ -1,0 +1,2 @@
+CREATE INDEX "order_allocations_open_order_idx" ON "order_allocations" USING btree ("order_id") WHERE "order_allocations"."released_at" is null;--> statement-breakpoint
+CREATE INDEX "shipments_open_order_idx" ON "shipments" USING btree ("order_id") WHERE "shipments"."status" in ('pending', 'picking', 'packed');
