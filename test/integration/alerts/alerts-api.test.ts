@@ -140,7 +140,17 @@ describe('listing', () => {
 describe('alert rules', () => {
   it('lists every rule with its thresholds; a manager edits them, validated per rule with errors naming thresholds.<field>', async () => {
     const rules = ok(await manager.client.get('/api/alert-rules'), 200).items as any[];
-    expect(rules.map((r) => r.rule)).toEqual(['stuck_orders', 'payment_declines', 'pipeline_lag', 'inventory_integrity']);
+    expect(rules.map((r) => r.rule)).toEqual([
+      'stuck_orders',
+      'payment_declines',
+      'pipeline_lag',
+      'inventory_integrity',
+      'backlog_growth',
+      'carrier_delay',
+      'stock_out_risk',
+      'return_rate_spike',
+      'promise_breach_risk',
+    ]);
     expect(rules.find((r) => r.rule === 'stuck_orders')).toMatchObject({ enabled: true, severity: 'warning', thresholds: { pickHours: 4, clearRounds: 3 } });
 
     const changed = ok(await manager.client.patch('/api/alert-rules/stuck_orders', { thresholds: { pickHours: 6 }, severity: 'critical' }), 200);
