@@ -3,7 +3,7 @@ import type { Database, Executor } from '#db/client.ts';
 import { alertHistory } from '#db/schema/alerts.ts';
 import { can, mayUseLocation, type Actor } from '#server/auth/actor.ts';
 import type { ServiceContext } from '#server/context.ts';
-import { DomainError, ForbiddenError, InvalidTransitionError } from '#server/core/errors.ts';
+import { DomainError, ForbiddenError, InvalidTransitionError, ValidationError } from '#server/core/errors.ts';
 import { rerouteOrder } from '#server/fulfillment/reroute-order.ts';
 import { holdOrder, releaseOrder } from '#server/orders/hold-order.ts';
 import { upgradeService } from '#server/orders/upgrade-service.ts';
@@ -104,7 +104,7 @@ async function applyTo(
 ): Promise<Record<string, unknown>> {
   if (input.action === 'propose_restock') {
     const locationId = input.locationId ?? alertLocation(alert);
-    if (!locationId) throw new ForbiddenError('This alert names no location', [{ path: 'locationId', message: 'say where the stock is wanted' }]);
+    if (!locationId) throw ValidationError.field('locationId', 'this alert names no location: say where the stock is wanted');
     if (!mayUseLocation(actor, locationId)) throw new ForbiddenError('You may only act on your own locations', [{ path: 'locationId', message: 'is not one of your locations' }]);
     const proposal = await proposeRestockFromAlert(tx, alert, { sku: subject, locationId, kind: input.kind, fromLocationId: input.fromLocationId, quantity: input.quantity, note: input.note, actorLabel: actor?.label ?? null }, now);
     return { proposalId: proposal.id, kind: proposal.kind, quantity: proposal.quantity, locationId: proposal.locationId, fromLocationId: proposal.fromLocationId, supplierId: proposal.supplierId };
@@ -121,7 +121,7 @@ async function applyTo(
     }
     case 'reroute': {
       const fromLocationId = input.fromLocationId ?? alertLocation(alert);
-      if (!fromLocationId) throw new ForbiddenError('This alert names no location to take the order from', [{ path: 'fromLocationId', message: 'say which location the units leave' }]);
+      if (!fromLocationId) throw ValidationError.field('fromLocationId', 'this alert names no location: say which location the units leave');
       const result = await rerouteOrder(ctx, actor, subject, { fromLocationId, ...(input.toLocationId ? { toLocationId: input.toLocationId } : {}) });
       return { moved: result.moved, backordered: result.backordered, promisedDate: result.promisedDate };
     }

@@ -50,6 +50,8 @@ export function offeredActions(actor: Actor | null, alert: Pick<AlertRow, 'affec
     if (!can(actor, definition.permission)) return false;
     if (affectedList(alert.affected, definition.subjects).length === 0) return false;
     if (alert.state === 'resolved' && kind !== 'release_hold') return false;
+    // The units leave the alert's location; without one the page has nothing to offer.
+    if (kind === 'reroute' && alertLocation(alert) === null) return false;
     return true;
   });
 }
