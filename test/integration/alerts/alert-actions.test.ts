@@ -1,4 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { actOnAlert } from '#server/alerts/act-on-alert.ts';
+import { realtimeAlertPublisher } from '#server/alerts/alert-publisher.ts';
+import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
+import { createLogger } from '#server/logger.ts';
+import { RealtimeClients, collect } from '#test/integration/realtime/realtime-client.ts';
 import { signedInUser, pickAndPack, release, shipmentsOf, outboxOf, orderStatus } from '#test/integration/fulfillment/fulfillment-fixture.ts';
 import { addStock, createLocation, createProduct, expectStatus, orderBody, placedOrder } from '#test/support/factories.ts';
 import type { ApiClient, ApiResponse } from '#test/support/api-client.ts';
@@ -9,10 +14,13 @@ const ok = (response: ApiResponse, status: number): any => expectStatus(response
 
 let h: AlertHarness;
 let manager: { client: ApiClient; id: string };
+let clients: RealtimeClients;
 beforeAll(async () => {
   h = await startAlertHarness('alert_actions');
   manager = await signedInUser(h.server, ['manager']);
+  clients = new RealtimeClients(h.server.url);
 });
+afterEach(() => clients.closeAll());
 afterAll(() => h.close());
 
 /** A warehouse with a product in stock, and `count` orders allocated there. */
@@ -201,5 +209,37 @@ describe('the alert view', () => {
     const bad = await h.server.api.get('/api/alerts?state=open,closed');
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].path).toBe('state');
+  });
+});
+
+describe('socket.io alert messages', () => {
+  it('say how the alert changed (opened, escalated, action) and carry the order numbers', async () => {
+    const { location, orders } = await ordersAt(1);
+    const socket = await clients.connect({ extraHeaders: { cookie: manager.client.defaults['cookie']! } });
+    const heard = collect(socket, 'alert');
+    const { rule, state } = scriptedRule('socket_changes');
+    const engine = h.engine({ rules: [rule] });
+    const affected = { locationId: location.id, orders: [orders[0]!.id] };
+    state.found = [finding(`location:${location.id}`, { locationId: location.id, affected })];
+    await h.round(engine);
+    state.found = [finding(`location:${location.id}`, { locationId: location.id, affected, severity: 'critical' })];
+    await h.round(engine);
+    const alertId = ok(await h.server.api.get('/api/alerts?rule=socket_changes'), 200).items[0].id as string;
+    // A running Tower publishes through the presenting publisher (names and numbers).
+    const ctx = {
+      db: h.server.db,
+      clock: h.clock,
+      logger: createLogger('silent'),
+      sourcingPolicy: defaultSourcingPolicy,
+      publish: realtimeAlertPublisher(h.server.realtime, { db: h.server.db }),
+    } as unknown as Parameters<typeof actOnAlert>[0];
+    await actOnAlert(ctx, null, alertId, { action: 'hold', orderIds: [orders[0]!.id] });
+    const mine = async () => heard.filter((m) => m.id === alertId);
+    for (let until = Date.now() + 5_000; (await mine()).length < 3 && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Managers hear the alerts room and the location's room: the same message twice each.
+    const changes = [...new Set((await mine()).map((m) => m['change']))];
+    expect(changes).toEqual(['opened', 'escalated', 'action']);
+    const action = (await mine()).find((m) => m['change'] === 'action')!;
+    expect(action['affected']).toMatchObject({ orderNumbers: { [orders[0]!.id]: orders[0]!.number } });
   });
 });
