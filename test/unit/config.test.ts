@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       REPLENISHMENT_SERVICE_LEVEL: 0.95,
       REPLENISHMENT_REVIEW_DAYS: 7,
       ALERT_EVALUATE_INTERVAL_MS: 5000,
+      ALERT_DELIVERY_MAX_ATTEMPTS: 8,
     });
   });
 
@@ -137,5 +138,20 @@ describe('forecast and replenishment settings', () => {
     expect(() => loadConfig({ FORECAST_SCHEDULE_HOUR_UTC: '24' })).toThrow(/FORECAST_SCHEDULE_HOUR_UTC/);
     expect(() => loadConfig({ REPLENISHMENT_SERVICE_LEVEL: '1' })).toThrow(/REPLENISHMENT_SERVICE_LEVEL/);
     expect(() => loadConfig({ REPLENISHMENT_SERVICE_LEVEL: '0.4' })).toThrow(/REPLENISHMENT_SERVICE_LEVEL/);
+  });
+});
+
+describe('critical alert delivery settings', () => {
+  it('is off by default, reads the email list, and wants a secret of 16+ characters with the webhook URL', () => {
+    const defaults = loadConfig({});
+    expect(defaults.ALERT_EMAIL_TO).toBeUndefined();
+    expect(defaults.ALERT_WEBHOOK_URL).toBeUndefined();
+    expect(defaults.ALERT_DELIVERY_MAX_ATTEMPTS).toBe(8);
+    expect(loadConfig({ ALERT_EMAIL_TO: 'ops@example.com, oncall@example.com' }).ALERT_EMAIL_TO).toEqual(['ops@example.com', 'oncall@example.com']);
+    expect(configError({ ALERT_EMAIL_TO: 'ops@example.com, nobody' }).message).toMatch(/ALERT_EMAIL_TO/);
+    expect(configError({ ALERT_WEBHOOK_URL: 'https://hooks.example.com/tower' }).message).toMatch(/ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL/);
+    expect(configError({ ALERT_WEBHOOK_URL: 'https://hooks.example.com/tower', ALERT_WEBHOOK_SECRET: 'short' }).message).toMatch(/ALERT_WEBHOOK_SECRET must be at least 16/);
+    expect(configError({ ALERT_WEBHOOK_URL: 'ftp://hooks.example.com' }).message).toMatch(/ALERT_WEBHOOK_URL/);
+    expect(loadConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.com/tower', ALERT_WEBHOOK_SECRET: 'a-secret-of-16-chars' })).toMatchObject({ ALERT_WEBHOOK_URL: 'https://hooks.example.com/tower' });
   });
 });
