@@ -151,7 +151,8 @@ async function orderNumbers(tx: Executor, ids: readonly string[]): Promise<Map<s
 function refusalText(error: DomainError): string {
   if (error instanceof InvalidTransitionError) {
     const from = String(error.details['from'] ?? '');
-    return from === 'on_hold' ? 'already on hold' : from === 'packed' ? 'already packed' : `already ${from.replaceAll('_', ' ')}`;
+    if (error.details['to'] === 'released') return 'not on hold';
+    return from === 'on_hold' ? 'already on hold' : `already ${from.replaceAll('_', ' ')}`;
   }
   const field = error.errors[0];
   return field ? `${field.path} ${field.message}` : error.message;

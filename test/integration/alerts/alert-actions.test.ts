@@ -71,6 +71,8 @@ describe('hold and release', () => {
     const released = ok(await manager.client.post(`/api/alerts/${alertId}/actions`, { action: 'release_hold', orderIds: [a!.id, b!.id] }), 200);
     expect(released).toMatchObject({ done: 2, refused: 0 });
     expect(await orderStatus(h.server, a!.id)).toBe('allocated');
+    const notHeld = ok(await manager.client.post(`/api/alerts/${alertId}/actions`, { action: 'release_hold', orderIds: [a!.id] }), 200);
+    expect(notHeld.outcomes[0]).toMatchObject({ outcome: 'refused', reason: 'invalid_transition', detail: 'not on hold' });
   });
 
   it('refuses a shipped order per subject and changes nothing of it, while the others are held', async () => {
