@@ -74,14 +74,15 @@ export const backlogGrowth = defineRule({
     const releasedFrom = new Date(from.getTime() - RELEASED_WITHIN_DAYS * 24 * HOUR_MS);
     // Open work through shipments_open_idx; arrivals and hand-overs through the created_at index, bounded.
     const result = await db.execute<LocationLoad>(sql`
-      with ids as (
-        select id from shipments where status in ('pending', 'picking', 'packed')
+      with picked as (
+        select s.id, s.location_id, s.status, s.created_at, s.shipped_at, s.updated_at from shipments s
+        where s.status in ('pending', 'picking', 'packed')
         union
-        select id from shipments where created_at >= ${releasedFrom} and created_at < ${now}
+        select s.id, s.location_id, s.status, s.created_at, s.shipped_at, s.updated_at from shipments s
+        where s.created_at >= ${releasedFrom} and s.created_at < ${now}
       ), units as (
-        select s.id, s.location_id, s.status, s.created_at, s.shipped_at, s.updated_at,
-          (select coalesce(sum(sl.quantity), 0) from shipment_lines sl where sl.shipment_id = s.id)::int as units
-        from ids join shipments s on s.id = ids.id
+        select p.*, (select coalesce(sum(sl.quantity), 0) from shipment_lines sl where sl.shipment_id = p.id)::int as units
+        from picked p
       ), per_location as (
         select location_id,
           count(*) filter (where status in ('pending', 'picking', 'packed'))::int as backlog_shipments,

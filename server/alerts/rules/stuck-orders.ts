@@ -112,8 +112,10 @@ export const stuckOrders = defineRule({
       ), floor as (
         select s.id, s.order_id, s.location_id, s.status, s.created_at, s.updated_at, s.carrier,
           bool_and(sl.picked_at is not null) as picked, max(sl.picked_at) as picked_at
-        from shipments s join shipment_lines sl on sl.shipment_id = s.id join orders o on o.id = s.order_id
-        where s.status in ('pending', 'picking', 'packed') and o.status not in ('on_hold', 'cancelled')
+        from shipments s join shipment_lines sl on sl.shipment_id = s.id
+        where s.status in ('pending', 'picking', 'packed')
+          -- Held and cancelled orders by their status index: a join to orders would scan them all.
+          and s.order_id not in (select id from orders where status in ('on_hold', 'cancelled'))
         group by s.id
       ), waiting as (
         select 'release' as stage, location_id, order_id, min(since) as since, false as by_carrier from unreleased group by location_id, order_id
