@@ -166,3 +166,15 @@ export type OrderSearchQuery = z.infer<typeof OrderSearchQuery>;
 export const OrderPage = z.object({ items: z.array(Order), nextCursor: z.string().nullable() }).openapi('OrderPage');
 
 export const ReasonInput = z.strictObject({ reason: text(500).optional() });
+
+/** Only upwards: express is the one service faster than standard. */
+export const UpgradeServiceInput = z.strictObject({ service: z.enum(['express']).default('express') }).openapi('UpgradeServiceInput');
+
+export const UpgradeServiceResult = z
+  .object({
+    orderId: z.string(),
+    from: z.enum(deliveryServices),
+    to: z.enum(deliveryServices),
+    shipments: z.array(z.object({ id: z.string(), carrier: z.string().nullable(), promisedAt: z.string().nullable() })).openapi({ description: 'Its open shipments, with their new carrier and promise' }),
+  })
+  .openapi('UpgradeServiceResult');

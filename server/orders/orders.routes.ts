@@ -8,7 +8,8 @@ import { cancelOrder } from './cancel-order.ts';
 import { findSourcingDecision } from './find-sourcing-decision.ts';
 import { holdOrder, releaseOrder } from './hold-order.ts';
 import { findOrder, searchOrders } from './order-queries.ts';
-import { Order, OrderPage, OrderSearchQuery, PlaceOrderInput, ReasonInput } from './order.schemas.ts';
+import { Order, OrderPage, OrderSearchQuery, PlaceOrderInput, ReasonInput, UpgradeServiceInput, UpgradeServiceResult } from './order.schemas.ts';
+import { upgradeService } from './upgrade-service.ts';
 import { placeOrder } from './place-order.ts';
 
 const OrderParams = z.object({ id: z.string().min(1).max(100).openapi({ description: 'order id or number' }) });
@@ -86,6 +87,16 @@ function transitionRoute(action: 'cancel' | 'hold' | 'release', summary: string)
   });
 }
 
+const upgradeServiceRoute = createRoute({
+  method: 'post',
+  path: '/api/orders/{id}/upgrade-service',
+  'x-permission': 'orders:upgrade_service',
+  tags: ['orders'],
+  summary: "Move an order to a faster delivery service at Tower's cost: its unpacked shipments get the faster carrier and a new promise (order.service_upgraded)",
+  request: { params: OrderParams, body: { content: { 'application/json': { schema: UpgradeServiceInput } }, required: false } },
+  responses: { 200: jsonContent(UpgradeServiceResult, 'The service before and after, and the re-promised shipments'), ...problemResponses(404, 409, 422) },
+});
+
 export function ordersRoutes(deps: RouteDeps) {
   return createRouter()
     .openapi(placeOrderRoute, async (c) => {
@@ -115,5 +126,9 @@ export function ordersRoutes(deps: RouteDeps) {
     )
     .openapi(transitionRoute('release', 'Release a held order to its previous status'), async (c) =>
       c.json(await releaseOrder(deps, c.req.valid('param').id), 200),
-    );
+    )
+    .openapi(upgradeServiceRoute, async (c) => {
+      const input = UpgradeServiceInput.parse(c.req.valid('json') ?? {});
+      return c.json(await upgradeService(deps, c.var.actor, c.req.valid('param').id, input), 200);
+    });
 }

@@ -135,6 +135,22 @@ describe('reroute and upgrade service', () => {
   });
 });
 
+describe('the upgrade-service command on its own', () => {
+  it('POST /api/orders/{id}/upgrade-service upgrades by number, is audited on the order, and refuses a second upgrade naming service', async () => {
+    const { orders } = await ordersAt(1);
+    const [order] = orders;
+    const staff = await signedInUser(h.server, ['staff']);
+    expect((await staff.client.post(`/api/orders/${order!.number}/upgrade-service`, {})).status).toBe(403);
+    const upgraded = ok(await manager.client.post(`/api/orders/${order!.number}/upgrade-service`, {}), 200);
+    expect(upgraded).toMatchObject({ orderId: order!.id, from: 'standard', to: 'express' });
+    const again = await manager.client.post(`/api/orders/${order!.id}/upgrade-service`, { service: 'express' });
+    expect(again.status).toBe(422);
+    expect(again.body.errors).toEqual([{ path: 'service', message: "is not faster than the order's express" }]);
+    const audit = ok(await h.server.api.get(`/api/audit?targetId=${order!.number}`), 200);
+    expect(audit.items.map((e: any) => [e.action, e.outcome])).toEqual(expect.arrayContaining([['orders:upgrade_service', 'ok']]));
+  });
+});
+
 describe('restock proposals', () => {
   it('a planner proposes a transfer of the shortfall the alert measured; staff may not', async () => {
     const wanted = await createLocation(h.server.api);
