@@ -161,6 +161,14 @@ describe('toasts', () => {
     expect(toastReason({ state: 'open', severity: 'critical', seenCount: 3 }, heard)).toBe('escalated');
     expect(toastReason({ state: 'acknowledged', severity: 'warning' }, heardOf({ state: 'resolved', severity: 'warning' }))).toBe('reopened');
   });
+
+  it("follows the message's own change when it says one, whatever this tab heard before", () => {
+    expect(toastReason({ state: 'acknowledged', severity: 'warning', change: 'reopened' }, undefined)).toBe('reopened');
+    expect(toastReason({ state: 'open', severity: 'critical', seenCount: 9, change: 'escalated' }, undefined)).toBe('escalated');
+    expect(toastReason({ state: 'open', severity: 'critical', seenCount: 1, change: 'action' }, undefined)).toBeNull();
+    expect(toastReason({ state: 'acknowledged', severity: 'critical', change: 'acknowledged' }, heardOf({ state: 'resolved', severity: 'warning' }))).toBeNull();
+    expect(toastReason({ state: 'resolved', severity: 'critical', change: 'resolved' }, undefined)).toBeNull();
+  });
 });
 
 describe('times and labels', () => {

@@ -11,12 +11,16 @@ const RANK: Record<string, number> = { info: 0, warning: 1, critical: 2 };
 
 export type ToastReason = 'opened' | 'reopened' | 'escalated';
 
+const REASONS: ReadonlySet<string> = new Set<ToastReason>(['opened', 'reopened', 'escalated']);
+
 /**
- * Opened (first seen, open, seen once), reopened (heard resolved, now live again) or escalated
- * (heard at a lower severity); never for a resolution or a change of what an alert lists.
+ * The message's own `change` when it says one (opened, reopened, escalated; not acknowledged,
+ * resolved, updated or action). Without it: opened (first seen, open, seen once), reopened
+ * (heard resolved, now live again) or escalated (heard at a lower severity).
  */
-export function toastReason(message: { state: string; severity: string; seenCount?: unknown }, heard: Heard | undefined): ToastReason | null {
+export function toastReason(message: { state: string; severity: string; seenCount?: unknown; change?: unknown }, heard: Heard | undefined): ToastReason | null {
   if (message.state === 'resolved') return null;
+  if (typeof message.change === 'string') return REASONS.has(message.change) ? (message.change as ToastReason) : null;
   const rank = RANK[message.severity] ?? 0;
   if (!heard) return message.state === 'open' && message.seenCount === 1 ? 'opened' : null;
   if (!heard.live) return 'reopened';
