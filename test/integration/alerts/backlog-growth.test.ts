@@ -6,8 +6,9 @@ import { pickAndPack, release, shipmentsOf, signedInUser } from '#test/integrati
 import { startAlertHarness, type AlertHarness } from './alert-harness.ts';
 
 /**
- * backlog_growth on real orders released to a location through the API: arrivals of the last
- * 24 h against the location's daily capacity (raise at 1.25, hold until under 1.0), and floor
+ * backlog_growth on real orders released to a location through the API: shipments of the last
+ * 24 h against the location's daily capacity (raise at 1.25, hold until under 1.0), the queue for
+ * pickers at the pace of the last 6 h against the usual wait (raise at 1.75 times), and floor
  * work that would take over 48 h to clear at the rate the location hands over.
  */
 let h: AlertHarness;
@@ -47,13 +48,13 @@ const setCapacity = async (locationId: string, dailyCapacity: number) => expectS
 describe('backlog_growth', () => {
   it('is silent while the floor keeps up, opens when the capacity is cut below the arrivals, holds between the clear and raise loads, and resolves when capacity is back', async () => {
     const engine = h.engine({ rules: [backlogGrowth] });
-    // 12 shipments of 3 units in the last day against 100 a day: load 0.36; 6 left on the floor.
+    // 12 shipments (of 3 units) in the last day against 100 a day: load 0.12; 6 left on the floor.
     const { location, placed } = await busyLocation(100, 12, 3, 6);
     for (let i = 0; i < 3; i++) await h.round(engine);
     expect(await liveAt(location.id)).toEqual([]);
 
-    // The capacity_loss disruption: 20 a day against 36 units that arrived in the last day.
-    await setCapacity(location.id, 20);
+    // The capacity_loss disruption: 8 a day against the 12 shipments of the last day.
+    await setCapacity(location.id, 8);
     await h.round(engine);
     const [alert] = await liveAt(location.id);
     expect(alert).toMatchObject({
@@ -61,14 +62,14 @@ describe('backlog_growth', () => {
       severity: 'warning',
       locationId: location.id,
       affected: { locationId: location.id, ordersTotal: 6, shipmentsTotal: 6, unitsTotal: 18 },
-      measured: { load: 1.8, dailyCapacity: 20, arrivalsPerDay: { shipments: 12, units: 36 }, throughputPerDay: { shipments: 6, units: 18 }, growthPerDay: 6, reasons: ['load'] },
+      measured: { load: 1.5, dailyCapacity: 8, arrivalsPerDay: { shipments: 12, units: 36 }, throughputPerDay: { shipments: 6, units: 18 }, growthPerDay: 6, reasons: ['load'] },
     });
     // Released together: the same age, listed by id.
     expect(alert.affected.orders).toEqual(placed.slice(6).map((o) => o.id).sort());
     expect(alert.title).toBe(`Backlog at ${location.code} grows faster than it clears (6 shipments open)`);
 
-    // 30 a day: load 1.2, under the raise threshold but over the clear one: still open.
-    await setCapacity(location.id, 30);
+    // 10 a day: load 1.2, under the raise threshold but over the clear one: still open.
+    await setCapacity(location.id, 10);
     for (let i = 0; i < 3; i++) await h.round(engine);
     expect(await liveAt(location.id)).toMatchObject([{ id: alert.id, seenCount: 4, measured: { load: 1.2 } }]);
 
@@ -76,6 +77,38 @@ describe('backlog_growth', () => {
     await setCapacity(location.id, 100);
     for (let i = 0; i < 3; i++) await h.round(engine);
     expect(await liveAt(location.id)).toEqual([]);
+  });
+
+  it('opens when the queue for pickers needs far longer than usual at the pace the floor claims now (a floor short of hands)', async () => {
+    const engine = h.engine({ rules: [backlogGrowth] });
+    const location = await createLocation(h.server.api, { dailyCapacity: 1_000 });
+    const product = await createProduct(h.server.api);
+    await addStock(h.server.api, product.sku, location.id, 1_000);
+    const start = h.clock.now().getTime();
+    // Three days back, ten orders an hour apart, each claimed an hour after its release: the usual wait is 1 h.
+    for (let i = 0; i < 10; i++) {
+      h.clock.set(new Date(start - 3 * 24 * HOUR + i * HOUR));
+      const order = await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }]));
+      await release(h.server);
+      h.clock.advance(HOUR);
+      const [shipment] = await shipmentsOf(h.server, order.id);
+      await pickAndPack((await signedInUser(h.server, ['staff'])).client, shipment!);
+    }
+    // Today: 3 claimed in the last 6 h (0.5 an hour) and 12 waiting: 24 h for the last of them.
+    h.clock.set(new Date(start - 5 * HOUR));
+    const floor = (await signedInUser(h.server, ['staff'])).client;
+    const claimed = [];
+    for (let i = 0; i < 3; i++) claimed.push(await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }])));
+    await release(h.server);
+    h.clock.advance(HOUR);
+    for (const order of claimed) await pickAndPack(floor, (await shipmentsOf(h.server, order.id))[0]!);
+    for (let i = 0; i < 12; i++) await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }]));
+    await release(h.server);
+    h.clock.set(new Date(start));
+    await h.round(engine);
+    const [alert] = await liveAt(location.id);
+    expect(alert).toMatchObject({ severity: 'critical', measured: { waitingForPicker: 12, claimsPerHour: 0.5, waitHours: 24, usualWaitHours: 1, slowdown: 24 } });
+    expect(alert.measured.reasons).toContain('slowdown');
   });
 
   it('opens on a floor that handed nothing over for a day while work waits, critical as it never clears', async () => {
