@@ -120,13 +120,14 @@ export const backlogGrowth = defineRule({
         select location_id,
           count(*) filter (where status in ('pending', 'picking', 'packed'))::int as backlog_shipments,
           coalesce(sum(units) filter (where status in ('pending', 'picking', 'packed')), 0)::int as backlog_units,
-          count(*) filter (where status in ('pending', 'picking'))::int as floor_shipments,
-          coalesce(sum(units) filter (where status in ('pending', 'picking')), 0)::int as floor_units,
+          -- The flow: floor work released within the window (work forgotten for days is stuck_orders' to tell).
+          count(*) filter (where status in ('pending', 'picking') and created_at >= ${from})::int as floor_shipments,
+          coalesce(sum(units) filter (where status in ('pending', 'picking') and created_at >= ${from}), 0)::int as floor_units,
           count(*) filter (where created_at >= ${from} and status <> 'cancelled')::int as arrived_shipments,
           coalesce(sum(units) filter (where created_at >= ${from} and status <> 'cancelled'), 0)::int as arrived_units,
           count(*) filter (where shipped_at >= ${from} or (status in ('ready_for_pickup', 'picked_up') and updated_at >= ${from}))::int as cleared_shipments,
           coalesce(sum(units) filter (where shipped_at >= ${from} or (status in ('ready_for_pickup', 'picked_up') and updated_at >= ${from})), 0)::int as cleared_units,
-          count(*) filter (where status in ('pending', 'picking') and claimed_at is null)::int as unclaimed,
+          count(*) filter (where status in ('pending', 'picking') and claimed_at is null and created_at >= ${from})::int as unclaimed,
           count(*) filter (where claimed_at >= ${claimsFrom} and claimed_at < ${now})::int as recent_claims,
           (avg(extract(epoch from claimed_at - created_at)) filter (where claimed_at >= ${baselineFrom} and claimed_at < ${claimsFrom}) / 3600)::float8 as baseline_wait_hours
         from units group by location_id

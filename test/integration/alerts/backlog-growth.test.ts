@@ -111,10 +111,10 @@ describe('backlog_growth', () => {
     expect(alert.measured.reasons).toContain('slowdown');
   });
 
-  it('opens on a floor that handed nothing over for a day while work waits, critical as it never clears', async () => {
+  it('opens on a floor that handed nothing over since the day\'s work was released, critical as it never clears', async () => {
     const engine = h.engine({ rules: [backlogGrowth] });
     const { location } = await busyLocation(1_000, 12, 1, 0);
-    h.clock.advance(25 * HOUR);
+    h.clock.advance(20 * HOUR);
     await h.round(engine);
     expect(await liveAt(location.id)).toMatchObject([
       { severity: 'critical', affected: { ordersTotal: 12 }, measured: { hoursToClear: null, throughputPerDay: { shipments: 0 }, backlog: { onFloorShipments: 12 }, reasons: ['hours_to_clear'] } },
