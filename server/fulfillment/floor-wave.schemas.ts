@@ -5,7 +5,7 @@ import { Shipment } from './fulfillment.schemas.ts';
 /** Most shipments one wave request carries: a location's window of work, a few set-based statements. */
 export const MAX_WAVE_SHIPMENTS = 500;
 
-export const floorSteps = ['claim', 'pick', 'pack', 'ship'] as const;
+export const floorSteps = ['claim', 'pick', 'pack', 'ship', 'ready-for-pickup', 'picked-up'] as const;
 export type FloorStep = (typeof floorSteps)[number];
 
 /** The envelope only: each item is checked on its own, so one bad item is refused alone. */
@@ -16,7 +16,7 @@ export const FloorWaveInput = z
         z.record(z.string(), z.unknown()).openapi({
           description:
             '`shipmentId`, optionally `asOf` (an ISO 8601 moment the step is dated to; needs history:write like x-tower-as-of), and the body ' +
-            'the single command takes: nothing for claim and ship, `lines` (short picks) for pick, `items` (the scans) for pack.',
+            'the single command takes: nothing for claim, ship, ready-for-pickup and picked-up, `lines` (short picks) for pick, `items` (the scans) for pack.',
         }),
       )
       .min(1, 'a wave needs at least one shipment')

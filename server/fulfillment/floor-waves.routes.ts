@@ -13,13 +13,16 @@ import { FloorWaveInput, FloorWaveResult, MAX_WAVE_SHIPMENTS, type FloorStep, ty
 import { packWave } from './pack-wave.ts';
 import { pickWave } from './pick-wave.ts';
 import { runFloorWave, type FloorWaveStep, type WaveOutcome } from './run-floor-wave.ts';
-import { shipWave } from './ship-wave.ts';
+import { pickedUpWave } from './picked-up-wave.ts';
+import { readyForPickupWave, shipWave } from './ship-wave.ts';
 
 const single: Record<FloorStep, string> = {
   claim: '`POST /api/fulfillment/pick-claims` with every line of the shipment (a signed-in person only)',
   pick: '`POST /api/fulfillment/shipments/{id}/pick` (item: `lines` for short picks)',
   pack: '`POST /api/fulfillment/shipments/{id}/pack` (item: `items`, the scans)',
   ship: '`POST /api/fulfillment/shipments/{id}/ship`',
+  'ready-for-pickup': '`POST /api/fulfillment/shipments/{id}/ready-for-pickup`',
+  'picked-up': '`POST /api/fulfillment/shipments/{id}/picked-up`',
 };
 
 function waveRoute(step: FloorStep) {
@@ -47,7 +50,9 @@ export function floorWavesRoutes(deps: RouteDeps) {
     .openapi(waveRoute('claim'), async (c) => c.json(await runWave(deps, c, claimWave, c.req.valid('json')), 200))
     .openapi(waveRoute('pick'), async (c) => c.json(await runWave(deps, c, pickWave, c.req.valid('json')), 200))
     .openapi(waveRoute('pack'), async (c) => c.json(await runWave(deps, c, packWave, c.req.valid('json')), 200))
-    .openapi(waveRoute('ship'), async (c) => c.json(await runWave(deps, c, shipWave, c.req.valid('json')), 200));
+    .openapi(waveRoute('ship'), async (c) => c.json(await runWave(deps, c, shipWave, c.req.valid('json')), 200))
+    .openapi(waveRoute('ready-for-pickup'), async (c) => c.json(await runWave(deps, c, readyForPickupWave, c.req.valid('json')), 200))
+    .openapi(waveRoute('picked-up'), async (c) => c.json(await runWave(deps, c, pickedUpWave, c.req.valid('json')), 200));
 }
 
 async function runWave<B>(deps: RouteDeps, c: Context<AppEnv>, step: FloorWaveStep<B>, input: FloorWaveInput) {

@@ -9,73 +9,82 @@ import { orderFactsOf, packagesOfShipments, shipmentUnitsOf, shippedEvent } from
 import type { ZodType } from 'zod';
 import { EmptyWaveBody } from './floor-wave.schemas.ts';
 import type { FloorWaveStep, WaveItem } from './run-floor-wave.ts';
+import type { LockedShipment } from './lock-shipment.ts';
+import { markReadyForPickup } from './mark-ready-for-pickup.ts';
 import { shipShipment } from './ship-shipment.ts';
 import { WaveOrders } from './wave-orders.ts';
 
 type Payment = { id: string; order_id: string; provider_ref: string; authorized_cents: number; captured_cents: number; currency: string };
 
 /**
- * Hands packed shipments to their carriers, a wave at once: each item is
- * `POST /api/fulfillment/shipments/{id}/ship` (ship-shipment.ts, hand-over-shipment.ts): units out
- * of stock, the order moved on, `order.shipped`, the payment share captured. A shipment a short
- * pick left short (its missing units are sourced again first), or a second one of an order from
- * the same location in the wave, goes through the single command.
+ * Hands packed shipments over, a wave at once: to their carriers, each item
+ * `POST /api/fulfillment/shipments/{id}/ship` (ship-shipment.ts), or to the store's counter, each
+ * `…/ready-for-pickup` (mark-ready-for-pickup.ts); both hand-over-shipment.ts: units out of stock,
+ * the order moved on, `order.shipped`, the payment share captured. A shipment a short pick left
+ * short (its missing units are sourced again first), or a second one of an order from the same
+ * location in the wave, goes through the single command.
  */
-export const shipWave: FloorWaveStep<EmptyWaveBody> = {
-  step: 'ship',
-  body: EmptyWaveBody as ZodType<EmptyWaveBody>,
-  after: 'shipped',
-  async applyInSet(ctx, tx, _actor, items) {
-    const candidates = items.filter((i) => i.shipment.status === 'packed' && i.shipment.carrier !== null && (i.shipment.orderStatus === 'picking' || i.shipment.orderStatus === 'packed'));
-    if (candidates.length === 0) return new Set();
-    const short = await tx.execute<{ shipment_id: string }>(sql`
-      select distinct shipment_id from shipment_lines
-      where shipment_id = any(${sql.param(candidates.map((i) => i.shipmentId))}::uuid[]) and packed_quantity < quantity`);
-    const shortIds = new Set(short.rows.map((r) => r.shipment_id));
-    const orders = await WaveOrders.load(tx, candidates.map((i) => i.shipment.orderId), true);
-    const sameSource = new Set<string>();
-    const leaving: WaveItem<EmptyWaveBody>[] = [];
-    for (const item of candidates) {
-      const { shipment } = item;
-      // Two shipments of one order from one location share its allocations: the second one by one.
-      const source = `${shipment.orderId}/${shipment.locationId}`;
-      if (shortIds.has(shipment.id) || sameSource.has(source)) continue;
-      if (!(await orders.move(shipment.orderId, shipment.id, 'shipped', item.occurredAt, true))) continue;
-      sameSource.add(source);
-      leaving.push(item);
-    }
-    if (leaving.length === 0) return new Set();
+function handOverWave(status: 'shipped' | 'ready_for_pickup'): FloorWaveStep<EmptyWaveBody> {
+  const handsOver = (s: LockedShipment) => (status === 'shipped' ? s.carrier !== null : s.deliveryMethod === 'pickup');
+  return {
+    step: status === 'shipped' ? 'ship' : 'ready-for-pickup',
+    body: EmptyWaveBody as ZodType<EmptyWaveBody>,
+    after: status,
+    async applyInSet(ctx, tx, _actor, items) {
+      const candidates = items.filter((i) => i.shipment.status === 'packed' && handsOver(i.shipment) && (i.shipment.orderStatus === 'picking' || i.shipment.orderStatus === 'packed'));
+      if (candidates.length === 0) return new Set();
+      const short = await tx.execute<{ shipment_id: string }>(sql`
+        select distinct shipment_id from shipment_lines
+        where shipment_id = any(${sql.param(candidates.map((i) => i.shipmentId))}::uuid[]) and packed_quantity < quantity`);
+      const shortIds = new Set(short.rows.map((r) => r.shipment_id));
+      const orders = await WaveOrders.load(tx, candidates.map((i) => i.shipment.orderId), true);
+      const sameSource = new Set<string>();
+      const leaving: WaveItem<EmptyWaveBody>[] = [];
+      for (const item of candidates) {
+        const { shipment } = item;
+        // Two shipments of one order from one location share its allocations: the second one by one.
+        const source = `${shipment.orderId}/${shipment.locationId}`;
+        if (shortIds.has(shipment.id) || sameSource.has(source)) continue;
+        if (!(await orders.move(shipment.orderId, shipment.id, status, item.occurredAt, true))) continue;
+        sameSource.add(source);
+        leaving.push(item);
+      }
+      if (leaving.length === 0) return new Set();
 
-    const captures = await captureShares(ctx, tx, leaving, orders);
-    const ids = leaving.map((i) => i.shipmentId);
-    const ats = leaving.map((i) => i.occurredAt.toISOString());
-    await tx.execute(sql`
-      update shipments s set status = 'shipped', shipped_at = c.at, updated_at = c.at, captured_cents = s.captured_cents + c.captured
-      from unnest(${sql.param(ids)}::uuid[], ${sql.param(ats)}::timestamptz[], ${sql.param(captures.amounts)}::int[]) as c(id, at, captured)
-      where s.id = c.id`);
-    await consumeWaveStock(tx, leaving.map((i) => ({ shipmentId: i.shipmentId, orderId: i.shipment.orderId, locationId: i.shipment.locationId, occurredAt: i.occurredAt })));
-    await orders.write(tx);
-    if (captures.payments.length > 0) {
+      const captures = await captureShares(ctx, tx, leaving, orders);
+      const ids = leaving.map((i) => i.shipmentId);
+      const ats = leaving.map((i) => i.occurredAt.toISOString());
       await tx.execute(sql`
-        update payments p set captured_cents = c.captured, status = 'captured', updated_at = c.at
-        from unnest(${sql.param(captures.payments.map((p) => p.id))}::uuid[], ${sql.param(captures.payments.map((p) => p.captured))}::int[],
-          ${sql.param(captures.payments.map((p) => p.at))}::timestamptz[]) as c(id, captured, at)
-        where p.id = c.id`);
-    }
-    const facts = await orderFactsOf(tx, leaving.map((i) => i.shipment.orderId));
-    const units = await shipmentUnitsOf(tx, ids, 'packed');
-    const parcels = await packagesOfShipments(tx, ids);
-    const events: NewEvent[] = [];
-    leaving.forEach((item, k) => {
-      events.push(shippedEvent(facts.get(item.shipment.orderId)!, item.shipment, parcels.get(item.shipmentId)!, units.get(item.shipmentId)!, item.occurredAt));
-      const captured = captures.events[k];
-      if (captured) events.push(captured);
-    });
-    await appendEvents(tx, events);
-    return new Set(leaving.map((i) => i.index));
-  },
-  single: (ctx, actor, shipmentId) => shipShipment(ctx, actor, shipmentId),
-};
+        update shipments s set status = ${status}::shipment_status, shipped_at = c.at, updated_at = c.at, captured_cents = s.captured_cents + c.captured
+        from unnest(${sql.param(ids)}::uuid[], ${sql.param(ats)}::timestamptz[], ${sql.param(captures.amounts)}::int[]) as c(id, at, captured)
+        where s.id = c.id`);
+      await consumeWaveStock(tx, leaving.map((i) => ({ shipmentId: i.shipmentId, orderId: i.shipment.orderId, locationId: i.shipment.locationId, occurredAt: i.occurredAt })));
+      await orders.write(tx);
+      if (captures.payments.length > 0) {
+        await tx.execute(sql`
+          update payments p set captured_cents = c.captured, status = 'captured', updated_at = c.at
+          from unnest(${sql.param(captures.payments.map((p) => p.id))}::uuid[], ${sql.param(captures.payments.map((p) => p.captured))}::int[],
+            ${sql.param(captures.payments.map((p) => p.at))}::timestamptz[]) as c(id, captured, at)
+          where p.id = c.id`);
+      }
+      const facts = await orderFactsOf(tx, leaving.map((i) => i.shipment.orderId));
+      const units = await shipmentUnitsOf(tx, ids, 'packed');
+      const parcels = await packagesOfShipments(tx, ids);
+      const events: NewEvent[] = [];
+      leaving.forEach((item, k) => {
+        events.push(shippedEvent(facts.get(item.shipment.orderId)!, item.shipment, parcels.get(item.shipmentId)!, units.get(item.shipmentId)!, item.occurredAt));
+        const captured = captures.events[k];
+        if (captured) events.push(captured);
+      });
+      await appendEvents(tx, events);
+      return new Set(leaving.map((i) => i.index));
+    },
+    single: (ctx, actor, shipmentId) => (status === 'shipped' ? shipShipment(ctx, actor, shipmentId) : markReadyForPickup(ctx, actor, shipmentId)),
+  };
+}
+
+export const shipWave = handOverWave('shipped');
+export const readyForPickupWave = handOverWave('ready_for_pickup');
 
 /**
  * Each leaving shipment's share of its order's card payment (capture-shipment-payment.ts), in

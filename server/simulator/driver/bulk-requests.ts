@@ -44,7 +44,7 @@ export function createBulkRequests(client: TowerClient, locationIdByCode: () => 
   return { orders, scans };
 }
 
-export type FloorStep = 'claim' | 'pick' | 'pack' | 'ship';
+export type FloorStep = 'claim' | 'pick' | 'pack' | 'ship' | 'ready-for-pickup' | 'picked-up';
 
 /** One shipment's step in a wave: its moment, and the single command's body (short lines to pick, scans to pack). */
 export interface FloorWaveItem {
@@ -67,7 +67,7 @@ const wavesOf = new WeakMap<TowerClient, FloorWaves>();
 
 /**
  * The floor's work in history as waves: the claims (picks, packs, hand-overs) the lanes of a
- * window submit together go out as one `POST /api/fulfillment/waves/{step}` by the floor's person,
+ * window submit together go out as one `POST /api/fulfillment/waves/{step}` by the floor's person (a store's counter and its customers' pickups too),
  * each shipment dated to its own moment (`asOf`), the request to the wave's last; Tower applies a
  * wave in a few set-based statements. Packs are answered with their shipments (the parcels).
  */
@@ -81,7 +81,7 @@ export function floorWaves(floor: TowerClient): FloorWaves {
       const { body } = await floor.request<{ results: FloorWaveAnswer[] }>('POST', `/api/fulfillment/waves/${step}`, { body: { shipments, withShipments: step === 'pack' }, asOf });
       return body.results;
     }, SHIPMENTS_PER_WAVE);
-  waves = { claim: wave('claim'), pick: wave('pick'), pack: wave('pack'), ship: wave('ship') };
+  waves = { claim: wave('claim'), pick: wave('pick'), pack: wave('pack'), ship: wave('ship'), 'ready-for-pickup': wave('ready-for-pickup'), 'picked-up': wave('picked-up') };
   wavesOf.set(floor, waves);
   return waves;
 }

@@ -175,7 +175,10 @@ async function postScan(world: World, state: OrderState, shipment: TowerShipment
 async function readyForPickup(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number): Promise<void> {
   if (state.cancelled) return;
   try {
-    await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ready-for-pickup`, { asOf: atMs });
+    await floorStep(world, floor, 'ready-for-pickup', { shipmentId: shipment.id, atMs }, async () => {
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ready-for-pickup`, { asOf: atMs });
+      return undefined;
+    });
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
@@ -190,7 +193,10 @@ async function readyForPickup(world: World, floor: TowerClient, state: OrderStat
 async function pickedUp(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number): Promise<void> {
   if (state.cancelled) return;
   try {
-    await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/picked-up`, { asOf: atMs });
+    await floorStep(world, floor, 'picked-up', { shipmentId: shipment.id, atMs }, async () => {
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/picked-up`, { asOf: atMs });
+      return undefined;
+    });
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;

@@ -11,7 +11,7 @@ import { shipWave } from '#server/fulfillment/ship-wave.ts';
 import { SandboxPaymentProvider } from '#server/payments/sandbox-provider.ts';
 import { defaultSourcingPolicy } from '#server/sourcing/default-policy.ts';
 import type { ApiClient } from '#test/support/api-client.ts';
-import { createLocation, expectStatus } from '#test/support/factories.ts';
+import { addStock, createLocation, createProduct, createStore, expectStatus, orderBody, placedOrder } from '#test/support/factories.ts';
 import { startTestServer, type TestServer } from '#test/support/test-server.ts';
 import { release, shipmentsOf, signedInUser, splitOrder, type ShipmentBody } from './fulfillment-fixture.ts';
 
@@ -107,6 +107,39 @@ describe('floor waves', () => {
     expect(expected.order).toEqual([{ status: 'shipped', updated_at: at.ship }]);
     expect(await footprint(waved.order.id, waved.roles)).toEqual(expected);
     expect(server.logs.filter((l) => String(l['msg']).includes('set-based'))).toEqual([]);
+  });
+
+  it('ready-for-pickup and picked-up waves leave what the single commands leave on a twin pickup order', async () => {
+    const pickupOrder = async () => {
+      const store = await createStore(server.api);
+      const product = await createProduct(server.api);
+      await addStock(server.api, product.sku, store.id, 5);
+      const body = orderBody([{ sku: product.sku, quantity: 2 }], { delivery: { method: 'pickup', service: 'standard', pickupLocationId: store.id } });
+      delete (body as Record<string, unknown>).shippingAddress;
+      const order = await placedOrder(server.api, body);
+      await release(server);
+      const [shipment] = await shipmentsOf(server, order.id);
+      return { order, shipment: shipment!, roles: new Map([[product.sku, 'sku'], [store.id, 'store'], [shipment!.id, 'shipment']]) };
+    };
+    const single = await pickupOrder();
+    const waved = await pickupOrder();
+    const clerk = await historian();
+    const at = { ready: minutesAgo(30), collected: minutesAgo(10) };
+    for (const { shipment } of [single, waved]) {
+      await wave(clerk.client, 'claim', [{ shipmentId: shipment.id }]);
+      await wave(clerk.client, 'pick', [{ shipmentId: shipment.id }]);
+      await wave(clerk.client, 'pack', [{ shipmentId: shipment.id, items: scansOf(shipment) }]);
+    }
+    // The claims, picks and packs happened now, at different moments: only what follows them is compared.
+    await server.pool.query(`update shipments set updated_at = 'epoch' where id = any($1)`, [[single.shipment.id, waved.shipment.id]]);
+    expectStatus(await clerk.client.post(`/api/fulfillment/shipments/${single.shipment.id}/ready-for-pickup`, undefined, { 'x-tower-as-of': at.ready }), 200);
+    expectStatus(await clerk.client.post(`/api/fulfillment/shipments/${single.shipment.id}/picked-up`, undefined, { 'x-tower-as-of': at.collected }), 200);
+    expect((await wave(clerk.client, 'ready-for-pickup', [{ shipmentId: waved.shipment.id, asOf: at.ready }])).results[0]!.shipmentStatus).toBe('ready_for_pickup');
+    expect((await wave(clerk.client, 'picked-up', [{ shipmentId: waved.shipment.id, asOf: at.collected }])).results[0]!.shipmentStatus).toBe('picked_up');
+    const expected = await footprint(single.order.id, single.roles);
+    expect(expected.order).toEqual([{ status: 'delivered', updated_at: at.collected }]);
+    const strip = (f: Awaited<ReturnType<typeof footprint>>) => ({ ...f, events: (f.events as { type: string }[]).filter((e) => e.type !== 'order.picking_started' && e.type !== 'order.packed'), shipments: (f.shipments as Record<string, unknown>[]).map(({ lines: _lines, ...rest }) => rest) });
+    expect(strip(await footprint(waved.order.id, waved.roles))).toEqual(strip(expected));
   });
 
   it('writes one audit entry per item, dated to its own moment, beside the request’s', async () => {
