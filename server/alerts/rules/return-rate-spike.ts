@@ -14,6 +14,8 @@ const Thresholds = z
      * this many days earlier, so a promotion's sales and their returns fall in matching windows.
      */
     returnLagDays: z.number().int().min(0).max(90).default(7),
+    /** Returns of a sale come within this many days (the return window): a SKU's baseline starts that long after its first sale. */
+    returnMaturityDays: z.number().int().min(0).max(365).default(30),
     /** Fewer returned units in the window, or fewer units sold against them, prove nothing. */
     minReturns: z.number().int().min(1).max(1_000_000).default(5),
     minSold: z.number().int().min(1).max(1_000_000).default(20),
@@ -74,32 +76,50 @@ export const returnRateSpike = defineRule({
     const windowFrom = new Date(now.getTime() - t.windowDays * DAY_MS);
     const baselineFrom = new Date(windowFrom.getTime() - t.baselineDays * DAY_MS);
     const lag = t.returnLagDays * DAY_MS;
-    const [soldWindowFrom, soldTo, soldBaselineFrom] = [windowFrom, now, baselineFrom].map((d) => new Date(d.getTime() - lag));
+    const soldWindowFrom = new Date(windowFrom.getTime() - lag);
+    const soldTo = new Date(now.getTime() - lag);
+    const soldBaselineFrom = new Date(baselineFrom.getTime() - lag);
     // Returns by request date (returns_requested_idx); sales only of the SKUs returned in the window, by placement (orders_placed_idx).
+    const maturity = t.returnMaturityDays * DAY_MS;
+    const scanFrom = new Date(soldBaselineFrom.getTime() - maturity);
+    // Returns by request date (returns_requested_idx); sales only of the SKUs returned in the window, by placement.
+    // A SKU's baseline starts once its first sale in reach is returnMaturityDays old: before that, its returns
+    // had not come in yet (a young history would read as a low rate, and every later week as a spike).
     const result = await db.execute<ReturnCounts & Record<string, unknown>>(sql`
-      with returned as (
+      with candidates as (
+        select rl.sku
+        from returns r join return_lines rl on rl.return_id = r.id
+        where r.requested_at >= ${windowFrom} and r.requested_at < ${now} and r.status <> 'cancelled'
+        group by rl.sku
+        having sum(rl.quantity) >= ${t.minReturns}
+      ), sales as (
+        select ol.sku, o.placed_at, ol.quantity
+        from orders o join order_lines ol on ol.order_id = o.id
+        where o.placed_at >= ${scanFrom} and o.placed_at < ${soldTo} and o.status <> 'cancelled' and ol.sku in (select sku from candidates)
+      ), starts as (
+        select sku, greatest(${baselineFrom}::timestamptz, min(placed_at) + ${`${t.returnMaturityDays} days`}::interval) as baseline_start
+        from sales group by sku
+      ), sold as (
+        select s.sku,
+          coalesce(sum(s.quantity) filter (where s.placed_at >= ${soldWindowFrom}), 0)::int as recent_sold,
+          coalesce(sum(s.quantity) filter (where s.placed_at >= st.baseline_start - ${`${t.returnLagDays} days`}::interval and s.placed_at < ${soldWindowFrom}), 0)::int as baseline_sold
+        from sales s join starts st on st.sku = s.sku
+        group by s.sku
+      ), returned as (
         select rl.sku,
           coalesce(sum(rl.quantity) filter (where r.requested_at >= ${windowFrom}), 0)::int as recent_returned,
-          coalesce(sum(rl.quantity) filter (where r.requested_at < ${windowFrom}), 0)::int as baseline_returned,
+          coalesce(sum(rl.quantity) filter (where r.requested_at >= st.baseline_start and r.requested_at < ${windowFrom}), 0)::int as baseline_returned,
           array_agg(distinct r.order_id::text) filter (where r.requested_at >= ${windowFrom}) as orders
-        from returns r join return_lines rl on rl.return_id = r.id
+        from returns r join return_lines rl on rl.return_id = r.id join starts st on st.sku = rl.sku
         where r.requested_at >= ${baselineFrom} and r.requested_at < ${now} and r.status <> 'cancelled'
         group by rl.sku
-        having coalesce(sum(rl.quantity) filter (where r.requested_at >= ${windowFrom}), 0) >= ${t.minReturns}
       ), reasons as (
         select sku, jsonb_object_agg(reason, units) as reasons from (
           select rl.sku, rl.reason, sum(rl.quantity)::int as units
           from returns r join return_lines rl on rl.return_id = r.id
-          where r.requested_at >= ${windowFrom} and r.requested_at < ${now} and r.status <> 'cancelled' and rl.sku in (select sku from returned)
+          where r.requested_at >= ${windowFrom} and r.requested_at < ${now} and r.status <> 'cancelled' and rl.sku in (select sku from candidates)
           group by rl.sku, rl.reason
         ) by_reason group by sku
-      ), sold as (
-        select ol.sku,
-          coalesce(sum(ol.quantity) filter (where o.placed_at >= ${soldWindowFrom}), 0)::int as recent_sold,
-          coalesce(sum(ol.quantity) filter (where o.placed_at < ${soldWindowFrom}), 0)::int as baseline_sold
-        from orders o join order_lines ol on ol.order_id = o.id
-        where o.placed_at >= ${soldBaselineFrom} and o.placed_at < ${soldTo} and o.status <> 'cancelled' and ol.sku in (select sku from returned)
-        group by ol.sku
       )
       select r.sku, r.recent_returned, r.baseline_returned, coalesce(s.recent_sold, 0) as recent_sold, coalesce(s.baseline_sold, 0) as baseline_sold,
         rs.reasons, r.orders

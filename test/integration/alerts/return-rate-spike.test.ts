@@ -49,6 +49,8 @@ async function returns(orderId: string, units: number, fromDaysAgo: number, toDa
 async function usualSku() {
   const product = await createProduct(h.server.api);
   await addStock(h.server.api, product.sku, location.id, 10_000);
+  // Sold for months: its returns have matured over the whole baseline.
+  await sales(product.sku, 131, 129, 1, 10);
   const baseline = await sales(product.sku, 104, 14, 8, 50);
   const recent = await sales(product.sku, 14, 7, 2, 50);
   for (const order of baseline) await returns(order.id, 5, 97, 7);
@@ -93,7 +95,7 @@ describe('return_rate_spike', () => {
     // 4 returns of 100 sold: under the 5 that prove anything (and under the usual rate).
     const few = await usualSku();
     await returns(few.recent[0]!.id, 4, 7, 0);
-    // Sold only in the last weeks: 30 of 60 back, but no rate of its own to compare with.
+    // Sold only in the last weeks: 30 of 60 back, but no rate of its own to compare with (its returns have not matured).
     const fresh = await createProduct(h.server.api);
     await addStock(h.server.api, fresh.sku, location.id, 1_000);
     const freshOrders = await sales(fresh.sku, 13, 8, 2, 30);
