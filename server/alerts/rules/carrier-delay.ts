@@ -44,14 +44,35 @@ export interface CarrierCounts {
   baseline_delivered: number;
   baseline_transit_mean: number | null;
   baseline_transit_sd: number | null;
+  /** The same counts per weekday of the promised day (ISO, 1 = Monday). */
+  strata?: { dow: number; recent: number; recentLate: number; baseline: number; baselineLate: number }[] | null;
 }
+
+/** A weekday with fewer baseline parcels than this is held to the carrier's overall late share. */
+const MIN_STRATUM = 20;
 
 /** Pure: the two signals of one carrier service and whether they cross the raise (or, live, the clear) threshold. */
 export function assessCarrier(c: CarrierCounts, t: Thresholds, held: boolean) {
   const lateShare = c.recent > 0 ? c.recent_late / c.recent : 0;
   const fromBaseline = c.baseline >= t.minBaselineParcels;
-  const baselineLateShare = fromBaseline ? c.baseline_late / c.baseline : t.fallbackLateShare;
-  const lateZ = fromBaseline ? twoProportionZ(c.recent_late, c.recent, c.baseline_late, c.baseline) : oneProportionZ(c.recent_late, c.recent, t.fallbackLateShare);
+  let baselineLateShare = fromBaseline ? c.baseline_late / c.baseline : t.fallbackLateShare;
+  let lateZ = fromBaseline ? twoProportionZ(c.recent_late, c.recent, c.baseline_late, c.baseline) : oneProportionZ(c.recent_late, c.recent, t.fallbackLateShare);
+  const strata = c.strata ?? [];
+  if (fromBaseline && strata.length > 0 && c.recent > 0) {
+    // Late shares differ by the weekday a parcel is due (one a day late on a Friday arrives on Monday):
+    // the window is held to the baseline of the same weekdays, weighted as the window holds them.
+    const overall = baselineLateShare;
+    let expected = 0;
+    let variance = 0;
+    for (const d of strata) {
+      if (d.recent === 0) continue;
+      const p = d.baseline >= MIN_STRATUM ? d.baselineLate / d.baseline : overall;
+      expected += d.recent * p;
+      variance += d.recent * p * (1 - p);
+    }
+    baselineLateShare = expected / c.recent;
+    lateZ = variance > 0 ? (c.recent_late - expected) / Math.sqrt(variance) : 0;
+  }
   const extraTransitHours = c.recent_transit_mean !== null && c.baseline_transit_mean !== null ? c.recent_transit_mean - c.baseline_transit_mean : null;
   // Welch's z for the mean transit time (large samples): the recent mean against the baseline's.
   const se = Math.sqrt((c.recent_transit_sd ?? 0) ** 2 / Math.max(c.recent_delivered, 1) + (c.baseline_transit_sd ?? 0) ** 2 / Math.max(c.baseline_delivered, 1));
@@ -88,7 +109,7 @@ export const carrierDelay = defineRule({
         select (select min(s.carrier) from shipments s where s.carrier > c.carrier) from carriers c where c.carrier is not null
       ), parcels as (
         select c.carrier, v.service, s.promised_at, s.shipped_at, s.delivered_at, s.order_id,
-          s.promised_at >= ${windowFrom} as recent,
+          s.promised_at >= ${windowFrom} as recent, extract(isodow from s.promised_at at time zone 'UTC')::int as dow,
           (s.delivered_at is not null and s.delivered_at > s.promised_at) or (s.delivered_at is null and s.status in ('shipped', 'exception')) as late,
           s.delivered_at is null and s.status in ('shipped', 'exception') as overdue,
           extract(epoch from s.delivered_at - s.shipped_at) / 3600 as transit_hours
@@ -97,7 +118,13 @@ export const carrierDelay = defineRule({
         join shipments s on s.carrier = c.carrier and s.service = v.service and s.promised_at >= ${baselineFrom} and s.promised_at < ${now}
         where c.carrier is not null and s.shipped_at is not null and s.status in ('shipped', 'delivered', 'exception', 'returned_to_sender')
       )
-      select carrier, service::text as service,
+      , by_day as (
+        select carrier, service, dow,
+          count(*) filter (where recent)::int as recent, count(*) filter (where recent and late)::int as recent_late,
+          count(*) filter (where not recent)::int as baseline, count(*) filter (where not recent and late)::int as baseline_late
+        from parcels group by carrier, service, dow
+      )
+      select p.carrier, p.service::text as service,
         count(*) filter (where recent)::int as recent,
         count(*) filter (where recent and late)::int as recent_late,
         count(*) filter (where recent and overdue)::int as recent_overdue,
@@ -108,10 +135,12 @@ export const carrierDelay = defineRule({
         count(*) filter (where not recent and late)::int as baseline_late,
         count(transit_hours) filter (where not recent)::int as baseline_delivered,
         avg(transit_hours) filter (where not recent)::float8 as baseline_transit_mean,
-        stddev_samp(transit_hours) filter (where not recent)::float8 as baseline_transit_sd
-      from parcels
-      group by carrier, service
-      order by carrier, service`);
+        stddev_samp(transit_hours) filter (where not recent)::float8 as baseline_transit_sd,
+        (select jsonb_agg(jsonb_build_object('dow', d.dow, 'recent', d.recent, 'recentLate', d.recent_late, 'baseline', d.baseline, 'baselineLate', d.baseline_late))
+         from by_day d where d.carrier = p.carrier and d.service = p.service) as strata
+      from parcels p
+      group by p.carrier, p.service
+      order by p.carrier, p.service`);
 
     const findings: Finding[] = [];
     for (const c of result.rows) {

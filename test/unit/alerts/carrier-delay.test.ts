@@ -44,6 +44,21 @@ describe('assessCarrier', () => {
     expect(assessCarrier(between, t, true).lateSignal).toBe(true);
   });
 
+  it('holds the window to the baseline of the weekdays it is due on: a Friday usually late more often is not a slowdown', () => {
+    // Fridays: 30% late usually (parcels a day late arrive on Monday); other days 5%.
+    const strata = [
+      { dow: 5, recent: 100, recentLate: 32, baseline: 800, baselineLate: 240 },
+      { dow: 1, recent: 0, recentLate: 0, baseline: 800, baselineLate: 40 },
+      { dow: 2, recent: 0, recentLate: 0, baseline: 800, baselineLate: 40 },
+    ];
+    const friday = { ...steady, recent: 100, recent_late: 32, baseline: 2_400, baseline_late: 320, strata };
+    // Against the overall 13.3%, 32% is far off; against Fridays' 30%, it is not.
+    expect(assessCarrier({ ...friday, strata: null }, defaults, false).lateSignal).toBe(true);
+    expect(assessCarrier(friday, defaults, false)).toMatchObject({ lateSignal: false, baselineLateShare: 0.3 });
+    // A slowdown on a Friday: 70% late.
+    expect(assessCarrier({ ...friday, recent_late: 70, strata: [{ ...strata[0]!, recentLate: 70 }, ...strata.slice(1)] }, defaults, false).lateSignal).toBe(true);
+  });
+
   it('without enough baseline, tests against the fallback late share', () => {
     const young = assessCarrier({ ...steady, baseline: 20, baseline_late: 10, recent_late: 60 }, defaults, false);
     expect(young).toMatchObject({ fromBaseline: false, baselineLateShare: 0.1, lateSignal: true });
