@@ -69,7 +69,7 @@ const wavesOf = new WeakMap<TowerClient, FloorWaves>();
  * The floor's work in history as waves: the claims (picks, packs, hand-overs) the lanes of a
  * window submit together go out as one `POST /api/fulfillment/waves/{step}` by the floor's person (a store's counter and its customers' pickups too),
  * each shipment dated to its own moment (`asOf`), the request to the wave's last; Tower applies a
- * wave in a few set-based statements. Packs are answered with their shipments (the parcels).
+ * wave in a few set-based statements. Picks and packs are answered with their shipments (what was picked, the parcels).
  */
 export function floorWaves(floor: TowerClient): FloorWaves {
   let waves = wavesOf.get(floor);
@@ -78,7 +78,7 @@ export function floorWaves(floor: TowerClient): FloorWaves {
     new RequestBatcher<FloorWaveItem, FloorWaveAnswer>(async (batch) => {
       const shipments = batch.map(({ atMs, ...item }) => ({ ...item, ...(floor.historical ? { asOf: new Date(atMs).toISOString() } : {}) }));
       const asOf = Math.max(...batch.map((i) => i.atMs));
-      const { body } = await floor.request<{ results: FloorWaveAnswer[] }>('POST', `/api/fulfillment/waves/${step}`, { body: { shipments, withShipments: step === 'pack' }, asOf });
+      const { body } = await floor.request<{ results: FloorWaveAnswer[] }>('POST', `/api/fulfillment/waves/${step}`, { body: { shipments, withShipments: step === 'pick' || step === 'pack' }, asOf });
       return body.results;
     }, SHIPMENTS_PER_WAVE);
   waves = { claim: wave('claim'), pick: wave('pick'), pack: wave('pack'), ship: wave('ship'), 'ready-for-pickup': wave('ready-for-pickup'), 'picked-up': wave('picked-up') };

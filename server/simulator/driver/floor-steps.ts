@@ -79,7 +79,7 @@ async function claim(world: World, floor: TowerClient, state: OrderState, shipme
 async function pick(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan): Promise<void> {
   if (state.cancelled) return;
   let short = plan.shortUnits;
-  const picked = shipment.lines.map((line) => {
+  let picked = shipment.lines.map((line) => {
     const missing = Math.min(short, line.quantity);
     short -= missing;
     return { line, quantity: line.quantity - missing };
@@ -87,10 +87,12 @@ async function pick(world: World, floor: TowerClient, state: OrderState, shipmen
   try {
     // The whole shipment in one call; only short lines say how many were found.
     const lines = picked.filter((p) => p.quantity < p.line.quantity).map((p) => ({ shipmentLineId: p.line.id, quantity: p.quantity }));
-    await floorStep(world, floor, 'pick', { shipmentId: shipment.id, atMs: plan.pickedAtMs, ...(lines.length > 0 ? { lines } : {}) }, async () => {
-      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/pick`, { body: lines.length > 0 ? { lines } : {}, asOf: plan.pickedAtMs });
-      return undefined;
+    const answer = await floorStep(world, floor, 'pick', { shipmentId: shipment.id, atMs: plan.pickedAtMs, ...(lines.length > 0 ? { lines } : {}) }, async () => {
+      const { body } = await floor.request<TowerShipment>('POST', `/api/fulfillment/shipments/${shipment.id}/pick`, { body: lines.length > 0 ? { lines } : {}, asOf: plan.pickedAtMs });
+      return body;
     });
+    // What Tower says was picked is what gets scanned: units re-sourced onto the shipment since the release were picked too.
+    if (answer) picked = answer.lines.map((line) => ({ line, quantity: line.pickedQuantity }));
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
@@ -101,7 +103,10 @@ async function pick(world: World, floor: TowerClient, state: OrderState, shipmen
 
 async function pack(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan, picked: { line: TowerShipment['lines'][number]; quantity: number }[]): Promise<void> {
   if (state.cancelled) return;
-  const items = picked.filter((p) => p.quantity > 0).map((p) => ({ sku: p.line.sku, quantity: p.quantity }));
+  // One scan per SKU with its whole quantity (a shipment may hold two lines of one SKU).
+  const bySku = new Map<string, number>();
+  for (const p of picked) if (p.quantity > 0) bySku.set(p.line.sku, (bySku.get(p.line.sku) ?? 0) + p.quantity);
+  const items = [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
   try {
     if (items.length === 0) {
       // Nothing found at all: the location hands the whole shipment back to be sourced elsewhere.
