@@ -3,6 +3,7 @@ import { addBusinessDays, isoDay, shipDay, utcDay } from '#server/sourcing/promi
 import { businessDaysBetween, expectedHandOverMs } from './hand-over.ts';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** Where an open carrier shipment is on the floor. */
@@ -68,11 +69,16 @@ export function predictBreaches(open: readonly OpenShipment[], rates: FloorRates
     } else if (s.stage === 'pick') readyMs = nowMs + times.pickPackMinutes * MINUTE_MS;
     else if (s.stage === 'pack') readyMs = nowMs + times.packMinutes * MINUTE_MS;
     else readyMs = s.packedAtMs ?? nowMs;
-    let handOverMs = Number.isFinite(readyMs) ? expectedHandOverMs(readyMs, handOver) : Infinity;
+    // The handling days run from placement, alongside the floor's work (as the promise counted them):
+    // a parcel leaves with the collection of its planned ship day, or the first one after it is ready.
+    const plannedShipDay = shipDay(s.placedAtMs, handOver);
+    const plannedMs = plannedShipDay * DAY_MS + handOver.cutoffHourUtc * HOUR_MS;
+    const sameDay = { cutoffHourUtc: handOver.cutoffHourUtc, handlingDays: 0 };
+    let handOverMs = Number.isFinite(readyMs) ? Math.max(plannedMs, expectedHandOverMs(readyMs, sameDay)) : Infinity;
     // A packed parcel whose collection has gone leaves with the next one.
-    if (handOverMs < nowMs) handOverMs = expectedHandOverMs(nowMs, handOver);
+    if (handOverMs < nowMs) handOverMs = expectedHandOverMs(nowMs, sameDay);
     const promisedDay = utcDay(s.promisedAtMs);
-    const transitDays = Math.max(0, businessDaysBetween(shipDay(s.placedAtMs, handOver), promisedDay));
+    const transitDays = Math.max(0, businessDaysBetween(plannedShipDay, promisedDay));
     const predictedDay = Number.isFinite(handOverMs) ? addBusinessDays(utcDay(handOverMs), transitDays) : Infinity;
     const daysLate = Number.isFinite(predictedDay) ? Math.max(0, businessDaysBetween(promisedDay, predictedDay)) : Infinity;
     return {

@@ -109,7 +109,8 @@ export const promiseBreachRisk = defineRule({
         }));
       const claimsPerHour = loc.claims >= t.minClaims ? loc.claims / t.throughputHours : null;
       const predictions = predictBreaches(shipments, { claimsPerHour, capacityPerHour: loc.daily_capacity / 24 }, t, t.handOver[loc.kind], now.getTime());
-      const late = predictions.filter((p) => p.daysLate > 0).sort((a, b) => b.daysLate - a.daysLate || a.promisedDate.localeCompare(b.promisedDate) || a.orderId.localeCompare(b.orderId));
+      // A packed parcel past its collection is late already, not predicted (stuck_orders tells it).
+      const late = predictions.filter((p) => p.daysLate > 0 && p.stage !== 'hand_over').sort((a, b) => b.daysLate - a.daysLate || a.promisedDate.localeCompare(b.promisedDate) || a.orderId.localeCompare(b.orderId));
       const share = late.length / predictions.length;
       const subject = `location:${loc.id}`;
       const holds = live.has(subject) ? late.length > 0 && share >= t.clearShare : late.length >= t.minOrders && share >= t.raiseShare;

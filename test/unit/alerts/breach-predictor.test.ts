@@ -48,11 +48,12 @@ describe('predictBreaches', () => {
     expect(missed).toMatchObject({ handOverAt: '2026-03-03T21:00:00.000Z', predictedDate: '2026-03-05', daysLate: 1 });
   });
 
-  it('a store’s handling day is part of its promise: packed the same afternoon is on time, the next morning a day late', () => {
+  it('a store’s handling day runs from placement, alongside the floor: packed by Tuesday’s collection is on time, after it a day late', () => {
     // Placed Monday 09:00 at a store: ship day Tuesday, promised Thursday with two days of transit.
     const s = parcel('s', { stage: 'pick', promisedAtMs: at('2026-03-05T23:59:59.999Z') });
     expect(predictBreaches([s], { claimsPerHour: 2, capacityPerHour: 8 }, times, store, now)[0]).toMatchObject({ handOverAt: '2026-03-03T19:00:00.000Z', daysLate: 0 });
-    expect(predictBreaches([s], { claimsPerHour: 2, capacityPerHour: 8 }, times, store, at('2026-03-02T19:30:00Z'))[0]).toMatchObject({ handOverAt: '2026-03-04T19:00:00.000Z', daysLate: 1 });
+    expect(predictBreaches([s], { claimsPerHour: 2, capacityPerHour: 8 }, times, store, at('2026-03-02T19:30:00Z'))[0]).toMatchObject({ handOverAt: '2026-03-03T19:00:00.000Z', daysLate: 0 });
+    expect(predictBreaches([s], { claimsPerHour: 2, capacityPerHour: 8 }, times, store, at('2026-03-03T18:45:00Z'))[0]).toMatchObject({ handOverAt: '2026-03-04T19:00:00.000Z', daysLate: 1 });
   });
 
   it('a floor that claims nothing and has no capacity never ships', () => {
