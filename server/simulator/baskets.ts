@@ -38,16 +38,19 @@ function basketTables(business: Business): BasketTables {
 }
 
 /** Extra lines beyond the first (Poisson mean) and the most lines a basket holds. */
-const EXTRA_LINES: Record<Channel, { mean: number; max: number }> = {
+export const EXTRA_LINES: Record<Channel, { mean: number; max: number }> = {
   web: { mean: 0.7, max: 6 },
   marketplace: { mean: 0.3, max: 4 },
   store: { mean: 0.6, max: 6 },
   phone: { mean: 0.9, max: 6 },
   b2b: { mean: 4, max: 20 },
 };
-const CASE_QUANTITIES = [6, 12, 12, 24, 24, 48];
+export const CASE_QUANTITIES = [6, 12, 12, 24, 24, 48];
+/** Units a consumer buys of a line, and how often. */
+export const CONSUMER_QUANTITIES = [1, 2, 3];
+export const CONSUMER_QUANTITY_WEIGHTS = [85, 11, 4];
 // A second item usually comes from the same aisle as the first.
-const SAME_CATEGORY_CHANCE = 0.5;
+export const SAME_CATEGORY_CHANCE = 0.5;
 
 export interface BasketOptions {
   pickup: boolean;
@@ -69,7 +72,7 @@ export function sampleBasket(business: Business, channel: Channel, options: Bask
     const product = table.sample(random);
     if (seen.has(product.sku) || (options.pickup && product.dropshipVendorCode !== null)) continue;
     seen.add(product.sku);
-    const quantity = channel === 'b2b' ? random.pick(CASE_QUANTITIES) : random.pickWeighted([1, 2, 3], [85, 11, 4]);
+    const quantity = channel === 'b2b' ? random.pick(CASE_QUANTITIES) : random.pickWeighted(CONSUMER_QUANTITIES, CONSUMER_QUANTITY_WEIGHTS);
     lines.push({ sku: product.sku, quantity, product });
   }
   return lines;

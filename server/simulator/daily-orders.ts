@@ -33,7 +33,7 @@ export type OrderDraft = Omit<OrderBody, 'delivery'> & {
 };
 
 const EXPRESS_SHARE: Record<Channel, number> = { web: 0.15, marketplace: 0.08, store: 0.05, phone: 0.3, b2b: 0.1 };
-const STORE_PICKUP_SHARE = 0.7;
+export const STORE_PICKUP_SHARE = 0.7;
 const B2B_INVOICE_SHARE = 0.75;
 const CARD_TOKENS = ['tok_visa', 'tok_mastercard', 'tok_amex'];
 const CARD_TOKEN_WEIGHTS = [55, 30, 15];

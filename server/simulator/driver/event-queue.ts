@@ -1,13 +1,24 @@
 /**
  * A timed action of the simulation. Actions of one lane (an order's life) run one after another in
  * time order; actions of different lanes are independent and may run at once. A barrier (lane null:
- * a release to the floor, the day's receipts) runs alone, after every earlier action and before
- * every later one.
+ * the day's receipts, its midnight) runs alone, after every earlier action and before every later
+ * one. A sync point (a release to the floor) runs once every action up to its moment is done,
+ * while later actions that do not depend on it go on.
  */
 export interface TimedAction {
   atMs: number;
   lane: string | null;
   run: () => Promise<void>;
+  /** Asked when the action is next in its lane: true holds it until every sync point before its moment has run. */
+  gate?: (() => boolean) | undefined;
+  /** Whether a sync point after it must wait for it (false: nothing it does or schedules concerns them). */
+  feeds: boolean;
+}
+
+/** How a lane action relates to sync points (see TimedAction). */
+export interface Flow {
+  gate?: () => boolean;
+  feeds?: boolean;
 }
 
 interface Entry<T> {
@@ -68,19 +79,24 @@ function before<T>(a: Entry<T>, b: Entry<T>): boolean {
   return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
 }
 
-/** Lane actions and barriers in two heaps, so the next barrier is always known. */
+/** Lane actions, barriers and sync points in three heaps, so the next of each is always known. */
 export class EventQueue {
   private readonly lanes = new MinHeap<TimedAction>();
   private readonly barriers = new MinHeap<TimedAction>();
+  private readonly syncs = new MinHeap<TimedAction>();
 
   get size(): number {
-    return this.lanes.size + this.barriers.size;
+    return this.lanes.size + this.barriers.size + this.syncs.size;
   }
 
-  schedule(atMs: number, lane: string | null, run: () => Promise<void>): void {
-    const action = { atMs, lane, run };
+  schedule(atMs: number, lane: string | null, run: () => Promise<void>, flow: Flow = {}): void {
+    const action = { atMs, lane, run, gate: flow.gate, feeds: flow.feeds ?? true };
     if (lane === null) this.barriers.push(atMs, action);
     else this.lanes.push(atMs, action);
+  }
+
+  scheduleSync(atMs: number, run: () => Promise<void>): void {
+    this.syncs.push(atMs, { atMs, lane: null, run, feeds: true });
   }
 
   nextLaneTime(): number | undefined {
@@ -91,19 +107,19 @@ export class EventQueue {
     return this.barriers.peekTime();
   }
 
+  nextSyncTime(): number | undefined {
+    return this.syncs.peekTime();
+  }
+
   nextTime(): number | undefined {
-    const lane = this.lanes.peekTime();
-    const barrier = this.barriers.peekTime();
-    if (lane === undefined) return barrier;
-    if (barrier === undefined) return lane;
-    return Math.min(lane, barrier);
+    const times = [this.lanes.peekTime(), this.barriers.peekTime(), this.syncs.peekTime()].filter((t) => t !== undefined);
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   /** Every lane action due before `endMs`, grouped by lane, each lane in time order. */
   takeLanesBefore(endMs: number): TimedAction[][] {
     const byLane = new Map<string, TimedAction[]>();
-    while ((this.lanes.peekTime() ?? Infinity) < endMs) {
-      const action = this.lanes.pop()!;
+    for (let action = this.takeLaneBefore(endMs); action; action = this.takeLaneBefore(endMs)) {
       const list = byLane.get(action.lane!);
       if (list) list.push(action);
       else byLane.set(action.lane!, [action]);
@@ -111,7 +127,16 @@ export class EventQueue {
     return [...byLane.values()];
   }
 
+  /** The earliest lane action, if it is due before `endMs`. */
+  takeLaneBefore(endMs: number): TimedAction | undefined {
+    return (this.lanes.peekTime() ?? Infinity) < endMs ? this.lanes.pop() : undefined;
+  }
+
   takeBarrier(): TimedAction | undefined {
     return this.barriers.pop();
+  }
+
+  takeSync(): TimedAction | undefined {
+    return this.syncs.pop();
   }
 }

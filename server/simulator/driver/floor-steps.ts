@@ -9,6 +9,10 @@ import type { OrderState, World } from './world.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/** Steps no release needs to wait for: they hand nothing back (sync points, scheduler.ts). */
+const QUIET = { feeds: false };
+/** A shipment's floor steps lead to units handed back (to be released again) only when its pick comes up short. */
+const handsBack = (plan: FloorPlan) => plan.shortUnits > 0;
 
 /** The fields of Tower's Shipment answer the driver reads. */
 export interface TowerShipment {
@@ -37,7 +41,7 @@ export function planShipment(world: World, state: OrderState, shipment: TowerShi
   const units = shipment.lines.reduce((n, l) => n + l.quantity, 0);
   const plan = planFloorWork(location.kind, startMs, units, createRandom(world.seed, 'floor', state.sim.key, shipment.number));
   const lane = state.sim.key;
-  world.scheduler.at(plan.claimedAtMs, lane, () => claim(world, world.floor!, state, shipment, plan));
+  world.scheduler.at(plan.claimedAtMs, lane, () => claim(world, world.floor!, state, shipment, plan), { feeds: handsBack(plan) });
 }
 
 /**
@@ -73,7 +77,7 @@ async function claim(world: World, floor: TowerClient, state: OrderState, shipme
     if (gone(error)) return closeShipment(world, state);
     throw error;
   }
-  world.scheduler.at(plan.pickedAtMs, state.sim.key, () => pick(world, floor, state, shipment, plan));
+  world.scheduler.at(plan.pickedAtMs, state.sim.key, () => pick(world, floor, state, shipment, plan), { feeds: handsBack(plan) });
 }
 
 async function pick(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan): Promise<void> {
@@ -98,7 +102,9 @@ async function pick(world: World, floor: TowerClient, state: OrderState, shipmen
     throw error;
   }
   if (plan.shortUnits > 0) world.stats.shortPicks++;
-  world.scheduler.at(plan.packedAtMs, state.sim.key, () => pack(world, floor, state, shipment, plan, picked));
+  // Nothing found hands the shipment back to be released again: a release before it must not see that early.
+  const rejects = picked.every((p) => p.quantity === 0);
+  world.scheduler.at(plan.packedAtMs, state.sim.key, () => pack(world, floor, state, shipment, plan, picked), { gate: () => rejects, feeds: handsBack(plan) });
 }
 
 async function pack(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan, picked: { line: TowerShipment['lines'][number]; quantity: number }[]): Promise<void> {
@@ -126,11 +132,11 @@ async function pack(world: World, floor: TowerClient, state: OrderState, shipmen
   }
   if (state.sim.draft.delivery.method === 'pickup') {
     const readyAtMs = plan.packedAtMs + 10 * MINUTE;
-    world.scheduler.at(readyAtMs, state.sim.key, () => readyForPickup(world, floor, state, shipment, readyAtMs));
+    world.scheduler.at(readyAtMs, state.sim.key, () => readyForPickup(world, floor, state, shipment, readyAtMs), QUIET);
     return;
   }
   const sentShort = plan.shortUnits > 0;
-  world.scheduler.at(plan.shippedAtMs, state.sim.key, () => ship(world, floor, state, shipment, plan.shippedAtMs, sentShort));
+  world.scheduler.at(plan.shippedAtMs, state.sim.key, () => ship(world, floor, state, shipment, plan.shippedAtMs, sentShort), { gate: () => sentShort, feeds: sentShort });
 }
 
 async function ship(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number, sentShort: boolean): Promise<void> {
@@ -155,7 +161,7 @@ async function ship(world: World, floor: TowerClient, state: OrderState, shipmen
     const random = createRandom(world.seed, 'carrier', state.sim.key, shipment.number, parcel.number);
     const scans = planCarrierScans({ carrier: shipment.carrier ?? 'national-parcel', service: shipment.service, km, shippedAtMs: atMs }, world.scenario.disruptions, random);
     scans.forEach((scan, i) => {
-      world.scheduler.at(Date.parse(scan.at), state.sim.key, () => postScan(world, state, shipment, parcel.trackingNumber, scan, i, delivered));
+      world.scheduler.at(Date.parse(scan.at), state.sim.key, () => postScan(world, state, shipment, parcel.trackingNumber, scan, i, delivered), QUIET);
     });
   }
 }
@@ -192,7 +198,7 @@ async function readyForPickup(world: World, floor: TowerClient, state: OrderStat
   // Most customers come by within a day of the "ready" email; a few take most of a week.
   const random = createRandom(world.seed, 'pickup', state.sim.key, shipment.number);
   const collectedAtMs = atMs + Math.min(6 * 24, random.lognormal(Math.log(18), 0.7)) * HOUR;
-  world.scheduler.at(collectedAtMs, state.sim.key, () => pickedUp(world, floor, state, shipment, collectedAtMs));
+  world.scheduler.at(collectedAtMs, state.sim.key, () => pickedUp(world, floor, state, shipment, collectedAtMs), QUIET);
 }
 
 async function pickedUp(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number): Promise<void> {

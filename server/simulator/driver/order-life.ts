@@ -58,7 +58,11 @@ async function placeOrder(world: World, order: SimulatedOrder): Promise<void> {
   if (response.body.status === 'backordered') world.stats.ordersBackordered++;
   else world.awaitingRelease.add(state.id);
   const placedAtMs = Date.parse(order.placedAt);
-  if (order.fate.cancelAfterMinutes !== null) world.scheduler.at(placedAtMs + order.fate.cancelAfterMinutes * MINUTE, order.key, () => cancelOrder(world, state, placedAtMs + order.fate.cancelAfterMinutes! * MINUTE));
+  // A cancel of an order still waiting for its release waits for the releases before it (which may send it to the floor).
+  if (order.fate.cancelAfterMinutes !== null) {
+    const cancelAtMs = placedAtMs + order.fate.cancelAfterMinutes * MINUTE;
+    world.scheduler.at(cancelAtMs, order.key, () => cancelOrder(world, state, cancelAtMs), { gate: () => world.awaitingRelease.has(state.id) });
+  }
 }
 
 async function cancelOrder(world: World, state: OrderState, atMs: number): Promise<void> {

@@ -56,6 +56,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
     });
     // Nothing to resolve when nothing came back: Tower would refuse it (409).
     let received = false;
+    // Restocked units may fill backorders, which a release before this moment must not see.
     world.scheduler.at(receivedAtMs, lane, async () => {
       const locationId = receivingLocation(world, state);
       if (!locationId) return refused(world, state);
@@ -66,7 +67,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
       }));
       await world.client.request('POST', `/api/returns/${rma.id}/receive`, { body: { locationId, lines }, asOf: receivedAtMs });
       received = true;
-    });
+    }, { gate: () => true });
     world.scheduler.at(resolvedAtMs, lane, async () => {
       if (!received) {
         world.orders.delete(state.id);

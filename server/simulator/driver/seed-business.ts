@@ -3,7 +3,6 @@ import type { SimProduct } from '../catalog.ts';
 import { dayToMs } from '../calendar.ts';
 import type { SimPromotion } from '../promotions.ts';
 import type { Scenario } from '../scenario.ts';
-import type { StockLevel } from '../stock-plan.ts';
 import { TowerError, type TowerClient } from './tower-client.ts';
 
 interface TowerLocation {
@@ -19,7 +18,7 @@ interface InventoryLevel {
 
 export interface SeedResult {
   locationIdByCode: Map<string, string>;
-  created: { locations: number; products: number; promotions: number; stockLevels: number };
+  created: { locations: number; products: number; promotions: number };
 }
 
 /** A create that finds the thing already there (409) counts as done: seeding again changes nothing. */
@@ -83,11 +82,11 @@ function promotionBody(p: SimPromotion) {
 
 /**
  * Creates what the business needs in Tower, through the public API, as of `asOfMs`: the locations
- * (then their ids by code), the products (drop-shipped ones naming their vendor by id), the
- * scenario's promotions and the opening stock as receipts. Anything already there is left as it is.
+ * (then their ids by code), the products (drop-shipped ones naming their vendor by id) and the
+ * scenario's promotions. Anything already there is left as it is.
  */
-export async function seedBusiness(client: TowerClient, business: Business, scenario: Scenario, opening: readonly StockLevel[], asOfMs: number): Promise<SeedResult> {
-  const created = { locations: 0, products: 0, promotions: 0, stockLevels: 0 };
+export async function seedBusiness(client: TowerClient, business: Business, scenario: Scenario, asOfMs: number): Promise<SeedResult> {
+  const created = { locations: 0, products: 0, promotions: 0 };
   const known = await listLocations(client);
   const newLocations = business.locations.filter((l) => !known.has(l.code));
   const made = await Promise.all(
@@ -114,18 +113,5 @@ export async function seedBusiness(client: TowerClient, business: Business, scen
   const madePromotions = await Promise.all(scenario.promotions.filter((p) => !codes.has(p.code)).map((p) => createOnce(client, '/api/promotions', promotionBody(p), asOfMs)));
   created.promotions = madePromotions.filter(Boolean).length;
 
-  // Stock only where Tower has no level yet, so a second seeding never doubles the opening stock.
-  const stocked = new Set((await listInventory(client)).map((l) => `${l.sku}@${l.locationId}`));
-  const receipts = opening.filter((s) => s.onHand > 0 && !stocked.has(`${s.sku}@${locationIdByCode.get(s.locationCode)}`));
-  await Promise.all(
-    receipts.map((s) =>
-      client.request('POST', '/api/inventory/adjustments', {
-        body: { sku: s.sku, locationId: locationIdByCode.get(s.locationCode)!, delta: s.onHand, reason: 'receipt', note: 'opening stock' },
-        idempotencyKey: `SIM-${business.seed}-opening-${s.sku}-${s.locationCode}`,
-        asOf: asOfMs,
-      }),
-    ),
-  );
-  created.stockLevels = receipts.length;
   return { locationIdByCode, created };
 }

@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { createBusiness } from '../business.ts';
 import { addDays, dayToMs, msToDay, type Day } from '../calendar.ts';
-import { dailyOrders, type SimulatedOrder } from '../daily-orders.ts';
 import { defaultDemandModel, type DemandModel } from '../demand-model.ts';
 import type { Disruption } from '../disruptions.ts';
 import { createScenario, quietScenario, type Scenario } from '../scenario.ts';
-import { dailyUnitsBySku, initialStock } from '../stock-plan.ts';
+import { demandOver, expectedDemand, type UnitDemand } from '../expected-demand.ts';
+import { initialStock } from '../stock-plan.ts';
 import { createSuppliers } from '../suppliers.ts';
 import { createBulkRequests } from './bulk-requests.ts';
 import { EventQueue } from './event-queue.ts';
@@ -13,6 +13,7 @@ import { openFloorSession, type FloorUser } from './floor-session.ts';
 import type { Progress } from './progress.ts';
 import { Scheduler } from './scheduler.ts';
 import { seedBusiness } from './seed-business.ts';
+import { seedOpeningStock } from './seed-opening-stock.ts';
 import { seedSuppliers } from './seed-suppliers.ts';
 import { scheduleDay, type DemandPlan } from './timeline.ts';
 import { TowerClient, TowerError, type SentRequest } from './tower-client.ts';
@@ -87,17 +88,34 @@ export interface SimulationSummary {
 }
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const DEFAULT_ORDERS_PER_DAY = 400;
 /** Days of demand the opening stock and restock are sized from. */
 const SIZING_DAYS = 14;
 const PROGRESS_EVERY_MS = 250;
+const WINDOW_MS = 6 * HOUR;
 
 
-/** Average units a day per SKU over `SIZING_DAYS` of a model's orders from `from`. */
-function sizingUnits(plan: Pick<DemandPlan, 'business' | 'scenario' | 'seed'>, model: DemandModel, from: Day): Map<string, number> {
-  const orders: SimulatedOrder[] = [];
-  for (let i = 0; i < SIZING_DAYS; i++) for (const order of dailyOrders(plan.business, plan.scenario, addDays(from, i), plan.seed, model)) orders.push(order);
-  return dailyUnitsBySku(orders, SIZING_DAYS);
+/**
+ * Expected demand by day, from the model that generates that day's orders: the backfill's, or on
+ * live days the live rate's (days ahead are asked for by the restock's lead times).
+ */
+function demandByDay(plan: DemandPlan, today: Day): (day: Day) => ReadonlyMap<string, UnitDemand> {
+  const cache = new Map<Day, Map<string, UnitDemand>>();
+  return (day) => {
+    let demand = cache.get(day);
+    if (!demand) {
+      const model = plan.live && day >= today ? plan.live.model : plan.backfill;
+      cache.set(day, (demand = expectedDemand(plan.business, plan.scenario, model, day)));
+    }
+    return demand;
+  };
+}
+
+/** Average daily demand over `SIZING_DAYS` from `from`: what the opening stock is sized for. */
+function sizingDemand(demandOn: (day: Day) => ReadonlyMap<string, UnitDemand>, from: Day): Map<string, UnitDemand> {
+  const total = demandOver(demandOn, from, SIZING_DAYS);
+  return new Map([...total].map(([sku, d]) => [sku, { mean: d.mean / SIZING_DAYS, variance: d.variance / SIZING_DAYS }]));
 }
 
 /**
@@ -127,12 +145,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const startedAt = Date.now();
   const liveFromMs = clock().getTime();
   const plan = planDemand(options, liveFromMs);
-  const { business, scenario, backfill, live, from, today } = plan;
-  const backfillUnits = sizingUnits(plan, backfill, from);
-  // Live days sell in proportion to the rate: the same mix, scaled (generating weeks of a high rate would take long).
-  const liveScale = live ? live.model.ordersPerDay / backfill.ordersPerDay : 1;
-  const liveUnits = new Map([...backfillUnits].map(([sku, units]) => [sku, units * liveScale]));
-
+  const { business, scenario, live, from, today } = plan;
+  const demandOn = demandByDay(plan, today);
   const concurrency = options.concurrency ?? 16;
   // Stops the run when the caller aborts, or when Tower no longer answers at all.
   const stopper = new AbortController();
@@ -154,11 +168,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     carrierSecret: options.carrierSecret,
     locationIdByCode: new Map(),
     locationById: new Map(),
-    dailyUnits: backfillUnits,
+    demandOn,
     orders: new Map(),
     awaitingRelease: new Set(),
     heldReceipts: new Set(),
-    purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map(), onOrder: new Map(), due: new Map() },
+    purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map() },
     capacityFactor: new Map(),
     stats,
     errorSamples: [],
@@ -172,7 +186,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       stopper.abort();
     }
   };
-  const scheduler = new Scheduler(new EventQueue(), { windowMs: 30 * 60_000, onError, signal });
+  // Lanes run ahead of each other within six simulated hours at most (sync points and barriers keep what depends on order).
+  const scheduler = new Scheduler(new EventQueue(), { windowMs: WINDOW_MS, onError, signal });
   world.scheduler = scheduler;
   const backfillFromMs = dayToMs(from);
   const progress = (): Progress => ({
@@ -187,13 +202,17 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const seeding: { floorSkipped: string | null; ms: number } = { floorSkipped: null, ms: 0 };
 
   try {
-    const seeded = await seedBusiness(client, business, scenario, initialStock(business, backfillUnits), backfillFromMs - HOUR);
-    world.locationIdByCode = seeded.locationIdByCode;
-    world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
     const { suppliers, terms } = createSuppliers(business);
-    world.purchasing.supplierIdByCode = await seedSuppliers(client, suppliers, terms, backfillFromMs - HOUR);
     const supplierByCode = new Map(suppliers.map((s) => [s.code, s]));
     world.purchasing.supplierOfSku = new Map(terms.map((t) => [t.sku, supplierByCode.get(t.supplierCode)!]));
+    // The business and its suppliers exist a day before its history; the opening stock, bought then, arrives an hour before it.
+    const seeded = await seedBusiness(client, business, scenario, backfillFromMs - DAY);
+    world.locationIdByCode = seeded.locationIdByCode;
+    world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
+    world.purchasing.supplierIdByCode = await seedSuppliers(client, suppliers, terms, backfillFromMs - DAY);
+    // Sized for the history's rate (a live-only run at thousands a minute restocks for it from its first morning).
+    const opening = initialStock(business, sizingDemand((day) => expectedDemand(business, scenario, plan.backfill, day), from), undefined, (sku) => world.purchasing.supplierOfSku.get(sku)?.leadTimeDays ?? 0);
+    await seedOpeningStock({ client, seed: options.seed, locationIdByCode: world.locationIdByCode, ...world.purchasing }, opening, backfillFromMs - DAY, backfillFromMs - HOUR);
     const session = await openFloorSession(client, options.floorUser);
     world.floor = session.floor;
     seeding.floorSkipped = session.why;
@@ -205,7 +224,6 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     scheduleDay(world, plan, from, {
       releaseEveryMinutes: options.releaseEveryMinutes ?? 30,
       lastDay: live ? null : today,
-      dailyUnitsOn: (day) => (live && day >= today ? liveUnits : backfillUnits),
     });
     if (options.step) {
       const { everyMs, run } = options.step;

@@ -3,7 +3,8 @@ import { addDays, dayToMs, type Day } from '../calendar.ts';
 import { dailyOrders, type SimulatedOrder } from '../daily-orders.ts';
 import type { DemandModel } from '../demand-model.ts';
 import type { Scenario } from '../scenario.ts';
-import { endDisruption, receiveRestock, releaseToFloor, startDisruption } from './operations.ts';
+import { endDisruption, releaseToFloor, startDisruption } from './operations.ts';
+import { receiveRestock } from './restock.ts';
 import { scheduleOrder } from './order-life.ts';
 import type { World } from './world.ts';
 
@@ -48,8 +49,6 @@ export interface TimelineOptions {
   releaseEveryMinutes: number;
   /** The last day to plan, or null to go on day after day (live). */
   lastDay: Day | null;
-  /** Average units a day per SKU the restock plans for, by day (live days sell more). */
-  dailyUnitsOn: (day: Day) => Map<string, number>;
 }
 
 /**
@@ -65,12 +64,9 @@ export function scheduleDay(world: World, plan: DemandPlan, day: Day, options: T
     }
     for (const order of ordersOfDay(plan, day)) scheduleOrder(world, order);
     for (let t = startMs + options.releaseEveryMinutes * MINUTE; t <= startMs + DAY; t += options.releaseEveryMinutes * MINUTE) {
-      world.scheduler.at(t, null, () => releaseToFloor(world, t));
+      world.scheduler.sync(t, () => releaseToFloor(world, t));
     }
-    world.scheduler.at(startMs + RECEIPTS_AT_MS, null, async () => {
-      world.dailyUnits = options.dailyUnitsOn(day);
-      await receiveRestock(world, day, startMs + RECEIPTS_AT_MS);
-    });
+    world.scheduler.at(startMs + RECEIPTS_AT_MS, null, () => receiveRestock(world, day, startMs + RECEIPTS_AT_MS));
     if (options.lastDay === null || day < options.lastDay) scheduleDay(world, plan, addDays(day, 1), options);
   });
 }

@@ -3,6 +3,7 @@ import type { SimulatedOrder } from '../daily-orders.ts';
 import type { SimLocation } from '../locations.ts';
 import type { Day } from '../calendar.ts';
 import type { Scenario } from '../scenario.ts';
+import type { UnitDemand } from '../expected-demand.ts';
 import type { SimSupplier } from '../suppliers.ts';
 import type { RequestBatcher } from './request-batcher.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -97,21 +98,10 @@ export interface CarrierScanResult {
   problem?: { type: string; status: number; detail: string };
 }
 
-/** A submitted purchase order the driver will receive when its lead time is up. */
-export interface OpenPurchaseOrder {
-  id: string;
-  locationCode: string;
-  lines: { sku: string; quantity: number }[];
-}
-
-/** Restock through purchase orders: who sells each SKU, what is on order, what arrives when. */
+/** Restock through purchase orders: who sells each SKU (what is on order is Tower's to say). */
 export interface Purchasing {
   supplierIdByCode: Map<string, string>;
   supplierOfSku: Map<string, SimSupplier>;
-  /** Units ordered and not yet received, by `sku@locationCode`. */
-  onOrder: Map<string, number>;
-  /** Purchase orders to receive on the morning of a day. */
-  due: Map<Day, OpenPurchaseOrder[]>;
 }
 
 /** Everything the driver's steps share during one run. */
@@ -131,8 +121,8 @@ export interface World {
   carrierSecret: string;
   locationIdByCode: Map<string, string>;
   locationById: Map<string, SimLocation>;
-  /** Average units a day per SKU the restock plans for. */
-  dailyUnits: Map<string, number>;
+  /** Expected units of each SKU sold on a day (the demand model the restock plans for). */
+  demandOn: (day: Day) => ReadonlyMap<string, UnitDemand>;
   orders: Map<string, OrderState>;
   /** Orders to look up shipments of after the next release. */
   awaitingRelease: Set<string>;
