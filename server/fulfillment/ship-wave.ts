@@ -58,7 +58,6 @@ function handOverWave(status: 'shipped' | 'ready_for_pickup'): FloorWaveStep<Emp
         update shipments s set status = ${status}::shipment_status, shipped_at = c.at, updated_at = c.at, captured_cents = s.captured_cents + c.captured
         from unnest(${sql.param(ids)}::uuid[], ${sql.param(ats)}::timestamptz[], ${sql.param(captures.amounts)}::int[]) as c(id, at, captured)
         where s.id = c.id`);
-      await consumeWaveStock(tx, leaving.map((i) => ({ shipmentId: i.shipmentId, orderId: i.shipment.orderId, locationId: i.shipment.locationId, occurredAt: i.occurredAt })));
       await orders.write(tx);
       if (captures.payments.length > 0) {
         await tx.execute(sql`
@@ -77,6 +76,9 @@ function handOverWave(status: 'shipped' | 'ready_for_pickup'): FloorWaveStep<Emp
         if (captured) events.push(captured);
       });
       await appendEvents(tx, events);
+      // Stock last: order capture reserves the same hot rows, so they are held for the fewest statements
+      // (the orders' progress was worked out in memory; the stock's move does not change it).
+      await consumeWaveStock(tx, leaving.map((i) => ({ shipmentId: i.shipmentId, orderId: i.shipment.orderId, locationId: i.shipment.locationId, occurredAt: i.occurredAt })));
       return new Set(leaving.map((i) => i.index));
     },
     single: (ctx, actor, shipmentId) => (status === 'shipped' ? shipShipment(ctx, actor, shipmentId) : markReadyForPickup(ctx, actor, shipmentId)),
