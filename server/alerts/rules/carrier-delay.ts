@@ -14,11 +14,12 @@ const Thresholds = z
     /** Fewer baseline parcels than this: the late share is tested against `fallbackLateShare`. */
     minBaselineParcels: z.number().int().min(1).max(1_000_000).default(100),
     fallbackLateShare: z.number().gt(0).lt(1).default(0.1),
-    /** The late share must also rise this much (0.1 = 10 points)… */
-    minLift: z.number().min(0).max(1).default(0.1),
+    /** The late share must also rise this much (0.15 = 15 points; a slowdown makes 40–80% of parcels late)… */
+    minLift: z.number().min(0).max(1).default(0.15),
     /** …or delivered parcels take this many hours longer on average. */
     minExtraTransitHours: z.number().min(0).max(24 * 30).default(12),
-    raiseZ: z.number().positive().max(100).default(3),
+    /** Carriers' lateness has its own rhythms (zones, weekdays): a stricter z than a single rate needs. */
+    raiseZ: z.number().positive().max(100).default(4),
     clearZ: z.number().min(0).max(100).default(2),
     /** Critical when this share of the recent parcels is late. */
     criticalLateShare: z.number().gt(0).max(1).default(0.5),

@@ -19,8 +19,9 @@ const Thresholds = z
     /** Fewer returned units in the window, or fewer units sold against them, prove nothing. */
     minReturns: z.number().int().min(1).max(1_000_000).default(5),
     minSold: z.number().int().min(1).max(1_000_000).default(20),
-    /** A SKU with fewer units sold over its baseline has no rate of its own to compare with: not tested. */
+    /** A SKU with fewer units sold over its baseline, or a baseline (once mature) shorter than this many days, has no rate of its own: not tested. */
     minBaselineSold: z.number().int().min(1).max(1_000_000).default(50),
+    minBaselineDays: z.number().int().min(1).max(730).default(14),
     /** The rate must also be this many times its baseline… */
     minRatio: z.number().min(1).max(100).default(1.5),
     /** …and this many points above it (0.05 = 5 points). */
@@ -42,6 +43,8 @@ export interface ReturnCounts {
   baseline_returned: number;
   recent_sold: number;
   baseline_sold: number;
+  /** Days of mature baseline the SKU has (its baseline may start after baselineDays ago). */
+  baseline_days?: number;
   reasons: Record<string, number> | null;
   orders: string[] | null;
 }
@@ -54,7 +57,7 @@ export function assessReturns(c: ReturnCounts, t: Thresholds, held: boolean) {
   const rate = c.recent_sold > 0 ? returned / c.recent_sold : 0;
   const baselineRate = c.baseline_sold > 0 ? baselineReturned / c.baseline_sold : 0;
   const z = twoProportionZ(returned, c.recent_sold, baselineReturned, c.baseline_sold);
-  const tested = c.recent_returned >= t.minReturns && c.recent_sold >= t.minSold && c.baseline_sold >= t.minBaselineSold;
+  const tested = c.recent_returned >= t.minReturns && c.recent_sold >= t.minSold && c.baseline_sold >= t.minBaselineSold && (c.baseline_days ?? t.baselineDays) >= t.minBaselineDays;
   const spike = tested && z >= (held ? t.clearZ : t.raiseZ) && rate - baselineRate >= t.minLift && rate >= t.minRatio * baselineRate;
   return { rate, baselineRate, z, tested, spike };
 }
@@ -122,8 +125,8 @@ export const returnRateSpike = defineRule({
         ) by_reason group by sku
       )
       select r.sku, r.recent_returned, r.baseline_returned, coalesce(s.recent_sold, 0) as recent_sold, coalesce(s.baseline_sold, 0) as baseline_sold,
-        rs.reasons, r.orders
-      from returned r left join sold s on s.sku = r.sku left join reasons rs on rs.sku = r.sku
+        rs.reasons, r.orders, (extract(epoch from ${windowFrom}::timestamptz - st.baseline_start) / 86400)::float8 as baseline_days
+      from returned r left join sold s on s.sku = r.sku left join reasons rs on rs.sku = r.sku left join starts st on st.sku = r.sku
       order by r.sku`);
 
     const findings: Finding[] = [];

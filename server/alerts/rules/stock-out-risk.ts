@@ -9,6 +9,8 @@ const Thresholds = z
     recentDemandDays: z.number().int().min(1).max(365).default(28),
     /** A level raises when it lacks at least this many units over its lead time (or before its next arrival)… */
     minShortUnits: z.number().positive().max(1_000_000).default(1),
+    /** …that are at least this many days of its demand (a gap of hours before a receipt is no alert). */
+    minShortDays: z.number().min(0).max(365).default(1),
     /** …and a live alert holds until available + inbound cover the lead time's demand with this margin (0.1 = 10% more). */
     clearMargin: z.number().min(0).max(10).default(0.1),
     /** Lead time for SKUs without a planner's, a supplier's or a SKU term's. */
@@ -53,8 +55,10 @@ export function assessStock(r: StockRow, t: Thresholds, now: Date, held: boolean
   // Stock must also last until the next arrival, whatever arrives later.
   const daysToArrival = nextMs === null ? leadDays : Math.min(leadDays, Math.max(0, (nextMs - now.getTime()) / DAY_MS));
   const shortUnits = Math.max(demandOverLeadTime - position, dailyDemand * daysToArrival - available);
-  const waiting = available <= 0 && r.backordered_units > 0;
-  const atRisk = held ? position < demandOverLeadTime * (1 + t.clearMargin) || available < dailyDemand * daysToArrival || waiting : shortUnits >= t.minShortUnits || waiting;
+  // Backorders are the SKU's, network-wide: they wait on this level only where it sells.
+  const waiting = available <= 0 && r.backordered_units > 0 && dailyDemand > 0;
+  const short = shortUnits >= t.minShortUnits && shortUnits >= t.minShortDays * dailyDemand;
+  const atRisk = held ? position < demandOverLeadTime * (1 + t.clearMargin) || available < dailyDemand * daysToArrival || waiting : short || waiting;
   return {
     available,
     position,

@@ -45,7 +45,16 @@ describe('assessStock', () => {
     expect(assessStock({ ...row, on_hand: 26 }, t, now, true).atRisk).toBe(false);
   });
 
-  it('zero available with backorders waiting is at risk whatever the demand says', () => {
-    expect(assessStock({ ...row, on_hand: 0, reserved: 0, recent_units: 0, backordered_units: 3 }, t, now, false)).toMatchObject({ waiting: true, atRisk: true });
+  it('zero available with backorders waiting is at risk where the SKU sells, not at a location that never sells it', () => {
+    const out = { ...row, on_hand: 0, reserved: 0, backordered_units: 3, inbound: 50, inbound_within_lead: 50, next_inbound_at: new Date('2026-04-01T18:00:00Z') };
+    expect(assessStock(out, t, now, false)).toMatchObject({ waiting: true, atRisk: true });
+    expect(assessStock({ ...out, recent_units: 0 }, t, now, false)).toMatchObject({ waiting: false, atRisk: false });
+  });
+
+  it('a gap shorter than a day of demand before a receipt is no alert', () => {
+    // 10 a day, none available, the purchase order lands in 6 hours: 2.5 units short, a quarter of a day.
+    const gap = { ...row, on_hand: 10, reserved: 10, recent_units: 280, inbound: 500, inbound_within_lead: 500, next_inbound_at: new Date('2026-04-01T18:00:00Z') };
+    expect(assessStock(gap, t, now, false)).toMatchObject({ shortUnits: 2.5, atRisk: false });
+    expect(assessStock(gap, { ...t, minShortDays: 0 }, now, false).atRisk).toBe(true);
   });
 });
