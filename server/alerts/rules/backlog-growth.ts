@@ -14,7 +14,7 @@ const Thresholds = z
     throughputHours: z.number().min(0.5).max(168).default(6),
     /** …and its usual wait for a picker over the days before. */
     baselineDays: z.number().int().min(1).max(60).default(7),
-    /** Floor work (released, not claimed) needing this many times the usual wait at the current pace raises… */
+    /** Shipments claimed lately having waited this many times the usual for a picker raise… */
     raiseSlowdown: z.number().min(1).max(100).default(1.75),
     /** …and a live alert holds until under this. */
     clearSlowdown: z.number().min(1).max(100).default(1.25),
@@ -26,8 +26,10 @@ const Thresholds = z
     clearHoursToClear: z.number().positive().max(10_000).default(36),
     /** Fewer arrivals than this over the window prove nothing about a load. */
     minArrivals: z.number().int().min(1).max(1_000_000).default(10),
-    /** The floor's pace counts only from this many shipments waiting for a picker. */
+    /** Hours to clear count only from this many shipments on the floor… */
     minBacklog: z.number().int().min(1).max(1_000_000).default(10),
+    /** …and the recent wait only from this many claims in the throughput window. */
+    minClaims: z.number().int().min(1).max(1_000_000).default(5),
     /** Critical from this load, from twice raiseSlowdown, or from twice raiseHoursToClear. */
     criticalLoad: z.number().positive().max(100).default(2),
     ...commonThresholds,
@@ -50,9 +52,10 @@ interface LocationLoad extends Record<string, unknown> {
   arrived_units: number;
   cleared_shipments: number;
   cleared_units: number;
-  /** Shipments waiting for a picker, and the claims of the throughput window. */
+  /** Shipments waiting for a picker, the claims of the throughput window and their mean wait (hours). */
   unclaimed: number;
   recent_claims: number;
+  recent_wait_hours: number | null;
   /** Mean hours from release to first claim over the baseline days (null: none claimed). */
   baseline_wait_hours: number | null;
 }
@@ -71,13 +74,13 @@ export function assessLoad(r: LocationLoad, t: Thresholds, held: boolean) {
   // The floor clears at most its capacity and, measured, what it actually handed over.
   const clearsPerDay = Math.min(r.daily_capacity, throughputPerDay.shipments);
   const hoursToClear = r.floor_shipments === 0 ? 0 : clearsPerDay > 0 ? (r.floor_shipments / clearsPerDay) * 24 : Infinity;
-  // Little's law: the queue for pickers over the pace they claim at now is the wait a new release faces.
-  const claimsPerHour = r.recent_claims / t.throughputHours;
-  const waitHours = r.unclaimed === 0 ? 0 : claimsPerHour > 0 ? r.unclaimed / claimsPerHour : Infinity;
-  const slowdown = r.baseline_wait_hours && r.baseline_wait_hours > 0 ? waitHours / r.baseline_wait_hours : null;
+  // The wait of the shipments claimed lately against the usual (work never claimed at all is for
+  // hours-to-clear and stuck_orders: it would read a forgotten shipment as a slow floor).
+  const waitHours = r.recent_wait_hours;
+  const slowdown = waitHours !== null && r.baseline_wait_hours && r.baseline_wait_hours > 0 ? waitHours / r.baseline_wait_hours : null;
   const overLoad = r.arrived_shipments >= t.minArrivals && load >= (held ? t.clearLoad : t.raiseLoad);
   const slower =
-    slowdown !== null && r.unclaimed >= t.minBacklog && slowdown >= (held ? t.clearSlowdown : t.raiseSlowdown) && waitHours - r.baseline_wait_hours! >= t.minExtraHours;
+    slowdown !== null && r.recent_claims >= t.minClaims && slowdown >= (held ? t.clearSlowdown : t.raiseSlowdown) && waitHours! - r.baseline_wait_hours! >= t.minExtraHours;
   const slow = r.floor_shipments >= t.minBacklog && hoursToClear >= (held ? t.clearHoursToClear : t.raiseHoursToClear);
   const critical = load >= t.criticalLoad || (slowdown ?? 0) >= 2 * t.raiseSlowdown || hoursToClear >= 2 * t.raiseHoursToClear;
   return { arrivalsPerDay, throughputPerDay, load, hoursToClear, waitHours, slowdown, growthPerDay: arrivalsPerDay.shipments - throughputPerDay.shipments, overLoad, slower, slow, critical };
@@ -88,8 +91,8 @@ const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(
 /**
  * A location receiving work faster than it can clear it: shipments released to it over the
  * recent window against its daily capacity (a capacity cut shows at once, since the window still
- * holds the old rate); its queue for pickers needing far longer than usual at the pace it claims
- * now (a floor short of hands); or its floor backlog needing too many hours at the rate it
+ * holds the old rate); the shipments it claimed lately having waited far longer than usual for a
+ * picker (a floor short of hands); or its floor backlog needing too many hours at the rate it
  * actually clears (its capacity, or what it handed over in the window if less).
  */
 export const backlogGrowth = defineRule({
@@ -129,11 +132,12 @@ export const backlogGrowth = defineRule({
           coalesce(sum(units) filter (where shipped_at >= ${from} or (status in ('ready_for_pickup', 'picked_up') and updated_at >= ${from})), 0)::int as cleared_units,
           count(*) filter (where status in ('pending', 'picking') and claimed_at is null and created_at >= ${from})::int as unclaimed,
           count(*) filter (where claimed_at >= ${claimsFrom} and claimed_at < ${now})::int as recent_claims,
+          (avg(extract(epoch from claimed_at - created_at)) filter (where claimed_at >= ${claimsFrom} and claimed_at < ${now}) / 3600)::float8 as recent_wait_hours,
           (avg(extract(epoch from claimed_at - created_at)) filter (where claimed_at >= ${baselineFrom} and claimed_at < ${claimsFrom}) / 3600)::float8 as baseline_wait_hours
         from units group by location_id
       )
       select l.id as location_id, l.code, l.kind, l.daily_capacity, p.backlog_shipments, p.backlog_units, p.floor_shipments, p.floor_units,
-        p.arrived_shipments, p.arrived_units, p.cleared_shipments, p.cleared_units, p.unclaimed, p.recent_claims, p.baseline_wait_hours
+        p.arrived_shipments, p.arrived_units, p.cleared_shipments, p.cleared_units, p.unclaimed, p.recent_claims, p.recent_wait_hours, p.baseline_wait_hours
       from per_location p join locations l on l.id = p.location_id
       where l.active
       order by l.code`);
@@ -152,7 +156,7 @@ export const backlogGrowth = defineRule({
       const facts = [
         overLoad && `${Math.round(a.arrivalsPerDay.shipments)} shipments (${Math.round(a.arrivalsPerDay.units)} units) a day arrive against a capacity of ${r.daily_capacity} (load ${a.load.toFixed(2)})`,
         slower &&
-          `its ${r.unclaimed} shipments waiting for a picker need ${Number.isFinite(a.waitHours) ? `${a.waitHours.toFixed(1)} h` : 'for ever'} at the ${(r.recent_claims / t.throughputHours).toFixed(1)} an hour claimed lately, against ${r.baseline_wait_hours!.toFixed(1)} h usually`,
+          `the ${r.recent_claims} shipments claimed in the last ${t.throughputHours} h waited ${a.waitHours!.toFixed(1)} h for a picker, against ${r.baseline_wait_hours!.toFixed(1)} h usually (${r.unclaimed} waiting)`,
         slow && `its ${r.floor_shipments} shipments on the floor need ${Number.isFinite(a.hoursToClear) ? `${Math.round(a.hoursToClear)} h` : 'for ever'} at the ${Math.round(Math.min(r.daily_capacity, a.throughputPerDay.shipments))} a day it clears`,
       ].filter((f): f is string => typeof f === 'string');
       findings.push({
@@ -180,7 +184,7 @@ export const backlogGrowth = defineRule({
           hoursToClear: round(a.hoursToClear, 1),
           waitingForPicker: r.unclaimed,
           claimsPerHour: round(r.recent_claims / t.throughputHours, 2),
-          waitHours: round(a.waitHours, 1),
+          waitHours: a.waitHours === null ? null : round(a.waitHours, 1),
           usualWaitHours: r.baseline_wait_hours === null ? null : round(r.baseline_wait_hours, 1),
           slowdown: a.slowdown === null ? null : round(a.slowdown),
           reasons: [overLoad && 'load', slower && 'slowdown', slow && 'hours_to_clear'].filter(Boolean),

@@ -7,8 +7,12 @@ const Thresholds = z
   .strictObject({
     /** Without a forecast for the SKU × location, demand is its units ordered there over these days. */
     recentDemandDays: z.number().int().min(1).max(365).default(28),
-    /** A level raises when it lacks at least this many units over its lead time (or before its next arrival)… */
-    minShortUnits: z.number().positive().max(1_000_000).default(1),
+    /**
+     * A level raises when it lacks at least this many units over its lead time (or before its next
+     * arrival)… (a slow seller a unit or two short until tomorrow's receipt is the reorder policy at
+     * work, not an alert: a quiet simulated month had a hundred of those)
+     */
+    minShortUnits: z.number().positive().max(1_000_000).default(5),
     /** …that are at least this many days of its demand (a gap of hours before a receipt is no alert). */
     minShortDays: z.number().min(0).max(365).default(1),
     /** …and a live alert holds until available + inbound cover the lead time's demand with this margin (0.1 = 10% more). */

@@ -7,9 +7,9 @@ import { startAlertHarness, type AlertHarness } from './alert-harness.ts';
 
 /**
  * backlog_growth on real orders released to a location through the API: shipments of the last
- * 24 h against the location's daily capacity (raise at 1.25, hold until under 1.0), the queue for
- * pickers at the pace of the last 6 h against the usual wait (raise at 1.75 times), and floor
- * work that would take over 48 h to clear at the rate the location hands over.
+ * 24 h against the location's daily capacity (raise at 1.25, hold until under 1.0), the wait for a
+ * picker of the last 6 h's claims against the usual (raise at 1.75 times), and floor work that
+ * would take over 48 h to clear at the rate the location hands over.
  */
 let h: AlertHarness;
 let picker: ApiClient;
@@ -79,7 +79,7 @@ describe('backlog_growth', () => {
     expect(await liveAt(location.id)).toEqual([]);
   });
 
-  it('opens when the queue for pickers needs far longer than usual at the pace the floor claims now (a floor short of hands)', async () => {
+  it('opens when the shipments claimed lately waited far longer than usual for a picker (a floor short of hands)', async () => {
     const engine = h.engine({ rules: [backlogGrowth] });
     const location = await createLocation(h.server.api, { dailyCapacity: 1_000 });
     const product = await createProduct(h.server.api);
@@ -94,20 +94,21 @@ describe('backlog_growth', () => {
       const [shipment] = await shipmentsOf(h.server, order.id);
       await pickAndPack((await signedInUser(h.server, ['staff'])).client, shipment!);
     }
-    // Today: 3 claimed in the last 6 h (0.5 an hour) and 12 waiting: 24 h for the last of them.
-    h.clock.set(new Date(start - 5 * HOUR));
+    // Today: 6 released 8 h ago and claimed in the last 3 h, after 5 to 7 h (6 h on average), 4 more waiting.
+    h.clock.set(new Date(start - 8 * HOUR));
     const floor = (await signedInUser(h.server, ['staff'])).client;
     const claimed = [];
-    for (let i = 0; i < 3; i++) claimed.push(await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }])));
+    for (let i = 0; i < 6; i++) claimed.push(await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }])));
+    for (let i = 0; i < 4; i++) await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }]));
     await release(h.server);
-    h.clock.advance(HOUR);
-    for (const order of claimed) await pickAndPack(floor, (await shipmentsOf(h.server, order.id))[0]!);
-    for (let i = 0; i < 12; i++) await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }]));
-    await release(h.server);
+    for (let i = 0; i < 6; i++) {
+      h.clock.set(new Date(start - 3 * HOUR + i * 24 * 60_000));
+      await pickAndPack(floor, (await shipmentsOf(h.server, claimed[i]!.id))[0]!);
+    }
     h.clock.set(new Date(start));
     await h.round(engine);
     const [alert] = await liveAt(location.id);
-    expect(alert).toMatchObject({ severity: 'critical', measured: { waitingForPicker: 12, claimsPerHour: 0.5, waitHours: 24, usualWaitHours: 1, slowdown: 24 } });
+    expect(alert).toMatchObject({ severity: 'critical', measured: { waitingForPicker: 4, claimsPerHour: 1, waitHours: 6, usualWaitHours: 1, slowdown: 6 } });
     expect(alert.measured.reasons).toContain('slowdown');
   });
 

@@ -32,7 +32,7 @@ async function supplierFor(sku: string, leadTimeDays: number) {
 }
 
 describe('stock_out_risk', () => {
-  it('without a forecast, holds recent orders against available + inbound: raises a unit short, holds until covered by 10%, clears on a purchase order due in time', async () => {
+  it('without a forecast, holds recent orders against available + inbound: raises 5 units short, holds until covered by 10%, clears on a purchase order due in time', async () => {
     const engine = h.engine({ rules: [stockOutRisk] });
     const location = await createLocation(h.server.api);
     const product = await createProduct(h.server.api);
@@ -45,8 +45,8 @@ describe('stock_out_risk', () => {
     await h.round(engine, 30_000);
     expect(await liveFor(product.sku)).toEqual([]);
 
-    // 8 damaged: 4 available against 7 units of demand over the lead time.
-    await adjust(product.sku, location.id, -8);
+    // 10 damaged: 2 available against 7 units of demand over the lead time.
+    await adjust(product.sku, location.id, -10);
     await h.round(engine, 30_000);
     const [alert] = await liveFor(product.sku);
     expect(alert).toMatchObject({
@@ -54,12 +54,12 @@ describe('stock_out_risk', () => {
       severity: 'warning',
       locationId: location.id,
       affected: { skus: [product.sku], locationId: location.id, orders: [], ordersTotal: 0 },
-      measured: { available: 4, onHand: 32, reserved: 28, inbound: 0, leadTimeDays: 7, demandOverLeadTime: 7, dailyDemand: 1, demandSource: 'recent_orders', shortUnits: 3, suggestedQuantity: 3 },
+      measured: { available: 2, onHand: 30, reserved: 28, inbound: 0, leadTimeDays: 7, demandOverLeadTime: 7, dailyDemand: 1, demandSource: 'recent_orders', shortUnits: 5, suggestedQuantity: 5 },
     });
-    expect(alert.title).toBe(`${product.sku} at ${location.code} runs out before restock (3 units short)`);
+    expect(alert.title).toBe(`${product.sku} at ${location.code} runs out before restock (5 units short)`);
 
-    // 3 found: 7 available covers the 7 units exactly, not with the 10% margin: still open (and would not open).
-    await adjust(product.sku, location.id, 3);
+    // 5 found: 7 available covers the 7 units exactly, not with the 10% margin: still open (and would not open).
+    await adjust(product.sku, location.id, 5);
     await h.round(engine, 30_000);
     expect(await liveFor(product.sku)).toMatchObject([{ id: alert.id, seenCount: 2, measured: { available: 7, shortUnits: 0 } }]);
 

@@ -25,17 +25,19 @@ describe('assessStock', () => {
   it('holds available + inbound due within the lead time against its demand (recent orders without a forecast)', () => {
     // 2 a day over 7 days = 14 against 20 available.
     expect(assessStock(row, t, now, false)).toMatchObject({ available: 20, demandSource: 'recent_orders', demandOverLeadTime: 14, dailyDemand: 2, shortUnits: 0, atRisk: false });
-    // A forecast of 24 over the lead time: 4 short.
-    expect(assessStock({ ...row, forecast_demand: 24 }, t, now, false)).toMatchObject({ demandSource: 'forecast', shortUnits: 4, atRisk: true });
+    // A forecast of 26 over the lead time: 6 short (at least the 5 units and the day of demand that raise).
+    expect(assessStock({ ...row, forecast_demand: 26 }, t, now, false)).toMatchObject({ demandSource: 'forecast', shortUnits: 6, atRisk: true });
+    // 4 short is the reorder policy at work.
+    expect(assessStock({ ...row, forecast_demand: 24 }, t, now, false)).toMatchObject({ shortUnits: 4, atRisk: false });
     // Inbound due within the lead time covers it; inbound due later does not count.
-    expect(assessStock({ ...row, forecast_demand: 24, inbound: 10, inbound_within_lead: 10, next_inbound_at: new Date('2026-04-03T12:00:00Z') }, t, now, false).atRisk).toBe(false);
+    expect(assessStock({ ...row, forecast_demand: 26, inbound: 10, inbound_within_lead: 10, next_inbound_at: new Date('2026-04-03T12:00:00Z') }, t, now, false).atRisk).toBe(false);
   });
 
   it('stock must last until the next arrival, whatever comes later', () => {
-    // 20 available, 2 a day for the 12 days until the PO (capped at the 7-day lead time): 14, fine; 5 available is not.
+    // 20 available, 2 a day for the 4 days until the PO: 8, fine; 2 available is not.
     const arriving = { ...row, inbound: 100, inbound_within_lead: 100, next_inbound_at: new Date('2026-04-05T12:00:00Z') };
     expect(assessStock(arriving, t, now, false).atRisk).toBe(false);
-    expect(assessStock({ ...arriving, on_hand: 15 }, t, now, false)).toMatchObject({ available: 5, shortUnits: 3, atRisk: true });
+    expect(assessStock({ ...arriving, on_hand: 12 }, t, now, false)).toMatchObject({ available: 2, shortUnits: 6, atRisk: true });
   });
 
   it('a live alert holds until the demand is covered with the 10% margin; the same figures would not raise it', () => {
@@ -55,6 +57,6 @@ describe('assessStock', () => {
     // 10 a day, none available, the purchase order lands in 6 hours: 2.5 units short, a quarter of a day.
     const gap = { ...row, on_hand: 10, reserved: 10, recent_units: 280, inbound: 500, inbound_within_lead: 500, next_inbound_at: new Date('2026-04-01T18:00:00Z') };
     expect(assessStock(gap, t, now, false)).toMatchObject({ shortUnits: 2.5, atRisk: false });
-    expect(assessStock(gap, { ...t, minShortDays: 0 }, now, false).atRisk).toBe(true);
+    expect(assessStock(gap, { ...t, minShortDays: 0, minShortUnits: 1 }, now, false).atRisk).toBe(true);
   });
 });
