@@ -60,7 +60,9 @@ async function measure() {
     delaySeconds: disrupted.delaySeconds,
     detectedShare: disrupted.detectedShare,
     withinTargetShare: disrupted.withinTargetShare,
+    // After each run's first simulated day (a fresh Tower has no throughput or demand to go by yet).
     falseAlertsPerDay: { disrupted: disrupted.falseAlertsPerDay, quiet: quiet.falseAlertsPerDay },
+    warmUpFalseAlerts: { disrupted: disrupted.warmUpFalseAlerts, quiet: quiet.warmUpFalseAlerts },
     falseByRule: { disrupted: disrupted.falseByRule, quiet: quiet.falseByRule },
     simulatedDays: disrupted.simulatedDays + quiet.simulatedDays,
     wallSeconds: Math.round((Date.now() - started) / 100) / 10,

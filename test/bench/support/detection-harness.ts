@@ -44,6 +44,8 @@ export interface DetectionRunOptions {
   coarseMs?: number;
   /** Default 1 h: a delay longer than this is far beyond the target, and measured to `coarseMs`. */
   measureForMs?: number;
+  /** The first simulated day (default): a fresh Tower with no history; its false alerts are counted apart. */
+  warmUpMs?: number;
   rules?: readonly AlertRule[];
   standIns?: readonly StandInExpectation[];
   detectability?: DetectabilitySettings;
@@ -174,6 +176,8 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
       disruptions,
       locationIdByCode,
       simulatedMs: endAt.getTime() - fromMs,
+      fromMs,
+      warmUpMs: Math.min(options.warmUpMs ?? DAY_MS, (endAt.getTime() - fromMs) / 2),
     });
     return {
       ...report,

@@ -38,6 +38,8 @@ export interface DetectionRow {
   definition: string;
   detectableAt: string | null;
   openedAt: string | null;
+  /** The alert was raised before the disruption began (for another reason) and was live when it became detectable: openedAt is the first round that saw it then. */
+  alreadyLive: boolean;
   /** openedAt − detectableAt; negative when the rule saw it coming before it was observable. */
   delaySeconds: number | null;
 }
@@ -49,8 +51,13 @@ export interface DetectionReport {
   detectedShare: number | null;
   withinTargetShare: number | null;
   openings: number;
+  /** Every raising by rule, warm-up included. */
+  openingsByRule: Record<string, number>;
+  /** After the warm-up: a fresh Tower's first hours (no throughput or demand measured yet) alert on their own. */
   falseAlerts: number;
   falseAlertsPerDay: number;
+  /** During the warm-up, for the record. */
+  warmUpFalseAlerts: number;
   /** The false ones by rule, with a few subjects each. */
   falseByRule: Record<string, { count: number; subjects: string[] }>;
 }
@@ -61,6 +68,9 @@ export interface ReportInput {
   disruptions: readonly Disruption[];
   locationIdByCode: ReadonlyMap<string, string>;
   simulatedMs: number;
+  /** The run's first moment and how long its warm-up lasts (false alerts in it are counted apart). */
+  fromMs: number;
+  warmUpMs: number;
 }
 
 const windowOf = (d: Disruption) => ({ fromMs: dayToMs(d.start), toMs: dayToMs(d.end) + LINGER_MS[d.kind] });
@@ -76,7 +86,9 @@ export function detectionReport(input: ReportInput): DetectionReport {
   const detections: DetectionRow[] = pairs.map((p) => {
     const w = windowOf(p.disruption);
     const alert = openings.find((o) => o.rule === p.rule && o.at.getTime() >= w.fromMs && o.at.getTime() <= w.toMs && subjectMatches(p.disruption, o.subject, locationIdByCode));
-    const delay = alert && p.detectableAt ? Math.round((alert.at.getTime() - p.detectableAt.getTime()) / 10) / 100 : null;
+    // No raising while it lasted, but the harness saw the alert live after detectability: it was already open.
+    const at = alert?.at ?? p.openedAt;
+    const delay = at && p.detectableAt ? Math.round((at.getTime() - p.detectableAt.getTime()) / 10) / 100 : null;
     return {
       kind: p.disruption.kind,
       id: p.disruption.id,
@@ -85,7 +97,8 @@ export function detectionReport(input: ReportInput): DetectionReport {
       standIn: p.standIn,
       definition: p.definition,
       detectableAt: p.detectableAt?.toISOString() ?? null,
-      openedAt: alert?.at.toISOString() ?? null,
+      openedAt: at?.toISOString() ?? null,
+      alreadyLive: !alert && at !== null,
       delaySeconds: delay,
     };
   });
@@ -98,7 +111,9 @@ export function detectionReport(input: ReportInput): DetectionReport {
       if (pairs.some((p) => p.disruption === d && p.rule === o.rule) && subjectMatches(d, o.subject, locationIdByCode)) return true;
       return CONSEQUENCE_RULES[d.kind].includes(o.rule) && subjectMatches(d, o.subject, locationIdByCode, true);
     });
-  const falseOnes = openings.filter((o) => !explained(o));
+  const unexplained = openings.filter((o) => !explained(o));
+  const warmUpEndMs = input.fromMs + input.warmUpMs;
+  const falseOnes = unexplained.filter((o) => o.at.getTime() >= warmUpEndMs);
   const falseByRule: DetectionReport['falseByRule'] = {};
   for (const o of falseOnes) {
     const entry = (falseByRule[o.rule] ??= { count: 0, subjects: [] });
@@ -114,8 +129,10 @@ export function detectionReport(input: ReportInput): DetectionReport {
     detectedShare: measurable.length === 0 ? null : round3(delays.length / measurable.length),
     withinTargetShare: measurable.length === 0 ? null : round3(delays.filter((s) => s <= TARGET_DELAY_SECONDS).length / measurable.length),
     openings: openings.length,
+    openingsByRule: Object.fromEntries([...new Set(openings.map((o) => o.rule))].sort().map((rule) => [rule, openings.filter((o) => o.rule === rule).length])),
     falseAlerts: falseOnes.length,
-    falseAlertsPerDay: round3(falseOnes.length / (input.simulatedMs / DAY_MS)),
+    falseAlertsPerDay: round3(falseOnes.length / ((input.simulatedMs - input.warmUpMs) / DAY_MS)),
+    warmUpFalseAlerts: unexplained.length - falseOnes.length,
     falseByRule,
   };
 }
