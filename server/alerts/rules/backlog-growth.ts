@@ -33,6 +33,8 @@ const Thresholds = z
     /** Critical from this load, from twice raiseSlowdown, or from twice raiseHoursToClear. */
     criticalLoad: z.number().positive().max(100).default(2),
     ...commonThresholds,
+    // A week of releases and claims is read each round (about 120 ms at 1,500 orders a day): every half minute.
+    everySeconds: commonThresholds.everySeconds.default(30),
   })
   .refine((t) => t.clearLoad <= t.raiseLoad, { path: ['clearLoad'], message: 'must not be above raiseLoad' })
   .refine((t) => t.clearSlowdown <= t.raiseSlowdown, { path: ['clearSlowdown'], message: 'must not be above raiseSlowdown' })
@@ -61,7 +63,7 @@ interface LocationLoad extends Record<string, unknown> {
 }
 
 /** How far back a shipment handed over in the window may have been released (a vendor takes days). */
-const RELEASED_WITHIN_DAYS = 7;
+const RELEASED_WITHIN_DAYS = 3;
 const HOUR_MS = 3_600_000;
 
 /** Pure: what one location's counts say, per day and in hours, and whether it is a bottleneck (raise, or hold when live). */

@@ -50,12 +50,12 @@ describe('backlog_growth', () => {
     const engine = h.engine({ rules: [backlogGrowth] });
     // 12 shipments (of 3 units) in the last day against 100 a day: load 0.12; 6 left on the floor.
     const { location, placed } = await busyLocation(100, 12, 3, 6);
-    for (let i = 0; i < 3; i++) await h.round(engine);
+    for (let i = 0; i < 3; i++) await h.round(engine, 30_000);
     expect(await liveAt(location.id)).toEqual([]);
 
     // The capacity_loss disruption: 8 a day against the 12 shipments of the last day.
     await setCapacity(location.id, 8);
-    await h.round(engine);
+    await h.round(engine, 30_000);
     const [alert] = await liveAt(location.id);
     expect(alert).toMatchObject({
       subject: `location:${location.id}`,
@@ -70,12 +70,12 @@ describe('backlog_growth', () => {
 
     // 10 a day: load 1.2, under the raise threshold but over the clear one: still open.
     await setCapacity(location.id, 10);
-    for (let i = 0; i < 3; i++) await h.round(engine);
+    for (let i = 0; i < 3; i++) await h.round(engine, 30_000);
     expect(await liveAt(location.id)).toMatchObject([{ id: alert.id, seenCount: 4, measured: { load: 1.2 } }]);
 
     // Capacity back: three clear rounds, resolved.
     await setCapacity(location.id, 100);
-    for (let i = 0; i < 3; i++) await h.round(engine);
+    for (let i = 0; i < 3; i++) await h.round(engine, 30_000);
     expect(await liveAt(location.id)).toEqual([]);
   });
 
@@ -106,7 +106,7 @@ describe('backlog_growth', () => {
       await pickAndPack(floor, (await shipmentsOf(h.server, claimed[i]!.id))[0]!);
     }
     h.clock.set(new Date(start));
-    await h.round(engine);
+    await h.round(engine, 30_000);
     const [alert] = await liveAt(location.id);
     expect(alert).toMatchObject({ severity: 'critical', measured: { waitingForPicker: 4, claimsPerHour: 1, waitHours: 6, usualWaitHours: 1, slowdown: 6 } });
     expect(alert.measured.reasons).toContain('slowdown');
@@ -116,7 +116,7 @@ describe('backlog_growth', () => {
     const engine = h.engine({ rules: [backlogGrowth] });
     const { location } = await busyLocation(1_000, 12, 1, 0);
     h.clock.advance(20 * HOUR);
-    await h.round(engine);
+    await h.round(engine, 30_000);
     expect(await liveAt(location.id)).toMatchObject([
       { severity: 'critical', affected: { ordersTotal: 12 }, measured: { hoursToClear: null, throughputPerDay: { shipments: 0 }, backlog: { onFloorShipments: 12 }, reasons: ['hours_to_clear'] } },
     ]);

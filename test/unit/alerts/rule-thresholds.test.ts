@@ -18,7 +18,7 @@ describe('alert rules', () => {
       ['payment_declines', 0],
       ['pipeline_lag', 0],
       ['inventory_integrity', 60],
-      ['backlog_growth', 0],
+      ['backlog_growth', 30],
       ['carrier_delay', 60],
       ['stock_out_risk', 30],
       ['return_rate_spike', 300],
