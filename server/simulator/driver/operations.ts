@@ -6,6 +6,12 @@ import type { World } from './world.ts';
 
 /** Most orders one release call takes; a larger backlog takes several calls. */
 const RELEASE_LIMIT = 10_000;
+/**
+ * When a release slot sends its orders to the floor: a busy business at every slot (30 minutes),
+ * a quiet one when a handful of orders wait or the oldest has waited 90 minutes, as a small floor
+ * batches its work into fewer waves.
+ */
+const WAVE = { orders: 8, oldestWaitMs: 90 * 60_000 };
 
 /**
  * Releases allocated orders to the floor as of `atMs` (Tower releases those placed by then),
@@ -14,15 +20,19 @@ const RELEASE_LIMIT = 10_000;
  */
 export async function releaseToFloor(world: World, atMs: number): Promise<void> {
   // Orders placed after this moment may be in already (lanes run ahead of releases); a later release takes them.
-  const placedLater = (id: string) => Date.parse(world.orders.get(id)?.sim.placedAt ?? '') > atMs;
-  const due = [...world.awaitingRelease].filter((id) => !placedLater(id));
+  const placedAt = (id: string) => Date.parse(world.orders.get(id)?.sim.placedAt ?? '') || 0;
+  const due = [...world.awaitingRelease].filter((id) => placedAt(id) <= atMs);
   // Nothing new to send to the floor, or no one on it: a release would find nothing to do.
   if (due.length === 0 || !world.floor) return;
+  // A wave is worth releasing once it holds enough work or its oldest order has waited long enough.
+  if (due.length < WAVE.orders && atMs - Math.min(...due.map(placedAt)) < WAVE.oldestWaitMs) return;
   const released = new Map<string, TowerShipment[]>();
   for (;;) {
     const { body } = await world.client.request<{ orders: number; releasedShipments?: TowerShipment[] }>('POST', '/api/fulfillment/release', {
       body: { limit: RELEASE_LIMIT, withShipments: true },
       asOf: atMs,
+      // Every later release waits for this one: it goes before the lanes' requests.
+      priority: true,
     });
     for (const shipment of body.releasedShipments ?? []) released.set(shipment.orderId, [...(released.get(shipment.orderId) ?? []), shipment]);
     if (body.orders < RELEASE_LIMIT) break;

@@ -1,9 +1,10 @@
 import { placeOrderBody, type SimulatedOrder } from '../daily-orders.ts';
 import { planShipment, settleOrder, type TowerShipment } from './floor-steps.ts';
 import { TowerError } from './tower-client.ts';
-import { sampleError, type BatchOrderResult, type OrderState, type World } from './world.ts';
+import { RECEIPTS_AT_MS, sampleError, type BatchOrderResult, type OrderState, type World } from './world.ts';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 interface PlacedOrder {
   id: string;
@@ -25,7 +26,10 @@ async function placeAlone(world: World, order: SimulatedOrder): Promise<BatchOrd
 
 /** Puts an order on the queue at its moment; its later steps run in its own lane, one after another. */
 export function scheduleOrder(world: World, order: SimulatedOrder): void {
-  world.scheduler.at(Date.parse(order.placedAt), order.key, () => placeOrder(world, order));
+  const atMs = Date.parse(order.placedAt);
+  // The morning's receipts come before the orders placed after them (lanes otherwise run ahead).
+  const restockAtMs = atMs - ((((atMs - RECEIPTS_AT_MS) % DAY) + DAY) % DAY);
+  world.scheduler.at(atMs, order.key, () => placeOrder(world, order), { gate: () => world.restockedAtMs < restockAtMs });
 }
 
 /**

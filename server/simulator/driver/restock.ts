@@ -17,10 +17,10 @@ interface ReorderRule {
   cycleDays: number;
 }
 
-// Warehouses and the 3PL look every three days and buy three weeks at a time; stores order weekly.
+// Warehouses and the 3PL look every three days, stores weekly; both buy three weeks at a time.
 const RULES: readonly ReorderRule[] = [
   { kinds: ['warehouse', '3pl'], reviewDays: 3, cycleDays: 21 },
-  { kinds: ['store'], reviewDays: 7, cycleDays: 7 },
+  { kinds: ['store'], reviewDays: 7, cycleDays: 21 },
 ];
 const VENDOR = { protectDays: 14, cycleDays: 56 };
 const DAY_MS = 86_400_000;
@@ -43,8 +43,9 @@ function held(world: World, sku: string, locationCode: string): boolean {
  * lines of a SKU held by a stock-out (the receipt names the backorders it filled); on each level's
  * position (available plus still on order, what arrives now included), the (s, S) policy of
  * stock-plan.ts with safety stock for the expected demand over the supplier's lead time orders
- * more: one submitted purchase order per supplier and location, dated the reorder moment. The
- * drop-ship vendor reports its own stock (receipt adjustments). Two rounds of requests.
+ * more: one submitted purchase order per supplier and location, dated the reorder moment, sent in
+ * a lane of its own beside the day's traffic. The drop-ship vendor reports its own stock (receipt
+ * adjustments). Two rounds of requests hold the day up.
  */
 export async function receiveRestock(world: World, day: Day, atMs: number): Promise<void> {
   const codeById = new Map([...world.locationIdByCode].map(([code, id]) => [id, code]));
@@ -83,11 +84,9 @@ export async function receiveRestock(world: World, day: Day, atMs: number): Prom
     (sku) => ({ protect: vendorProtect.get(sku) ?? { mean: 0, variance: 0 }, cycle: vendorCycle.get(sku)?.mean ?? 0 }),
     0,
   );
-  await Promise.all([
-    ...receipts.map(({ po, lines }) => receivePurchaseOrder(world, po, lines, day, atMs)),
-    placePurchaseOrders(world, day, atMs, purchases),
-    ...vendor.map((r) => reportVendorStock(world, day, atMs, r)),
-  ]);
+  // New purchase orders change nothing until they arrive: they go out beside the day's traffic.
+  world.scheduler.at(atMs, 'purchasing', () => placePurchaseOrders(world, day, atMs, purchases), { feeds: false });
+  await Promise.all([...receipts.map(({ po, lines }) => receivePurchaseOrder(world, po, lines, day, atMs)), ...vendor.map((r) => reportVendorStock(world, day, atMs, r))]);
 }
 
 /** What a SKU's purchase today must cover: demand over its supplier's lead time and the review period, then `cycleDays`. */

@@ -17,7 +17,7 @@ import { seedOpeningStock } from './seed-opening-stock.ts';
 import { seedSuppliers } from './seed-suppliers.ts';
 import { scheduleDay, type DemandPlan } from './timeline.ts';
 import { TowerClient, TowerError, type SentRequest } from './tower-client.ts';
-import { emptyStats, recordError, type DriverStats, type World } from './world.ts';
+import { emptyStats, RECEIPTS_AT_MS, recordError, type DriverStats, type World } from './world.ts';
 import { sleep } from './sleep.ts';
 
 export type { Progress } from './progress.ts';
@@ -93,7 +93,8 @@ const DEFAULT_ORDERS_PER_DAY = 400;
 /** Days of demand the opening stock and restock are sized from. */
 const SIZING_DAYS = 14;
 const PROGRESS_EVERY_MS = 250;
-const WINDOW_MS = 6 * HOUR;
+/** Orders a window of the backfill holds (at most a day): more run ahead of each other in fewer rounds. */
+const ORDERS_PER_WINDOW = 100;
 
 
 /**
@@ -172,6 +173,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     orders: new Map(),
     awaitingRelease: new Set(),
     heldReceipts: new Set(),
+    // The morning before the history: its first orders wait for no restock.
+    restockedAtMs: dayToMs(from) + RECEIPTS_AT_MS - DAY,
     purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map() },
     capacityFactor: new Map(),
     stats,
@@ -186,8 +189,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       stopper.abort();
     }
   };
-  // Lanes run ahead of each other within six simulated hours at most (sync points and barriers keep what depends on order).
-  const scheduler = new Scheduler(new EventQueue(), { windowMs: WINDOW_MS, onError, signal });
+  // Windows sized by the work they hold: about ORDERS_PER_WINDOW orders' worth of simulated time, within a day (sync points and barriers keep what depends on order).
+  const windowMs = Math.min(DAY, Math.max(30 * 60_000, (ORDERS_PER_WINDOW / plan.backfill.ordersPerDay) * DAY));
+  const scheduler = new Scheduler(new EventQueue(), { windowMs, onError, signal });
   world.scheduler = scheduler;
   const backfillFromMs = dayToMs(from);
   const progress = (): Progress => ({

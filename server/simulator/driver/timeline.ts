@@ -6,12 +6,10 @@ import type { Scenario } from '../scenario.ts';
 import { endDisruption, releaseToFloor, startDisruption } from './operations.ts';
 import { receiveRestock } from './restock.ts';
 import { scheduleOrder } from './order-life.ts';
-import type { World } from './world.ts';
+import { RECEIPTS_AT_MS, type World } from './world.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-/** The day's receipts arrive in the morning (UTC), before the US wakes up. */
-const RECEIPTS_AT_MS = 6 * 60 * MINUTE;
 
 /**
  * Which orders a day holds. Backfill and live traffic come from two demand models (history at a
@@ -66,7 +64,11 @@ export function scheduleDay(world: World, plan: DemandPlan, day: Day, options: T
     for (let t = startMs + options.releaseEveryMinutes * MINUTE; t <= startMs + DAY; t += options.releaseEveryMinutes * MINUTE) {
       world.scheduler.sync(t, () => releaseToFloor(world, t));
     }
-    world.scheduler.at(startMs + RECEIPTS_AT_MS, null, () => receiveRestock(world, day, startMs + RECEIPTS_AT_MS));
+    // A sync point: the floor's work goes on meanwhile; orders placed after it wait for it (scheduleOrder).
+    world.scheduler.sync(startMs + RECEIPTS_AT_MS, async () => {
+      await receiveRestock(world, day, startMs + RECEIPTS_AT_MS);
+      world.restockedAtMs = startMs + RECEIPTS_AT_MS;
+    });
     if (options.lastDay === null || day < options.lastDay) scheduleDay(world, plan, addDays(day, 1), options);
   });
 }

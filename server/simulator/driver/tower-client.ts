@@ -39,6 +39,8 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** Statuses that are answers rather than errors (2xx always are). */
   accept?: readonly number[];
+  /** Goes before requests waiting for a slot (a step everything else waits for). */
+  priority?: boolean;
 }
 
 export interface TowerResponse<T> {
@@ -73,12 +75,12 @@ class Slots {
   constructor(limit: number) {
     this.free = Math.max(1, limit);
   }
-  async take(): Promise<void> {
+  async take(priority = false): Promise<void> {
     if (this.free > 0) {
       this.free--;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve) => (priority ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
   }
   give(): void {
     const next = this.waiting.shift();
@@ -213,7 +215,7 @@ export class TowerClient {
     let renewed = false;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (this.options.signal?.aborted) break;
-      await this.transport.slots.take();
+      await this.transport.slots.take(options.priority);
       let answer: Answer | null = null;
       try {
         this.transport.sent.count++;

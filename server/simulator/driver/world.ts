@@ -9,6 +9,9 @@ import type { RequestBatcher } from './request-batcher.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { TowerClient } from './tower-client.ts';
 
+/** The day's receipts arrive in the morning (UTC), before the US wakes up: ms after midnight. */
+export const RECEIPTS_AT_MS = 6 * 3_600_000;
+
 /** What the driver did, counted as Tower answered. */
 export interface DriverStats {
   ordersPlaced: number;
@@ -126,6 +129,8 @@ export interface World {
   orders: Map<string, OrderState>;
   /** Orders to look up shipments of after the next release. */
   awaitingRelease: Set<string>;
+  /** The moment of the last morning restock done: orders placed after a later one wait for it. */
+  restockedAtMs: number;
   /** Receipts of these `sku@locationCode` (or `sku@*`) wait while a stock-out lasts. */
   heldReceipts: Set<string>;
   purchasing: Purchasing;

@@ -88,6 +88,51 @@ describe('Scheduler', () => {
     expect(log).toEqual(['placed', 'picked', 'delivered']);
   });
 
+  it('runs a sync point once every earlier action that concerns it is done, while later lanes go on; a gated action waits for it', async () => {
+    const log: string[] = [];
+    const scheduler = new Scheduler(new EventQueue(), { windowMs: 1_000, onError: (e) => log.push(`error ${String(e)}`) });
+    const step = (name: string, delayMs = 0) => async () => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      log.push(name);
+    };
+    scheduler.at(10, 'placed', step('placed', 20));
+    // A scan long after the sync point's moment runs ahead of it; one before it that says it does not concern it does not hold it.
+    scheduler.at(80, 'scan', step('scan-later'));
+    scheduler.at(20, 'quiet', step('quiet-before', 60), { feeds: false });
+    scheduler.sync(50, step('release'));
+    // Gated: an order's cancel after the release waits for it; an open gate does not.
+    scheduler.at(60, 'cancel', step('cancel'), { gate: () => true });
+    scheduler.at(60, 'open', step('open-gate'), { gate: () => false });
+    await scheduler.runUntil(1_000);
+    expect(log.indexOf('placed')).toBeLessThan(log.indexOf('release'));
+    expect(log.indexOf('release')).toBeLessThan(log.indexOf('cancel'));
+    expect(log.indexOf('scan-later')).toBeLessThan(log.indexOf('release'));
+    expect(log.indexOf('open-gate')).toBeLessThan(log.indexOf('release'));
+    expect(log.indexOf('release')).toBeLessThan(log.indexOf('quiet-before'));
+    expect(log).toHaveLength(6);
+  });
+
+  it('a window runs the follow-ups its actions schedule inside it, each lane in time order', async () => {
+    const log: string[] = [];
+    const scheduler = new Scheduler(new EventQueue(), { windowMs: 1_000, onError: () => {} });
+    scheduler.at(0, 'a', async () => {
+      log.push('a0');
+      scheduler.at(5, 'a', async () => void log.push('a5'));
+      // Scheduled into a lane before what it already holds: it still comes first.
+      scheduler.at(3, 'b', async () => void log.push('b3'));
+    });
+    scheduler.at(1, 'b', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push('b1');
+    });
+    scheduler.at(4, 'b', async () => void log.push('b4'));
+    await scheduler.runUntil(10);
+    expect(log.indexOf('a0')).toBeLessThan(log.indexOf('a5'));
+    expect(log).toEqual(expect.arrayContaining(['b1', 'b3', 'b4']));
+    expect(log.filter((e) => e.startsWith('b'))).toEqual(['b1', 'b3', 'b4']);
+    expect(log).toHaveLength(5);
+  });
+
   it('stops at once when the signal aborts', async () => {
     const controller = new AbortController();
     const log: number[] = [];
