@@ -47,7 +47,7 @@ export interface DetectionRow {
 export interface DetectionReport {
   detections: DetectionRow[];
   delaySeconds: { max: number | null; median: number | null };
-  /** Of the pairs whose rule exists and whose disruption became detectable: alerted at all, and within the target. */
+  /** Of the expected pairs whose rule exists and whose disruption became detectable: alerted at all, and within the target. */
   detectedShare: number | null;
   withinTargetShare: number | null;
   openings: number;
@@ -121,7 +121,8 @@ export function detectionReport(input: ReportInput): DetectionReport {
     if (entry.subjects.length < 5 && !entry.subjects.includes(o.subject)) entry.subjects.push(o.subject);
   }
 
-  const measurable = detections.filter((d) => d.ruleExists && d.detectableAt !== null);
+  // Stand-ins check the harness; the figures are the expected rules'.
+  const measurable = detections.filter((d) => d.ruleExists && !d.standIn && d.detectableAt !== null);
   const delays = measurable.flatMap((d) => (d.delaySeconds === null ? [] : [d.delaySeconds])).sort((a, b) => a - b);
   return {
     detections,
