@@ -26,6 +26,24 @@ async function books(sku: string) {
   return rows[0];
 }
 
+/** Every row order capture wrote for one order, without what differs between twins (ids, numbers, emails, moments). */
+async function writtenRows(orderId: string) {
+  const one = async (text: string) => (await server.pool.query(text, [orderId])).rows;
+  return {
+    order: await one(`select status, channel, currency, subtotal_cents, discount_cents, tax_cents, shipping_cents, total_cents,
+      delivery_method, delivery_service, promotion_code, shipping_address_id is not null as has_address from orders where id = $1`),
+    lines: await one(`select line_no, sku, name, category, quantity, unit_price_cents, discount_cents, tax_cents, backordered_quantity
+      from order_lines where order_id = $1 order by line_no`),
+    payments: await one(`select provider, method, status, currency, authorized_cents, captured_cents from payments where order_id = $1 order by provider`),
+    events: await one(`select type, payload from outbox where aggregate_id = $1 order by id`),
+    audit: await one(`select action, method, path, target_type, status, outcome from audit_log where target_id = $1::text`),
+    sourcing: await one(`select strategy, total_cost_cents, decision - 'decidedAt' as decision from order_sourcing_decisions where order_id = $1`),
+    allocations: await one(`select a.sku, a.location_id, a.quantity, l.line_no, a.released_at from order_allocations a
+      join order_lines l on l.id = a.order_line_id where a.order_id = $1 order by l.line_no, a.location_id`),
+    ledger: await one(`select sku, location_id, reserved_delta, on_hand_delta, reason from inventory_ledger where order_id = $1 order by sku, location_id`),
+  };
+}
+
 describe('orders written together (group commit)', () => {
   it('40 concurrent orders of one customer share statements: all placed, one customer, numbers distinct, books agree', async () => {
     const { product } = await stockedProduct(server.api, 100);
@@ -65,6 +83,50 @@ describe('orders written together (group commit)', () => {
     expect(scarceStatuses.filter((s) => s === 409)).toHaveLength(15);
     expect(results.filter((_, i) => i % 2 === 1).map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(await books(scarce.sku)).toEqual({ on_hand: 5, reserved: 5, ledger_reserved: 5, allocated: 5, lines: 5 });
+    expect(await books(plenty.sku)).toEqual({ on_hand: 1000, reserved: 20, ledger_reserved: 20, allocated: 20, lines: 20 });
+  });
+
+  it('an order written in a shared statement leaves exactly the rows its twin leaves written alone', async () => {
+    const first = await stockedProduct(server.api, 100);
+    const second = await stockedProduct(server.api, 100);
+    const body = () => orderBody([{ sku: first.product.sku, quantity: 2 }, { sku: second.product.sku, quantity: 1 }]);
+    const alone = await placeOrder(server.api, body());
+    expect(alone.status).toBe(201);
+    const before = server.orderWriter.stats();
+    const together = await Promise.all(Array.from({ length: 12 }, () => placeOrder(server.api, body())));
+    const after = server.orderWriter.stats();
+    expect(after.statements - before.statements).toBeLessThan(12);
+    const expected = await writtenRows(alone.body.id);
+    expect(expected.events.map((e) => e.type)).toEqual(['order.placed', 'payment.authorized', 'order.allocated']);
+    expect(expected.allocations).toHaveLength(2);
+    expect(expected.audit).toHaveLength(1);
+    expect(expected.sourcing).toHaveLength(1);
+    for (const twin of together) {
+      expect(twin.status).toBe(201);
+      expect(await writtenRows(twin.body.id)).toEqual(expected);
+    }
+    expect(await books(first.product.sku)).toEqual({ on_hand: 100, reserved: 26, ledger_reserved: 26, allocated: 26, lines: 13 });
+  });
+
+  it('two batches racing for the last units never oversell, and the orders of other SKUs in them are placed', async () => {
+    const scarce = (await stockedProduct(server.api, 7, { backorderable: false })).product;
+    const plenty = (await stockedProduct(server.api, 1000)).product;
+    const batch = () => ({
+      orders: Array.from({ length: 20 }, (_, i) => ({
+        ...orderBody([{ sku: i % 2 === 0 ? scarce.sku : plenty.sku, quantity: 1 }]),
+        idempotencyKey: randomUUID(),
+      })),
+    });
+    const responses = await Promise.all([server.api.post('/api/orders/batch', batch()), server.api.post('/api/orders/batch', batch())]);
+    const results = responses.flatMap((r) => {
+      expect(r.status).toBe(200);
+      return r.body.results as { index: number; status: number }[];
+    });
+    const scarceResults = results.filter((r) => r.index % 2 === 0);
+    expect(scarceResults.filter((r) => r.status === 201)).toHaveLength(7);
+    expect(scarceResults.filter((r) => r.status === 409)).toHaveLength(13);
+    expect(results.filter((r) => r.index % 2 === 1).map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(await books(scarce.sku)).toEqual({ on_hand: 7, reserved: 7, ledger_reserved: 7, allocated: 7, lines: 7 });
     expect(await books(plenty.sku)).toEqual({ on_hand: 1000, reserved: 20, ledger_reserved: 20, allocated: 20, lines: 20 });
   });
 
