@@ -5,7 +5,7 @@ import { createRandom } from '../random.ts';
 import { floorWaves, type FloorStep, type FloorWaveItem } from './bulk-requests.ts';
 import { scheduleReturn } from './return-steps.ts';
 import { TowerError, type TowerClient } from './tower-client.ts';
-import type { OrderState, World } from './world.ts';
+import { forgetOrder, type OrderState, type World } from './world.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -118,7 +118,7 @@ async function pack(world: World, floor: TowerClient, state: OrderState, shipmen
       // Nothing found at all: the location hands the whole shipment back to be sourced elsewhere.
       const lines = picked.map((p) => ({ shipmentLineId: p.line.id, fulfillableQuantity: 0 }));
       await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/reject`, { body: { reason: 'short_pick', lines }, asOf: plan.packedAtMs });
-      world.awaitingRelease.add(state.id);
+      owesHandedBackUnits(world, state);
       return closeShipment(world, state);
     }
     const packed = await floorStep(world, floor, 'pack', { shipmentId: shipment.id, atMs: plan.packedAtMs, items }, async () => {
@@ -130,12 +130,12 @@ async function pack(world: World, floor: TowerClient, state: OrderState, shipmen
     if (gone(error)) return closeShipment(world, state);
     throw error;
   }
+  const sentShort = plan.shortUnits > 0;
   if (state.sim.draft.delivery.method === 'pickup') {
     const readyAtMs = plan.packedAtMs + 10 * MINUTE;
-    world.scheduler.at(readyAtMs, state.sim.key, () => readyForPickup(world, floor, state, shipment, readyAtMs), QUIET);
+    world.scheduler.at(readyAtMs, state.sim.key, () => readyForPickup(world, floor, state, shipment, readyAtMs, sentShort), { gate: () => sentShort, feeds: sentShort });
     return;
   }
-  const sentShort = plan.shortUnits > 0;
   world.scheduler.at(plan.shippedAtMs, state.sim.key, () => ship(world, floor, state, shipment, plan.shippedAtMs, sentShort), { gate: () => sentShort, feeds: sentShort });
 }
 
@@ -151,8 +151,7 @@ async function ship(world: World, floor: TowerClient, state: OrderState, shipmen
     throw error;
   }
   world.stats.shipmentsShipped++;
-  // The units a short pick did not find were handed back as it left: a later release sends them.
-  if (sentShort) world.awaitingRelease.add(state.id);
+  if (sentShort) owesHandedBackUnits(world, state);
   const location = world.locationById.get(shipment.locationId)!;
   const address = state.sim.draft.shippingAddress;
   const km = address?.lat !== undefined && address.lon !== undefined ? distanceKm(location, { lat: address.lat, lon: address.lon }) : 500;
@@ -183,7 +182,13 @@ async function postScan(world: World, state: OrderState, shipment: TowerShipment
   closeShipment(world, state);
 }
 
-async function readyForPickup(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number): Promise<void> {
+/** The units a short pick did not find were handed back as the shipment left (or was made ready): a later release sends them. */
+function owesHandedBackUnits(world: World, state: OrderState): void {
+  world.awaitingRelease.add(state.id);
+  state.owesMore = true;
+}
+
+async function readyForPickup(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number, sentShort: boolean): Promise<void> {
   if (state.cancelled) return;
   try {
     await floorStep(world, floor, 'ready-for-pickup', { shipmentId: shipment.id, atMs }, async () => {
@@ -195,6 +200,7 @@ async function readyForPickup(world: World, floor: TowerClient, state: OrderStat
     throw error;
   }
   world.stats.pickupsReady++;
+  if (sentShort) owesHandedBackUnits(world, state);
   // Most customers come by within a day of the "ready" email; a few take most of a week.
   const random = createRandom(world.seed, 'pickup', state.sim.key, shipment.number);
   const collectedAtMs = atMs + Math.min(6 * 24, random.lognormal(Math.log(18), 0.7)) * HOUR;
@@ -225,5 +231,5 @@ export function settleOrder(world: World, state: OrderState): void {
     scheduleReturn(world, state);
     return;
   }
-  if (!state.returnScheduled) world.orders.delete(state.id);
+  if (!state.returnScheduled) forgetOrder(world, state);
 }

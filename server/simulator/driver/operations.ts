@@ -42,7 +42,10 @@ export async function releaseToFloor(world: World, atMs: number): Promise<void> 
   for (const id of waiting) {
     world.awaitingRelease.delete(id);
     const state = world.orders.get(id);
-    if (state) world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs, released.get(id) ?? []));
+    // Units a short pick handed back are re-sourced as it happens, not by a release: an order that
+    // owes some and got nothing from this release has its shipments listed, so a new one is worked.
+    const shipments = released.get(id) ?? (state?.owesMore ? undefined : []);
+    if (state) world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs, shipments));
   }
 }
 

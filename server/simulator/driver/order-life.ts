@@ -9,6 +9,7 @@ const DAY = 24 * 60 * MINUTE;
 interface PlacedOrder {
   id: string;
   status: string;
+  lines?: { backorderedQuantity: number }[];
 }
 
 /** One order on its own (live traffic), answered like an item of a batch. */
@@ -56,7 +57,8 @@ async function placeOrder(world: World, order: SimulatedOrder): Promise<void> {
     return;
   }
   world.stats.ordersPlaced++;
-  const state: OrderState = { id: response.body.id, sim: order, cancelled: false, shipments: new Set(), openShipments: 0, firstLocationId: null, lastDeliveredAtMs: 0, returnScheduled: false };
+  const state: OrderState = { id: response.body.id, sim: order, cancelled: false, shipments: new Set(), openShipments: 0, firstLocationId: null, lastDeliveredAtMs: 0, returnScheduled: false, owesMore: false };
+  state.owesMore = response.body.status === 'backordered' || (response.body.lines ?? []).some((line) => line.backorderedQuantity > 0);
   world.orders.set(state.id, state);
   // A backordered order waits until a receipt fills it (the adjustment names it); the rest go to the next release.
   if (response.body.status === 'backordered') world.stats.ordersBackordered++;

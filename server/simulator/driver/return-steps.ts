@@ -1,6 +1,6 @@
 import { distanceKm } from '../geo.ts';
 import { TowerError } from './tower-client.ts';
-import type { OrderState, World } from './world.ts';
+import { forgetOrder, type OrderState, type World } from './world.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -26,7 +26,7 @@ function receivingLocation(world: World, state: OrderState): string | null {
 
 function refused(world: World, state: OrderState): void {
   world.stats.returnsRefused++;
-  world.orders.delete(state.id);
+  forgetOrder(world, state);
 }
 
 /**
@@ -70,14 +70,14 @@ export function scheduleReturn(world: World, state: OrderState): void {
     }, { gate: () => true });
     world.scheduler.at(resolvedAtMs, lane, async () => {
       if (!received) {
-        world.orders.delete(state.id);
+        forgetOrder(world, state);
         return;
       }
       // An order on invoice took no card payment to refund: the account gets credit instead.
       const kind = state.sim.draft.payment.method === 'invoice' ? 'store_credit' : 'refund';
       await world.client.request('POST', `/api/returns/${rma.id}/resolve`, { body: { kind }, asOf: resolvedAtMs });
       world.stats.returnsRefunded++;
-      world.orders.delete(state.id);
+      forgetOrder(world, state);
     });
   });
 }

@@ -82,12 +82,22 @@ export interface OrderState {
   firstLocationId: string | null;
   lastDeliveredAtMs: number;
   returnScheduled: boolean;
+  /**
+   * Tower may still send more of it: units backordered at placement or handed back by a short
+   * pick. Such an order is never forgotten, so the shipment a later receipt releases is worked.
+   */
+  owesMore: boolean;
+}
+
+/** Done with an order: nothing of it is on its way, unless Tower may still release more of it. */
+export function forgetOrder(world: World, state: OrderState): void {
+  if (!state.owesMore) world.orders.delete(state.id);
 }
 
 /** One order's answer inside POST /api/orders/batch: the status POST /api/orders would give. */
 export interface BatchOrderResult {
   status: number;
-  order?: { id: string; status: string };
+  order?: { id: string; status: string; lines?: { backorderedQuantity: number }[] };
   problem?: { type: string; status: number; detail: string; errors?: unknown[] };
 }
 

@@ -97,4 +97,15 @@ describe(`restock over a ${DAYS}-day backfill at ${ORDERS_PER_DAY} orders a day`
     );
     expect(late[0]!.n).toBe(0);
   });
+
+  it('works every shipment Tower releases, a filled backorder’s later one too: none waits unclaimed days after its release', async () => {
+    // Claims take hours (a vendor's about a day): three days pending is a shipment the floor never heard of.
+    const { rows } = await tower.pool.query<{ number: string; code: string; order_status: string; created_at: Date }>(
+      `select s.number, l.code, o.status as order_status, s.created_at from shipments s
+         join locations l on l.id = s.location_id join orders o on o.id = s.order_id
+        where s.status = 'pending' and s.created_at < $1 order by s.created_at`,
+      [new Date(now.getTime() - 3 * 86_400_000)],
+    );
+    expect(rows).toEqual([]);
+  });
 });
