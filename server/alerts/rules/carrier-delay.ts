@@ -11,6 +11,14 @@ const Thresholds = z
     baselineDays: z.number().int().min(1).max(180).default(28),
     /** Fewer recent parcels than this prove nothing. */
     minParcels: z.number().int().min(1).max(1_000_000).default(20),
+    /**
+     * The first due batch: parcels promised within this many hours before now, judged by how many
+     * passed their promise undelivered. A promised day's parcels all fall due at its end, so a
+     * slowdown shows in the round after its first slowed parcels' day passes.
+     */
+    dueHours: z.number().int().min(1).max(24 * 7).default(24),
+    /** Fewer due parcels than this prove nothing (a day's batch of a carrier service is often 10–40). */
+    minDueParcels: z.number().int().min(1).max(1_000_000).default(10),
     /** Fewer baseline parcels than this: the late share is tested against `fallbackLateShare`. */
     minBaselineParcels: z.number().int().min(1).max(1_000_000).default(100),
     fallbackLateShare: z.number().gt(0).lt(1).default(0.1),
@@ -45,8 +53,11 @@ export interface CarrierCounts {
   baseline_delivered: number;
   baseline_transit_mean: number | null;
   baseline_transit_sd: number | null;
+  /** Of the recent: promised within the last `dueHours` (the latest due batch), and of those, late. */
+  due?: number;
+  due_late?: number;
   /** The same counts per weekday of the promised day (ISO, 1 = Monday). */
-  strata?: { dow: number; recent: number; recentLate: number; baseline: number; baselineLate: number }[] | null;
+  strata?: { dow: number; recent: number; recentLate: number; due?: number; dueLate?: number; baseline: number; baselineLate: number }[] | null;
 }
 
 /** A weekday with fewer baseline parcels than this is held to the carrier's overall late share. */
@@ -74,6 +85,25 @@ export function assessCarrier(c: CarrierCounts, t: Thresholds, held: boolean) {
     baselineLateShare = expected / c.recent;
     lateZ = variance > 0 ? (c.recent_late - expected) / Math.sqrt(variance) : 0;
   }
+  // The latest due batch, against the same weekdays' baseline share (the first slowed parcels due).
+  const due = c.due ?? 0;
+  const dueLate = c.due_late ?? 0;
+  const dueShare = due > 0 ? dueLate / due : 0;
+  let dueExpected = due * baselineLateShare;
+  let dueVariance = due * baselineLateShare * (1 - baselineLateShare);
+  if (fromBaseline && strata.length > 0 && due > 0) {
+    const overall = c.baseline_late / c.baseline;
+    dueExpected = 0;
+    dueVariance = 0;
+    for (const d of strata) {
+      if (!d.due) continue;
+      const p = d.baseline >= MIN_STRATUM ? d.baselineLate / d.baseline : overall;
+      dueExpected += d.due * p;
+      dueVariance += d.due * p * (1 - p);
+    }
+  }
+  const dueBaselineShare = due > 0 ? dueExpected / due : baselineLateShare;
+  const dueZ = dueVariance > 0 ? (dueLate - dueExpected) / Math.sqrt(dueVariance) : 0;
   const extraTransitHours = c.recent_transit_mean !== null && c.baseline_transit_mean !== null ? c.recent_transit_mean - c.baseline_transit_mean : null;
   // Welch's z for the mean transit time (large samples): the recent mean against the baseline's.
   const se = Math.sqrt((c.recent_transit_sd ?? 0) ** 2 / Math.max(c.recent_delivered, 1) + (c.baseline_transit_sd ?? 0) ** 2 / Math.max(c.baseline_delivered, 1));
@@ -81,7 +111,53 @@ export function assessCarrier(c: CarrierCounts, t: Thresholds, held: boolean) {
   const threshold = held ? t.clearZ : t.raiseZ;
   const lateSignal = c.recent >= t.minParcels && lateZ >= threshold && lateShare - baselineLateShare >= t.minLift;
   const transitSignal = c.recent_delivered >= t.minParcels && transitZ >= threshold && (extraTransitHours ?? 0) >= t.minExtraTransitHours;
-  return { lateShare, baselineLateShare, lateZ, transitZ, extraTransitHours, fromBaseline, lateSignal, transitSignal };
+  const dueSignal = due >= t.minDueParcels && dueZ >= threshold && dueShare - dueBaselineShare >= t.minLift;
+  return { lateShare, baselineLateShare, lateZ, transitZ, extraTransitHours, fromBaseline, lateSignal, transitSignal, dueShare, dueBaselineShare, dueZ, dueSignal };
+}
+
+/**
+ * A carrier's services summed into one row (subject `carrier:<name>`): a slowdown of the whole
+ * carrier shows sooner in all its due parcels than in each service's. Transit times are not summed.
+ */
+export function carrierTotals(rows: readonly CarrierCounts[]): CarrierCounts[] {
+  const byCarrier = new Map<string, CarrierCounts[]>();
+  for (const r of rows) byCarrier.set(r.carrier, [...(byCarrier.get(r.carrier) ?? []), r]);
+  return [...byCarrier.entries()]
+    .filter(([, services]) => services.length > 1)
+    .map(([carrier, services]) => {
+      const sum = (f: (c: CarrierCounts) => number | undefined) => services.reduce((n, c) => n + (f(c) ?? 0), 0);
+      const strata = new Map<number, NonNullable<CarrierCounts['strata']>[number]>();
+      for (const d of services.flatMap((c) => c.strata ?? [])) {
+        const s = strata.get(d.dow) ?? { dow: d.dow, recent: 0, recentLate: 0, due: 0, dueLate: 0, baseline: 0, baselineLate: 0 };
+        strata.set(d.dow, {
+          dow: d.dow,
+          recent: s.recent + d.recent,
+          recentLate: s.recentLate + d.recentLate,
+          due: (s.due ?? 0) + (d.due ?? 0),
+          dueLate: (s.dueLate ?? 0) + (d.dueLate ?? 0),
+          baseline: s.baseline + d.baseline,
+          baselineLate: s.baselineLate + d.baselineLate,
+        });
+      }
+      return {
+        carrier,
+        service: '',
+        recent: sum((c) => c.recent),
+        recent_late: sum((c) => c.recent_late),
+        recent_overdue: sum((c) => c.recent_overdue),
+        recent_delivered: 0,
+        recent_transit_mean: null,
+        recent_transit_sd: null,
+        baseline: sum((c) => c.baseline),
+        baseline_late: sum((c) => c.baseline_late),
+        baseline_delivered: 0,
+        baseline_transit_mean: null,
+        baseline_transit_sd: null,
+        due: sum((c) => c.due),
+        due_late: sum((c) => c.due_late),
+        strata: [...strata.values()],
+      };
+    });
 }
 
 const HOUR_MS = 3_600_000;
@@ -101,6 +177,7 @@ export const carrierDelay = defineRule({
   thresholds: Thresholds,
   async evaluate({ db, now, thresholds: t, live, severity }) {
     const windowFrom = new Date(now.getTime() - t.windowHours * HOUR_MS);
+    const dueFrom = new Date(now.getTime() - Math.min(t.dueHours, t.windowHours) * HOUR_MS);
     const baselineFrom = new Date(windowFrom.getTime() - t.baselineDays * 24 * HOUR_MS);
     // Carriers by a loose index scan, then each service's parcels by promised date (shipments_carrier_promised_idx).
     const result = await db.execute<CarrierCounts & Record<string, unknown>>(sql`
@@ -110,7 +187,7 @@ export const carrierDelay = defineRule({
         select (select min(s.carrier) from shipments s where s.carrier > c.carrier) from carriers c where c.carrier is not null
       ), parcels as (
         select c.carrier, v.service, s.promised_at, s.shipped_at, s.delivered_at, s.order_id,
-          s.promised_at >= ${windowFrom} as recent, extract(isodow from s.promised_at at time zone 'UTC')::int as dow,
+          s.promised_at >= ${windowFrom} as recent, s.promised_at >= ${dueFrom} as due, extract(isodow from s.promised_at at time zone 'UTC')::int as dow,
           (s.delivered_at is not null and s.delivered_at > s.promised_at) or (s.delivered_at is null and s.status in ('shipped', 'exception')) as late,
           s.delivered_at is null and s.status in ('shipped', 'exception') as overdue,
           extract(epoch from s.delivered_at - s.shipped_at) / 3600 as transit_hours
@@ -122,6 +199,7 @@ export const carrierDelay = defineRule({
       , by_day as (
         select carrier, service, dow,
           count(*) filter (where recent)::int as recent, count(*) filter (where recent and late)::int as recent_late,
+          count(*) filter (where due)::int as due, count(*) filter (where due and late)::int as due_late,
           count(*) filter (where not recent)::int as baseline, count(*) filter (where not recent and late)::int as baseline_late
         from parcels group by carrier, service, dow
       )
@@ -129,6 +207,8 @@ export const carrierDelay = defineRule({
         count(*) filter (where recent)::int as recent,
         count(*) filter (where recent and late)::int as recent_late,
         count(*) filter (where recent and overdue)::int as recent_overdue,
+        count(*) filter (where due)::int as due,
+        count(*) filter (where due and late)::int as due_late,
         count(transit_hours) filter (where recent)::int as recent_delivered,
         avg(transit_hours) filter (where recent)::float8 as recent_transit_mean,
         stddev_samp(transit_hours) filter (where recent)::float8 as recent_transit_sd,
@@ -137,23 +217,24 @@ export const carrierDelay = defineRule({
         count(transit_hours) filter (where not recent)::int as baseline_delivered,
         avg(transit_hours) filter (where not recent)::float8 as baseline_transit_mean,
         stddev_samp(transit_hours) filter (where not recent)::float8 as baseline_transit_sd,
-        (select jsonb_agg(jsonb_build_object('dow', d.dow, 'recent', d.recent, 'recentLate', d.recent_late, 'baseline', d.baseline, 'baselineLate', d.baseline_late))
+        (select jsonb_agg(jsonb_build_object('dow', d.dow, 'recent', d.recent, 'recentLate', d.recent_late, 'due', d.due, 'dueLate', d.due_late, 'baseline', d.baseline, 'baselineLate', d.baseline_late))
          from by_day d where d.carrier = p.carrier and d.service = p.service) as strata
       from parcels p
       group by p.carrier, p.service
       order by p.carrier, p.service`);
 
     const findings: Finding[] = [];
-    for (const c of result.rows) {
-      const subject = `carrier:${c.carrier}:${c.service}`;
+    for (const c of [...carrierTotals(result.rows), ...result.rows]) {
+      const whole = c.service === '';
+      const subject = whole ? `carrier:${c.carrier}` : `carrier:${c.carrier}:${c.service}`;
       const a = assessCarrier(c, t, live.has(subject));
-      if (!a.lateSignal && !a.transitSignal) continue;
+      if (!a.lateSignal && !a.transitSignal && !a.dueSignal) continue;
       // The late parcels' orders, those still in transit first (they can still be helped).
       const orders = await db.execute<{ order_id: string; total: number }>(sql`
         select order_id, (count(*) over ())::int as total from (
           select s.order_id, bool_or(s.delivered_at is null) as overdue, min(s.promised_at) as promised_at
           from shipments s
-          where s.carrier = ${c.carrier} and s.service = ${c.service} and s.promised_at >= ${windowFrom} and s.promised_at < ${now}
+          where s.carrier = ${c.carrier} and (${whole}::boolean or s.service::text = ${c.service}) and s.promised_at >= ${windowFrom} and s.promised_at < ${now}
             and s.shipped_at is not null and s.status in ('shipped', 'delivered', 'exception', 'returned_to_sender')
             and ((s.delivered_at is not null and s.delivered_at > s.promised_at) or (s.delivered_at is null and s.status in ('shipped', 'exception')))
           group by s.order_id
@@ -161,21 +242,25 @@ export const carrierDelay = defineRule({
         order by overdue desc, promised_at, order_id
         limit ${AFFECTED_CAP}`);
       const pct = (r: number) => `${(r * 100).toFixed(0)}%`;
-      const critical = a.lateShare >= t.criticalLateShare;
+      const critical = a.lateShare >= t.criticalLateShare || (a.dueSignal && a.dueShare >= t.criticalLateShare);
       const transit =
         a.extraTransitHours !== null && c.recent_delivered > 0 ? `; delivered ones took ${(a.extraTransitHours / 24).toFixed(1)} days longer than usual (z = ${a.transitZ.toFixed(1)})` : '';
+      const name = whole ? c.carrier : `${c.carrier} ${c.service}`;
+      const dueOnly = a.dueSignal && !a.lateSignal && !a.transitSignal;
       findings.push({
         subject,
         severity: critical ? 'critical' : severity,
-        title: `${c.carrier} ${c.service}: ${pct(a.lateShare)} of parcels late (usually ${pct(a.baselineLateShare)})`,
+        title: dueOnly
+          ? `${name}: ${pct(a.dueShare)} of parcels due in the last ${t.dueHours} h passed their promise undelivered (usually ${pct(a.dueBaselineShare)})`
+          : `${name}: ${pct(a.lateShare)} of parcels late (usually ${pct(a.baselineLateShare)})`,
         detail:
           `${c.recent_late} of ${c.recent} parcels promised in the last ${t.windowHours} h are late, ${c.recent_overdue} of them still in transit past their promise, ` +
           `against ${a.fromBaseline ? `${c.baseline_late} of ${c.baseline} in the ${t.baselineDays} days before` : `an expected ${pct(t.fallbackLateShare)} (too little baseline)`}` +
-          ` (z = ${a.lateZ.toFixed(1)})${transit}.`,
+          ` (z = ${a.lateZ.toFixed(1)})${transit}; of the ${c.due ?? 0} due in the last ${t.dueHours} h, ${c.due_late ?? 0} missed their promise (z = ${a.dueZ.toFixed(1)}).`,
         locationId: null,
         affected: {
           carrier: c.carrier,
-          service: c.service,
+          service: whole ? null : c.service,
           orders: orders.rows.map((o) => o.order_id),
           ordersTotal: orders.rows[0]?.total ?? 0,
           parcelsLate: c.recent_late,
@@ -194,8 +279,13 @@ export const carrierDelay = defineRule({
           baselineTransitHours: round(c.baseline_transit_mean, 1),
           extraTransitHours: round(a.extraTransitHours, 1),
           transitZ: round(a.transitZ),
+          dueParcels: c.due ?? 0,
+          dueLate: c.due_late ?? 0,
+          dueShare: round(a.dueShare),
+          dueBaselineShare: round(a.dueBaselineShare),
+          dueZ: round(a.dueZ),
           baseline: a.fromBaseline ? 'trailing' : 'fallback',
-          signals: [a.lateSignal && 'late_share', a.transitSignal && 'transit_time'].filter(Boolean),
+          signals: [a.lateSignal && 'late_share', a.transitSignal && 'transit_time', a.dueSignal && 'due_batch'].filter(Boolean),
         },
       });
     }

@@ -5,8 +5,9 @@ import { startAlertHarness, type AlertHarness } from './alert-harness.ts';
 
 /**
  * carrier_delay: parcels of a carrier service promised in the last 48 h, late (delivered after
- * their promise, or still in transit past it) against the 28 days before, by a two-proportion
- * z-test (raise at z ≥ 3 with 10 points of lift and 20 parcels). Months of parcels are written
+ * their promise, or still in transit past it) against the 28 days before, weekday by weekday
+ * (raise at z ≥ 4 with 15 points of lift and 20 parcels); or the last 24 h's due batch, 10
+ * parcels or more, that passed its promise undelivered; per service and per carrier. Months of parcels are written
  * as shipments of a few real orders (the rule reads shipments only); the clock is pinned.
  */
 let h: AlertHarness;
@@ -81,6 +82,56 @@ describe('carrier_delay', () => {
     h.clock.advance(3 * DAY);
     await parcels(carrier, 'standard', before(2 * DAY), h.clock.now(), { count: 40, late: 2 });
     for (let i = 0; i < 3; i++) await h.round(engine, 60_000);
+    expect(await liveCarrierAlerts(carrier)).toEqual([]);
+  });
+
+  it('opens from the first due batch: the parcels promised in the last 24 h that passed their promise undelivered, before the 48 h window says so', async () => {
+    const carrier = unique('first-batch-parcel');
+    const engine = h.engine({ rules: [carrierDelay] });
+    // 28 days at 7% late; the window's first day normal (30 parcels, 2 late), its last day 7 of 12 overdue.
+    await parcels(carrier, 'express', before(30 * DAY), before(2 * DAY), { count: 400, late: 28 });
+    await parcels(carrier, 'express', before(2 * DAY), before(DAY), { count: 30, late: 2 });
+    await parcels(carrier, 'express', before(DAY), h.clock.now(), { count: 12, overdue: 7 });
+    await h.round(engine, 60_000);
+    const alerts = await liveCarrierAlerts(carrier);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      subject: `carrier:${carrier}:express`,
+      severity: 'critical',
+      measured: { recentParcels: 42, recentLate: 9, dueParcels: 12, dueLate: 7, dueShare: 0.583, signals: ['due_batch'] },
+    });
+    // Held to the same weekdays' share of the baseline (7% on each, give or take a parcel).
+    expect(alerts[0].measured.dueBaselineShare).toBeCloseTo(0.07, 2);
+    expect(alerts[0].measured.lateZ).toBeLessThan(4);
+    expect(alerts[0].measured.dueZ).toBeGreaterThan(6);
+    expect(alerts[0].title).toBe(`${carrier} express: 58% of parcels due in the last 24 h passed their promise undelivered (usually 7%)`);
+  });
+
+  it('sums a carrier’s services (subject carrier:<name>) when each service’s due batch is too small alone', async () => {
+    const carrier = unique('whole-parcel');
+    const engine = h.engine({ rules: [carrierDelay] });
+    for (const service of ['standard', 'express'] as const) {
+      await parcels(carrier, service, before(30 * DAY), before(2 * DAY), { count: 300, late: 21 });
+      await parcels(carrier, service, before(DAY), h.clock.now(), { count: 8, overdue: 5 });
+    }
+    await h.round(engine, 60_000);
+    expect(await liveCarrierAlerts(carrier)).toEqual([]);
+    const items = (expectStatus(await h.server.api.get('/api/alerts?rule=carrier_delay&limit=500'), 200).body as { items: any[] }).items;
+    const whole = items.filter((a) => a.state !== 'resolved' && a.subject === `carrier:${carrier}`);
+    expect(whole).toHaveLength(1);
+    expect(whole[0]).toMatchObject({ affected: { carrier, service: null, ordersTotal: 4 }, measured: { dueParcels: 16, dueLate: 10, baselineParcels: 600 } });
+  });
+
+  it('stays silent on a due batch as late as its weekday usually is (parcels due on the window’s weekdays run late every week)', async () => {
+    const carrier = unique('weekday-parcel');
+    const engine = h.engine({ rules: [carrierDelay] });
+    // Four weeks: the weekdays of the last 24 h 40% late, the other days 5%.
+    for (let k = 1; k <= 4; k++) {
+      await parcels(carrier, 'standard', before(7 * k * DAY + DAY), before(7 * k * DAY), { count: 30, late: 12 });
+      await parcels(carrier, 'standard', before(7 * k * DAY), before(k === 1 ? 2 * DAY : 7 * (k - 1) * DAY + DAY), { count: k === 1 ? 125 : 150, late: k === 1 ? 6 : 7 });
+    }
+    await parcels(carrier, 'standard', before(DAY), h.clock.now(), { count: 20, overdue: 8 });
+    for (let i = 0; i < 2; i++) await h.round(engine, 60_000);
     expect(await liveCarrierAlerts(carrier)).toEqual([]);
   });
 
