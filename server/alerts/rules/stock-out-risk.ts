@@ -58,11 +58,17 @@ export function assessStock(r: StockRow, t: Thresholds, now: Date, held: boolean
   const nextMs = r.next_inbound_at === null ? null : new Date(r.next_inbound_at).getTime();
   // Stock must also last until the next arrival, whatever arrives later.
   const daysToArrival = nextMs === null ? leadDays : Math.min(leadDays, Math.max(0, (nextMs - now.getTime()) / DAY_MS));
-  const shortUnits = Math.max(demandOverLeadTime - position, dailyDemand * daysToArrival - available);
+  const beforeArrival = dailyDemand * daysToArrival - available;
+  // A purchase order or transfer on its way within the lead time is the restock cycle at work: the
+  // level is at risk only if it runs out before that arrival (by `minShortDays` of demand), not
+  // because the lead time's demand outruns what is ordered (the next order will follow).
+  const arrivingInTime = nextMs !== null && r.inbound_within_lead > 0 && nextMs - now.getTime() <= leadDays * DAY_MS;
+  const shortUnits = arrivingInTime ? beforeArrival : Math.max(demandOverLeadTime - position, beforeArrival);
   // Backorders are the SKU's, network-wide: they wait on this level only where it sells.
   const waiting = available <= 0 && r.backordered_units > 0 && dailyDemand > 0;
   const short = shortUnits >= t.minShortUnits && shortUnits >= t.minShortDays * dailyDemand;
-  const atRisk = held ? position < demandOverLeadTime * (1 + t.clearMargin) || available < dailyDemand * daysToArrival || waiting : short || waiting;
+  const heldShort = arrivingInTime ? available < dailyDemand * daysToArrival : position < demandOverLeadTime * (1 + t.clearMargin) || available < dailyDemand * daysToArrival;
+  const atRisk = held ? heldShort || waiting : short || waiting;
   return {
     available,
     position,

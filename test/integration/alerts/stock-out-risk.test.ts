@@ -80,6 +80,38 @@ describe('stock_out_risk', () => {
     expect(await liveFor(product.sku)).toEqual([]);
   });
 
+  it('a level whose purchase order arrives before it runs out is not at risk, even if the order is short of the lead time’s demand; it raises when stock ends days before the arrival', async () => {
+    const engine = h.engine({ rules: [stockOutRisk] });
+    const location = await createLocation(h.server.api);
+    const product = await createProduct(h.server.api);
+    await addStock(h.server.api, product.sku, location.id, 80);
+    const supplier = await supplierFor(product.sku, 7);
+    // 56 units ordered over 14 days, still reserved: 2 a day over the 28-day window, 14 over the 7-day lead time.
+    for (let i = 0; i < 14; i++) {
+      await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 4 }]));
+      h.clock.advance(DAY);
+    }
+    // 8 available and 1 unit due in 3 days: 9 against 14 over the lead time, but 8 last the 3 days.
+    await adjust(product.sku, location.id, -16);
+    expectStatus(
+      await h.server.api.post('/api/purchase-orders', {
+        supplierId: supplier.id,
+        locationId: location.id,
+        lines: [{ sku: product.sku, quantity: 1 }],
+        expectedAt: new Date(h.clock.now().getTime() + 3 * DAY).toISOString(),
+        submit: true,
+      }),
+      201,
+    );
+    for (let i = 0; i < 2; i++) await h.round(engine, 30_000);
+    expect(await liveFor(product.sku)).toEqual([]);
+
+    // 8 damaged: nothing available for the 3 days before the arrival (6 units of demand).
+    await adjust(product.sku, location.id, -8);
+    await h.round(engine, 30_000);
+    expect(await liveFor(product.sku)).toMatchObject([{ severity: 'warning', measured: { available: 0, inboundWithinLeadTime: 1, shortUnits: 6 } }]);
+  });
+
   it('uses the latest forecast run over the supplier’s lead time for the SKU', async () => {
     const engine = h.engine({ rules: [stockOutRisk] });
     const location = await createLocation(h.server.api);
