@@ -52,10 +52,9 @@ export interface OrderDraft {
  * Drafts must not share an idempotency key or a channel + externalRef.
  */
 export async function writeOrders(db: Executor, drafts: readonly OrderDraft[]): Promise<Map<string, string>> {
-  // One parameter per table: PostgreSQL parses a json value anew at every `->` taken from it, and
-  // one document of them all was parsed once per table written. Decisions, event payloads and
-  // audit details (most of the bytes) go as jsonb: parsed once into what their columns store,
-  // where json was checked, parsed out of the document, then parsed again into jsonb.
+  // One parameter per table, since a json value is parsed anew at every `->` taken from it. The
+  // large ones (decisions, event payloads, audit details) go as jsonb: parsed once into what their
+  // columns store, rather than checked as json, parsed out of it and parsed again into jsonb.
   const orders = drafts.map(orderRow);
   const lines = drafts.flatMap(lineRows);
   const payments = drafts.flatMap((d) => paymentRows(d).map((payment) => ({ order_id: d.orderId, ...payment, at: d.placedAt.toISOString() })));
