@@ -54,6 +54,8 @@ interface LocationLoad extends Record<string, unknown> {
   arrived_units: number;
   cleared_shipments: number;
   cleared_units: number;
+  /** Shipments whose every line was picked within the window: what the floor itself cleared. */
+  picked_shipments?: number;
   /** Shipments waiting for a picker, the claims of the throughput window and their mean wait (hours). */
   unclaimed: number;
   recent_claims: number;
@@ -73,8 +75,10 @@ export function assessLoad(r: LocationLoad, t: Thresholds, held: boolean) {
   const throughputPerDay = { shipments: r.cleared_shipments * perDay, units: r.cleared_units * perDay };
   // Capacity counts shipments, as sourcing spends it (units are shown, not compared).
   const load = r.daily_capacity > 0 ? arrivalsPerDay.shipments / r.daily_capacity : r.arrived_shipments > 0 ? Infinity : 0;
-  // The floor clears at most its capacity and, measured, what it actually handed over.
-  const clearsPerDay = Math.min(r.daily_capacity, throughputPerDay.shipments);
+  // The floor clears at most its capacity and, measured, what it picked or handed over: a store's or
+  // vendor's packed parcels wait a day or more for their collection, which is no slow floor.
+  const pickedPerDay = (r.picked_shipments ?? 0) * perDay;
+  const clearsPerDay = Math.min(r.daily_capacity, Math.max(throughputPerDay.shipments, pickedPerDay));
   const hoursToClear = r.floor_shipments === 0 ? 0 : clearsPerDay > 0 ? (r.floor_shipments / clearsPerDay) * 24 : Infinity;
   // The wait of the shipments claimed lately against the usual (work never claimed at all is for
   // hours-to-clear and stuck_orders: it would read a forgotten shipment as a slow floor).
@@ -85,7 +89,7 @@ export function assessLoad(r: LocationLoad, t: Thresholds, held: boolean) {
     slowdown !== null && r.recent_claims >= t.minClaims && slowdown >= (held ? t.clearSlowdown : t.raiseSlowdown) && waitHours! - r.baseline_wait_hours! >= t.minExtraHours;
   const slow = r.floor_shipments >= t.minBacklog && hoursToClear >= (held ? t.clearHoursToClear : t.raiseHoursToClear);
   const critical = load >= t.criticalLoad || (slowdown ?? 0) >= 2 * t.raiseSlowdown || hoursToClear >= 2 * t.raiseHoursToClear;
-  return { arrivalsPerDay, throughputPerDay, load, hoursToClear, waitHours, slowdown, growthPerDay: arrivalsPerDay.shipments - throughputPerDay.shipments, overLoad, slower, slow, critical };
+  return { arrivalsPerDay, throughputPerDay, pickedPerDay, clearsPerDay, load, hoursToClear, waitHours, slowdown, growthPerDay: arrivalsPerDay.shipments - throughputPerDay.shipments, overLoad, slower, slow, critical };
 }
 
 const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
@@ -117,9 +121,11 @@ export const backlogGrowth = defineRule({
         select s.id, s.location_id, s.status, s.created_at, s.shipped_at, s.updated_at from shipments s
         where s.created_at >= ${releasedFrom} and s.created_at < ${now}
       ), units as (
-        select p.*, l.units, l.claimed_at
+        select p.*, l.units, l.claimed_at, l.picked_at
         from picked p cross join lateral (
-          select coalesce(sum(sl.quantity), 0)::int as units, min(sl.pick_claimed_at) as claimed_at from shipment_lines sl where sl.shipment_id = p.id
+          select coalesce(sum(sl.quantity), 0)::int as units, min(sl.pick_claimed_at) as claimed_at,
+            case when bool_and(sl.picked_at is not null) then max(sl.picked_at) end as picked_at
+          from shipment_lines sl where sl.shipment_id = p.id
         ) l
       ), per_location as (
         select location_id,
@@ -132,6 +138,7 @@ export const backlogGrowth = defineRule({
           coalesce(sum(units) filter (where created_at >= ${from} and status <> 'cancelled'), 0)::int as arrived_units,
           count(*) filter (where shipped_at >= ${from} or (status in ('ready_for_pickup', 'picked_up') and updated_at >= ${from}))::int as cleared_shipments,
           coalesce(sum(units) filter (where shipped_at >= ${from} or (status in ('ready_for_pickup', 'picked_up') and updated_at >= ${from})), 0)::int as cleared_units,
+          count(*) filter (where picked_at >= ${from} and picked_at < ${now})::int as picked_shipments,
           count(*) filter (where status in ('pending', 'picking') and claimed_at is null and created_at >= ${from})::int as unclaimed,
           count(*) filter (where claimed_at >= ${claimsFrom} and claimed_at < ${now})::int as recent_claims,
           (avg(extract(epoch from claimed_at - created_at)) filter (where claimed_at >= ${claimsFrom} and claimed_at < ${now}) / 3600)::float8 as recent_wait_hours,
@@ -139,7 +146,7 @@ export const backlogGrowth = defineRule({
         from units group by location_id
       )
       select l.id as location_id, l.code, l.kind, l.daily_capacity, p.backlog_shipments, p.backlog_units, p.floor_shipments, p.floor_units,
-        p.arrived_shipments, p.arrived_units, p.cleared_shipments, p.cleared_units, p.unclaimed, p.recent_claims, p.recent_wait_hours, p.baseline_wait_hours
+        p.arrived_shipments, p.arrived_units, p.cleared_shipments, p.cleared_units, p.picked_shipments, p.unclaimed, p.recent_claims, p.recent_wait_hours, p.baseline_wait_hours
       from per_location p join locations l on l.id = p.location_id
       where l.active
       order by l.code`);
@@ -159,7 +166,7 @@ export const backlogGrowth = defineRule({
         overLoad && `${Math.round(a.arrivalsPerDay.shipments)} shipments (${Math.round(a.arrivalsPerDay.units)} units) a day arrive against a capacity of ${r.daily_capacity} (load ${a.load.toFixed(2)})`,
         slower &&
           `the ${r.recent_claims} shipments claimed in the last ${t.throughputHours} h waited ${a.waitHours!.toFixed(1)} h for a picker, against ${r.baseline_wait_hours!.toFixed(1)} h usually (${r.unclaimed} waiting)`,
-        slow && `its ${r.floor_shipments} shipments on the floor need ${Number.isFinite(a.hoursToClear) ? `${Math.round(a.hoursToClear)} h` : 'for ever'} at the ${Math.round(Math.min(r.daily_capacity, a.throughputPerDay.shipments))} a day it clears`,
+        slow && `its ${r.floor_shipments} shipments on the floor need ${Number.isFinite(a.hoursToClear) ? `${Math.round(a.hoursToClear)} h` : 'for ever'} at the ${Math.round(a.clearsPerDay)} a day it clears`,
       ].filter((f): f is string => typeof f === 'string');
       findings.push({
         subject,
@@ -181,6 +188,7 @@ export const backlogGrowth = defineRule({
           load: round(a.load),
           arrivalsPerDay: { shipments: round(a.arrivalsPerDay.shipments, 1), units: round(a.arrivalsPerDay.units, 1) },
           throughputPerDay: { shipments: round(a.throughputPerDay.shipments, 1), units: round(a.throughputPerDay.units, 1) },
+          pickedPerDay: round(a.pickedPerDay, 1),
           growthPerDay: round(a.growthPerDay, 1),
           backlog: { shipments: r.backlog_shipments, units: r.backlog_units, onFloorShipments: r.floor_shipments, onFloorUnits: r.floor_units },
           hoursToClear: round(a.hoursToClear, 1),

@@ -9,7 +9,7 @@ import { startAlertHarness, type AlertHarness } from './alert-harness.ts';
  * backlog_growth on real orders released to a location through the API: shipments of the last
  * 24 h against the location's daily capacity (raise at 1.25, hold until under 1.0), the wait for a
  * picker of the last 6 h's claims against the usual (raise at 1.75 times), and floor work that
- * would take over 48 h to clear at the rate the location hands over.
+ * would take over 48 h to clear at the rate the location picks or hands over.
  */
 let h: AlertHarness;
 let picker: ApiClient;
@@ -120,6 +120,17 @@ describe('backlog_growth', () => {
     expect(await liveAt(location.id)).toMatchObject([
       { severity: 'critical', affected: { ordersTotal: 12 }, measured: { hoursToClear: null, throughputPerDay: { shipments: 0 }, backlog: { onFloorShipments: 12 }, reasons: ['hours_to_clear'] } },
     ]);
+  });
+
+  it('stays silent on a floor that picks at its pace while its packed parcels wait for a collection (a store, a vendor)', async () => {
+    const engine = h.engine({ rules: [backlogGrowth] });
+    const { location, placed } = await busyLocation(100, 30, 1, 0);
+    // 20 picked and packed, none handed over yet; 10 still on the floor.
+    const floor = (await signedInUser(h.server, ['staff'])).client;
+    for (const order of placed.slice(0, 20)) await pickAndPack(floor, (await shipmentsOf(h.server, order.id))[0]!);
+    h.clock.advance(2 * HOUR);
+    for (let i = 0; i < 2; i++) await h.round(engine, 30_000);
+    expect(await liveAt(location.id)).toEqual([]);
   });
 
   it('refuses crossed raise and clear thresholds, naming the field', async () => {
