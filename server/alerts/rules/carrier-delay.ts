@@ -21,7 +21,8 @@ const Thresholds = z
     minDueParcels: z.number().int().min(1).max(1_000_000).default(10),
     /** Fewer baseline parcels than this: the late share is tested against `fallbackLateShare`. */
     minBaselineParcels: z.number().int().min(1).max(1_000_000).default(100),
-    fallbackLateShare: z.number().gt(0).lt(1).default(0.1),
+    /** (Carriers run 8–43% late by the weekday a parcel is due: without a baseline, only far more late says anything.) */
+    fallbackLateShare: z.number().gt(0).lt(1).default(0.25),
     /** The late share must also rise this much (0.15 = 15 points; a slowdown makes 40–80% of parcels late)… */
     minLift: z.number().min(0).max(1).default(0.15),
     /** …or delivered parcels take this many hours longer on average. */
@@ -224,11 +225,17 @@ export const carrierDelay = defineRule({
       order by p.carrier, p.service`);
 
     const findings: Finding[] = [];
-    for (const c of [...carrierTotals(result.rows), ...result.rows]) {
+    const raised = (c: CarrierCounts, subject: string) => {
+      const a = assessCarrier(c, t, live.has(subject));
+      return a.lateSignal || a.transitSignal || a.dueSignal ? a : null;
+    };
+    // The whole carrier speaks only where none of its services does on its own (one alert, not two).
+    const servicesRaised = new Set(result.rows.filter((c) => raised(c, `carrier:${c.carrier}:${c.service}`)).map((c) => c.carrier));
+    for (const c of [...carrierTotals(result.rows).filter((c) => !servicesRaised.has(c.carrier)), ...result.rows]) {
       const whole = c.service === '';
       const subject = whole ? `carrier:${c.carrier}` : `carrier:${c.carrier}:${c.service}`;
-      const a = assessCarrier(c, t, live.has(subject));
-      if (!a.lateSignal && !a.transitSignal && !a.dueSignal) continue;
+      const a = raised(c, subject);
+      if (!a) continue;
       // The late parcels' orders, those still in transit first (they can still be helped).
       const orders = await db.execute<{ order_id: string; total: number }>(sql`
         select order_id, (count(*) over ())::int as total from (

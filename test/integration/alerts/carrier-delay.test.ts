@@ -76,6 +76,9 @@ describe('carrier_delay', () => {
     expect(alerts[0].measured.signals).toContain('late_share');
     expect(alerts[0].measured.lateZ).toBeGreaterThan(6);
     expect(alerts[0].title).toBe(`${carrier} standard: 55% of parcels late (usually 7%)`);
+    // One alert, not two: the whole carrier speaks only where none of its services does.
+    const items = (expectStatus(await h.server.api.get('/api/alerts?rule=carrier_delay&limit=500'), 200).body as { items: any[] }).items;
+    expect(items.filter((a) => a.subject === `carrier:${carrier}`)).toEqual([]);
 
     // Three days on, parcels promised since arrive on time: the window holds no late ones; three clear rounds.
     await h.server.pool.query(`update shipments set status = 'delivered', delivered_at = promised_at + interval '1 day' where carrier = $1 and status = 'shipped'`, [carrier]);
@@ -144,9 +147,13 @@ describe('carrier_delay', () => {
     const small = unique('small-parcel');
     await parcels(small, 'express', before(30 * DAY), before(2 * DAY), { count: 150, late: 5 });
     await parcels(small, 'express', before(2 * DAY), h.clock.now(), { count: 12, overdue: 8 });
+    // A new carrier without a baseline of its own: 20 of 60 late (a Friday's share) is no slowdown.
+    const fresh = unique('fresh-parcel');
+    await parcels(fresh, 'standard', before(2 * DAY), h.clock.now(), { count: 60, overdue: 12, late: 8 });
     for (let i = 0; i < 3; i++) await h.round(engine, 60_000);
     expect(await liveCarrierAlerts(steady)).toEqual([]);
     expect(await liveCarrierAlerts(small)).toEqual([]);
+    expect(await liveCarrierAlerts(fresh)).toEqual([]);
   });
 
   it('once open, holds while z stays above clearZ (no flapping); the same figures would not open it', async () => {
