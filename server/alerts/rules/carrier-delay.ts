@@ -19,6 +19,11 @@ const Thresholds = z
     dueHours: z.number().int().min(1).max(24 * 7).default(24),
     /** Fewer due parcels than this prove nothing (a day's batch of a carrier service is often 10–40). */
     minDueParcels: z.number().int().min(1).max(1_000_000).default(10),
+    /**
+     * The due batch's lift over its weekdays' share (a slowdown makes 40–80% of its parcels late; a
+     * busy week's late hand-overs lifted a simulated carrier's due batch 17 points with no slowdown).
+     */
+    minDueLift: z.number().min(0).max(1).default(0.2),
     /** Fewer baseline parcels than this: the late share is tested against `fallbackLateShare`. */
     minBaselineParcels: z.number().int().min(1).max(1_000_000).default(100),
     /** (Carriers run 8–43% late by the weekday a parcel is due: without a baseline, only far more late says anything.) */
@@ -112,7 +117,7 @@ export function assessCarrier(c: CarrierCounts, t: Thresholds, held: boolean) {
   const threshold = held ? t.clearZ : t.raiseZ;
   const lateSignal = c.recent >= t.minParcels && lateZ >= threshold && lateShare - baselineLateShare >= t.minLift;
   const transitSignal = c.recent_delivered >= t.minParcels && transitZ >= threshold && (extraTransitHours ?? 0) >= t.minExtraTransitHours;
-  const dueSignal = due >= t.minDueParcels && dueZ >= threshold && dueShare - dueBaselineShare >= t.minLift;
+  const dueSignal = due >= t.minDueParcels && dueZ >= threshold && dueShare - dueBaselineShare >= (held ? t.minLift : t.minDueLift);
   return { lateShare, baselineLateShare, lateZ, transitZ, extraTransitHours, fromBaseline, lateSignal, transitSignal, dueShare, dueBaselineShare, dueZ, dueSignal };
 }
 

@@ -25,8 +25,12 @@ export interface DetectabilitySettings {
   stockDemandDays: number;
 }
 
-/** Windows as backlog_growth (24 h) and stock_out_risk (28 days) read them. */
-export const defaultDetectability: DetectabilitySettings = { carrierMinLate: 1, capacityWindowHours: 24, stockDemandDays: 28 };
+/**
+ * Windows as backlog_growth (24 h) and stock_out_risk (28 days) read them. A carrier slowdown is
+ * detectable from its 5th late parcel: fewer cannot be told from a carrier's usual lateness (a due
+ * batch of 10 at the usual 8% late expects 0.8; 5 late is the fewest at 4 standard deviations).
+ */
+export const defaultDetectability: DetectabilitySettings = { carrierMinLate: 5, capacityWindowHours: 24, stockDemandDays: 28 };
 
 const DAY_MS = 86_400_000;
 
