@@ -6,6 +6,8 @@ import { alertView, type AlertRow, type AlertView } from './alert-view.ts';
 import type { AlertChange } from './alerts.schemas.ts';
 
 export const ENGINE_ACTOR = 'engine';
+/** A round never outlasts its statement timeout (alert-engine.ts): a resolve later than this was not during it (a clock set back). */
+const ROUND_LASTS_AT_MOST_MS = 60_000;
 
 export interface RoundChanges {
   /** Alerts that opened, reopened, escalated, changed what they list, or resolved: to publish. */
@@ -59,7 +61,7 @@ export async function recordFindings(tx: Executor, findings: readonly Finding[],
   const resolvedSince = await tx
     .select({ subject: alerts.subject })
     .from(alerts)
-    .where(and(eq(alerts.rule, rule), eq(alerts.state, 'resolved'), gt(alerts.resolvedAt, now)));
+    .where(and(eq(alerts.rule, rule), eq(alerts.state, 'resolved'), gt(alerts.resolvedAt, now), lte(alerts.resolvedAt, new Date(now.getTime() + ROUND_LASTS_AT_MOST_MS))));
   const overtaken = new Set(resolvedSince.map((r) => r.subject));
   const found = new Map(findings.filter((f) => !overtaken.has(f.subject) || liveBySubject.has(f.subject)).map((f) => [f.subject, f]));
   const history: (typeof alertHistory.$inferInsert)[] = [];
