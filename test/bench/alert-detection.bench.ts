@@ -11,7 +11,7 @@
  * Settings: DATABASE_URL (a server to create scratch databases on), BENCH_DETECTION_DAYS (9: the
  * disrupted run's days before yesterday; it ends yesterday 23:59), BENCH_DETECTION_QUIET_DAYS (4),
  * BENCH_DETECTION_ORDERS_PER_DAY (200 at the model's anchor: about 320 in December),
- * BENCH_DETECTION_STEP_SECONDS (30), BENCH_DETECTION_COARSE_SECONDS (300: alert rounds outside
+ * BENCH_DETECTION_STEP_SECONDS (30), BENCH_DETECTION_COARSE_SECONDS (600: alert rounds outside
  * measured parts; 30 runs the engine at every step), BENCH_DETECTION_SEED (42).
  */
 import { loadavg } from 'node:os';
@@ -28,7 +28,7 @@ const quietDays = Number(process.env.BENCH_DETECTION_QUIET_DAYS ?? 4);
 const ordersPerDay = Number(process.env.BENCH_DETECTION_ORDERS_PER_DAY ?? 200);
 const stepSeconds = Number(process.env.BENCH_DETECTION_STEP_SECONDS ?? 30);
 const seed = Number(process.env.BENCH_DETECTION_SEED ?? 42);
-const coarseSeconds = Number(process.env.BENCH_DETECTION_COARSE_SECONDS ?? 300);
+const coarseSeconds = Number(process.env.BENCH_DETECTION_COARSE_SECONDS ?? 600);
 if (![days, quietDays, ordersPerDay, seed].every((n) => Number.isInteger(n) && n >= 1) || !(stepSeconds > 0 && stepSeconds <= 30)) {
   throw new Error('BENCH_DETECTION_DAYS, _ORDERS_PER_DAY and _SEED must be whole numbers ≥ 1; _STEP_SECONDS in (0, 30]');
 }
