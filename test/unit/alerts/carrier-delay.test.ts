@@ -60,7 +60,9 @@ describe('assessCarrier', () => {
   });
 
   it('without enough baseline, tests against the fallback late share', () => {
-    const young = assessCarrier({ ...steady, baseline: 20, baseline_late: 10, recent_late: 60 }, defaults, false);
-    expect(young).toMatchObject({ fromBaseline: false, baselineLateShare: 0.1, lateSignal: true });
+    // A carrier too young to have a baseline is held to half its parcels late (fresh networks run late).
+    const young = assessCarrier({ ...steady, baseline: 20, baseline_late: 10, recent_late: 170 }, defaults, false);
+    expect(young).toMatchObject({ fromBaseline: false, baselineLateShare: 0.5, lateSignal: true });
+    expect(assessCarrier({ ...steady, baseline: 20, baseline_late: 10, recent_late: 110 }, defaults, false)).toMatchObject({ fromBaseline: false, lateSignal: false });
   });
 });
