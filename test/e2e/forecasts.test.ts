@@ -89,7 +89,8 @@ describe('forecasts page', () => {
     ok(await admin.post('/api/replenishment/proposals/approve', { ids: [theirs.id] }), 200);
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByRole('alert').getByText(/Someone else decided first/).waitFor();
-    await expect(table.getByRole('rowheader', { name: other }).count()).resolves.toBe(0);
+    // The refreshed list comes after the message: wait for the decided proposal to leave it.
+    await table.getByRole('rowheader', { name: other }).waitFor({ state: 'detached' });
 
     // Edit the quantity in place (saved at once), then approve it with a note.
     const quantity = mine.quantity + 5;
