@@ -10,6 +10,18 @@ import { orderPackedEvent } from './fulfillment-events.ts';
 import { findShipment } from './fulfillment-queries.ts';
 import type { PackInput, Shipment } from './fulfillment.schemas.ts';
 import { lockShipment, type LockedShipment } from './lock-shipment.ts';
+
+/** A picked line as packing reads it: what was picked, and the product's weight and size for the parcels. */
+export interface PickedLineRow extends Record<string, unknown> {
+  id: string;
+  sku: string;
+  picked_quantity: number;
+  picked_at: Date | null;
+  weight_grams: number | null;
+  length_mm: number | null;
+  width_mm: number | null;
+  height_mm: number | null;
+}
 import { advanceOrder } from './order-progress.ts';
 import { planPackages, type PackUnit, type Packaging, type PlannedPackage } from './plan-packages.ts';
 import { loadShipmentRoute } from './shipment-route.ts';
@@ -27,16 +39,7 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
   await ctx.db.transaction(async (tx) => {
     const shipment = await lockShipment(tx, shipmentId, actor);
     assertShipmentTransition(shipment.status, 'packed');
-    const lines = await tx.execute<{
-      id: string;
-      sku: string;
-      picked_quantity: number;
-      picked_at: Date | null;
-      weight_grams: number | null;
-      length_mm: number | null;
-      width_mm: number | null;
-      height_mm: number | null;
-    }>(sql`
+    const lines = await tx.execute<PickedLineRow>(sql`
       select sl.id, sl.sku, sl.picked_quantity, sl.picked_at, p.weight_grams, p.length_mm, p.width_mm, p.height_mm
       from shipment_lines sl left join products p on p.sku = sl.sku
       where sl.shipment_id = ${shipment.id} order by sl.sku, sl.id for update of sl`);

@@ -3,23 +3,13 @@ import { packageContents, packages } from '#db/schema/fulfillment.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import { orderFactsOf, packedEvent, shipmentUnitsOf } from './fulfillment-events.ts';
 import { PackInput } from './fulfillment.schemas.ts';
-import { activePackaging, assertScansMatch, packageRows, packShipment } from './pack-shipment.ts';
+import { activePackaging, assertScansMatch, packageRows, packShipment, type PickedLineRow } from './pack-shipment.ts';
 import { planPackages, type PlannedPackage } from './plan-packages.ts';
 import type { FloorWaveStep, WaveItem } from './run-floor-wave.ts';
 import { loadShipmentRoutes } from './shipment-route.ts';
 import { WaveOrders } from './wave-orders.ts';
 
-type LineRow = {
-  id: string;
-  shipment_id: string;
-  sku: string;
-  picked_quantity: number;
-  picked_at: Date | null;
-  weight_grams: number | null;
-  length_mm: number | null;
-  width_mm: number | null;
-  height_mm: number | null;
-};
+type LineRow = PickedLineRow & { shipment_id: string };
 
 /**
  * Packs picked shipments, a wave at once: each item is `POST /api/fulfillment/shipments/{id}/pack`
