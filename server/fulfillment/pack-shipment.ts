@@ -22,6 +22,19 @@ export interface PickedLineRow extends Record<string, unknown> {
   width_mm: number | null;
   height_mm: number | null;
 }
+
+/** What goes in the parcels: the units picked of each line, with their weight and size. */
+export function packUnits(lines: readonly PickedLineRow[]): PackUnit[] {
+  return lines
+    .filter((l) => l.picked_quantity > 0)
+    .map((l) => ({
+      lineId: l.id,
+      sku: l.sku,
+      quantity: l.picked_quantity,
+      unitWeightGrams: l.weight_grams ?? 0,
+      dimensionsMm: l.length_mm && l.width_mm && l.height_mm ? [l.length_mm, l.width_mm, l.height_mm] : null,
+    }));
+}
 import { advanceOrder } from './order-progress.ts';
 import { planPackages, type PackUnit, type Packaging, type PlannedPackage } from './plan-packages.ts';
 import { loadShipmentRoute } from './shipment-route.ts';
@@ -50,16 +63,7 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
     assertScansMatch(input, lines.rows);
 
     const types = await activePackaging(tx);
-    const units: PackUnit[] = lines.rows
-      .filter((l) => l.picked_quantity > 0)
-      .map((l) => ({
-        lineId: l.id,
-        sku: l.sku,
-        quantity: l.picked_quantity,
-        unitWeightGrams: l.weight_grams ?? 0,
-        dimensionsMm: l.length_mm && l.width_mm && l.height_mm ? [l.length_mm, l.width_mm, l.height_mm] : null,
-      }));
-    const plan = planPackages(units, types);
+    const plan = planPackages(packUnits(lines.rows), types);
     if (!plan.ok) {
       const index = input.items.findIndex((item) => item.sku === plan.sku);
       throw ValidationError.field(`items.${index}.sku`, `${plan.sku} ${plan.reason}`);

@@ -3,7 +3,7 @@ import { packageContents, packages } from '#db/schema/fulfillment.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import { orderFactsOf, packedEvent, shipmentUnitsOf } from './fulfillment-events.ts';
 import { PackInput } from './fulfillment.schemas.ts';
-import { activePackaging, assertScansMatch, packageRows, packShipment, type PickedLineRow } from './pack-shipment.ts';
+import { activePackaging, assertScansMatch, packageRows, packShipment, packUnits, type PickedLineRow } from './pack-shipment.ts';
 import { planPackages, type PlannedPackage } from './plan-packages.ts';
 import type { FloorWaveStep, WaveItem } from './run-floor-wave.ts';
 import { loadShipmentRoutes } from './shipment-route.ts';
@@ -42,18 +42,7 @@ export const packWave: FloorWaveStep<PackInput> = {
       } catch {
         continue;
       }
-      const plan = planPackages(
-        own
-          .filter((l) => l.picked_quantity > 0)
-          .map((l) => ({
-            lineId: l.id,
-            sku: l.sku,
-            quantity: l.picked_quantity,
-            unitWeightGrams: l.weight_grams ?? 0,
-            dimensionsMm: l.length_mm && l.width_mm && l.height_mm ? [l.length_mm, l.width_mm, l.height_mm] : null,
-          })),
-        types,
-      );
+      const plan = planPackages(packUnits(own), types);
       if (!plan.ok) continue;
       if (!(await orders.move(item.shipment.orderId, item.shipmentId, 'packed', item.occurredAt, true))) continue;
       packed.push({ item, plan: plan.packages });
