@@ -174,12 +174,52 @@ describe('stuck_orders', () => {
     expectStatus(await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds: { perLocation: {} } }), 200);
   });
 
+  it('gives a large shipment a pick SLA that grows with its units: a 150-unit case order picked for 6 h is not stuck, 2-unit orders waiting 5 h are; the allowance is the manager\'s', async () => {
+    h.clock.set(new Date('2026-03-23T08:00:00Z'));
+    picker = (await signedInUser(h.server, ['staff'])).client;
+    const location = await createLocation(h.server.api);
+    const product = await createProduct(h.server.api);
+    await addStock(h.server.api, product.sku, location.id, 400);
+    const engine = h.engine({ rules: [stuckOrders] });
+    const caseOrder = await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 150 }]));
+    const small = [];
+    for (let i = 0; i < 3; i++) small.push(await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 2 }])));
+    await release(h.server);
+    // The case order's pick started at once and goes on; the small ones wait for a picker.
+    const caseShipment = await onlyShipment(caseOrder.id);
+    expectStatus(await picker.post('/api/fulfillment/pick-claims', { shipmentLineIds: caseShipment.lines.map((l) => l.id) }), 200);
+
+    // 6 h on: the small orders are past 4 h; the case order's SLA is 4 h + 140 units × 15 min = 39 h.
+    h.clock.advance(6 * HOUR);
+    await h.round(engine);
+    const [alert] = await liveAlertAt(location.id);
+    expect(alert).toMatchObject({ affected: { ordersTotal: 3 }, measured: { stages: { pick: { orders: 3, slaMinutes: 240, longestSlaMinutes: 240 } } } });
+    expect(alert.affected.orders.toSorted()).toEqual(small.map((o) => o.id).toSorted());
+
+    // Without a per-unit allowance (the manager's setting), the case order is as late as the others.
+    expectStatus(await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds: { pickMinutesPerUnit: 0 } }), 200);
+    await h.round(engine);
+    const [strict] = await liveAlertAt(location.id);
+    expect(strict.affected.orders).toContain(caseOrder.id);
+    expect(strict.affected.ordersTotal).toBe(4);
+    expectStatus(await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds: { pickMinutesPerUnit: 15 } }), 200);
+
+    // 40 h after the release the case order is past its own SLA too.
+    h.clock.advance(34 * HOUR);
+    await h.round(engine);
+    const [late] = await liveAlertAt(location.id);
+    expect(late.affected.orders).toContain(caseOrder.id);
+    expect(late.measured.stages.pick).toMatchObject({ orders: 4, slaMinutes: 240, longestSlaMinutes: 2340 });
+  });
+
   it('refuses thresholds that are not SLAs, naming the field', async () => {
     for (const [thresholds, path] of [
       [{ perKind: { store: { pickHours: 0 } } }, 'thresholds.perKind.store.pickHours'],
       [{ perKind: { depot: {} } }, 'thresholds.perKind.depot'],
       [{ handOver: { warehouse: { cutoffHourUtc: 25 } } }, 'thresholds.handOver.warehouse.cutoffHourUtc'],
       [{ minOrders: 0 }, 'thresholds.minOrders'],
+      [{ pickMinutesPerUnit: -1 }, 'thresholds.pickMinutesPerUnit'],
+      [{ perKind: { '3pl': { slaUnits: 1.5 } } }, 'thresholds.perKind.3pl.slaUnits'],
     ] as const) {
       const refused = await h.server.api.patch('/api/alert-rules/stuck_orders', { thresholds });
       expect(refused.status, path).toBe(422);
