@@ -7,7 +7,7 @@ import { backtest, chooseCandidate, planBacktest, type CandidateResult } from '.
 import { addPeriods, defaultSeasonLength, parseDate } from './calendar.ts';
 import { classifyDemand, newSeriesThreshold } from './classify-demand.ts';
 import { cleanHistory } from './clean-history.ts';
-import type { AccuracyMetrics, ForecastOptions, Series, SeriesForecast } from './forecast.types.ts';
+import type { AccuracyMetrics, DemandClass, ForecastOptions, Series, SeriesForecast } from './forecast.types.ts';
 import { normalSpreads, spreadsFromErrors, type StepSpread } from './intervals.ts';
 import { candidatesFor, forecastWith, models } from './models/catalog.ts';
 import { trainingWindow } from './training-window.ts';
@@ -31,12 +31,15 @@ export function resolveOptions(series: Series, options: ForecastOptions) {
 const complexity = (model: string) => models.get(model)?.complexity ?? 99;
 
 /**
- * A model must beat the default by this much in the backtest to replace it: a few origins rank
- * single models noisily, and on held-out data the combinations are the steadier choice. For
- * intermittent demand the default is SBA, which MASE would otherwise lose to forecasts of zero.
+ * A model must beat its demand class's default by this share of the default's backtest score to
+ * replace it: a few origins rank similar models noisily, and on held-out data the combinations are
+ * the steadier choice. For smooth demand the default is the ETS-Theta combination, and on
+ * aus_retail any margin under a half let per-series noise cost accuracy (validation and test
+ * holdouts alike); for intermittent demand it is SBA, which MASE would otherwise lose to zero.
  */
-export const PREFER_DEFAULT_WITHIN = 0.2;
-const DEFAULTS: Partial<Record<string, string[]>> = { smooth: ['holt_winters_ensemble', 'comb'], erratic: ['holt_winters_ensemble', 'comb'], intermittent: ['sba'], lumpy: ['sba'] };
+export const PREFER_DEFAULT_WITHIN: Readonly<Record<DemandClass, number>> = { smooth: 0.5, erratic: 0.5, intermittent: 0.2, lumpy: 0.2, new: 0, zero: 0 };
+const SMOOTH_DEFAULTS = ['ets_theta', 'holt_winters_ensemble', 'comb'];
+const DEFAULTS: Partial<Record<DemandClass, string[]>> = { smooth: SMOOTH_DEFAULTS, erratic: SMOOTH_DEFAULTS, intermittent: ['sba'], lumpy: ['sba'] };
 
 export function forecastSeries(series: Series, options: ForecastOptions): SeriesForecast {
   const { horizon, seasonLength, origins, level } = resolveOptions(series, options);
@@ -88,7 +91,7 @@ export function forecastSeries(series: Series, options: ForecastOptions): Series
   const ranked = [...results].sort((a, b) => a.score - b.score || complexity(a.model) - complexity(b.model));
   let chosen = chooseCandidate(results, complexity);
   const preferred = (DEFAULTS[classification] ?? []).map((name) => results.find((r) => r.model === name)).find((r) => r !== undefined && Number.isFinite(r.score));
-  if (chosen && preferred && chosen.score >= preferred.score * (1 - PREFER_DEFAULT_WITHIN)) chosen = preferred;
+  if (chosen && preferred && chosen.score >= preferred.score * (1 - PREFER_DEFAULT_WITHIN[classification])) chosen = preferred;
   let forecast = chosen ? forecastWith(chosen.model, full, horizon) : null;
   for (const alternative of ranked) {
     if (forecast !== null) break;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { forecastSeries, type SeriesForecast } from '#analytics/forecast/index.ts';
 import { maseScale, scoreForecast } from '#analytics/forecast/metrics.ts';
 import { seededRandom } from '#test/unit/support/seeded-random.ts';
-import { dailySeries, intermittentDemand, normal, seasonalDemand } from './support/demand-series.ts';
+import { WEEKLY_SHAPE, dailySeries, intermittentDemand, normal, seasonalDemand } from './support/demand-series.ts';
 
 const HORIZON = 28;
 
@@ -42,6 +42,18 @@ describe('forecastSeries on daily demand with a trend and a weekly season', { ti
     }
     const meanRatio = ratios.reduce((a, b) => a + b, 0) / ratios.length;
     expect(meanRatio).toBeLessThan(0.85);
+  });
+
+  it('defaults smooth demand to the ETS-Theta combination, and lets the regression replace it when a promotion regressor explains the demand', () => {
+    const random = seededRandom(8);
+    const plain = forecastSeries(dailySeries('plain', seasonalDemand(random, { days: 365, level: 40, trend: 0.02, noise: 0.15 })), { horizon: HORIZON });
+    expect(plain.model).toBe('ets_theta');
+    const n = 365;
+    const promo = Array.from({ length: n + HORIZON }, (_, t) => (t % 10 === 3 ? 1 : 0));
+    const y = Array.from({ length: n }, (_, t) => Math.round(20 * WEEKLY_SHAPE[t % 7]! + 15 * promo[t]! + normal(random)));
+    const promoted = forecastSeries({ ...dailySeries('promo', y), regressors: { promo } }, { horizon: HORIZON });
+    expect(promoted.model).toBe('linear_regression');
+    expect(promoted.metrics.mase!).toBeLessThan(0.5 * promoted.candidates.find((c) => c.model === 'ets_theta')!.mase!);
   });
 
   it('gives the same output for the same input, every time', () => {

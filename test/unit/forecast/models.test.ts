@@ -18,6 +18,18 @@ describe('the models', () => {
     }
   });
 
+  it('the ETS-Theta combination is the equal-weight mean of the Holt-Winters variants that fit and Theta', () => {
+    const y = Array.from({ length: 140 }, (_, t) => (50 + 0.5 * t) * WEEKLY_SHAPE[t % 7]! + (t % 3));
+    const w = daily(y);
+    const members = ['holt_winters_additive', 'holt_winters_multiplicative', 'holt_winters_log', 'theta'].map((m) => forecastWith(m, w, 7)!);
+    forecastWith('ets_theta', w, 7)!.forEach((v, k) => expect(v).toBeCloseTo(members.reduce((s, f) => s + f[k]!, 0) / 4, 9));
+    // With zeros only additive Holt-Winters fits: it and Theta, half each.
+    const withZeros = daily(y.map((v, t) => (t % 11 === 0 ? 0 : v)));
+    expect(forecastWith('holt_winters_multiplicative', withZeros, 7)).toBeNull();
+    const pair = ['holt_winters_additive', 'theta'].map((m) => forecastWith(m, withZeros, 7)!);
+    forecastWith('ets_theta', withZeros, 7)!.forEach((v, k) => expect(v).toBeCloseTo((pair[0]![k]! + pair[1]![k]!) / 2, 9));
+  });
+
   it('Theta and damped Holt follow a linear trend; seasonal naive repeats the last week', () => {
     const y = Array.from({ length: 60 }, (_, t) => 10 + 2 * t);
     expect(forecastWith('theta', daily(y), 1)![0]).toBeGreaterThan(y[59]!);
