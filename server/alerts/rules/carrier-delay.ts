@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AFFECTED_CAP, commonThresholds, defineRule, type Finding } from '../alert-rule.ts';
-import { oneProportionZ, twoProportionZ } from '../proportion-test.ts';
+import { oneProportionZ } from '../proportion-test.ts';
+import { baselineShares, expectedLate, sumTallies } from './carrier-baseline.ts';
 
 const Thresholds = z
   .strictObject({
@@ -24,12 +25,20 @@ const Thresholds = z
      * busy week's late hand-overs lifted a simulated carrier's due batch 17 points with no slowdown).
      */
     minDueLift: z.number().min(0).max(1).default(0.2),
-    /** Fewer baseline parcels than this: the late share is tested against `fallbackLateShare`. */
+    /**
+     * Baseline parcels a usual share needs: the carrier's own, or its own plus the other carriers'
+     * worth (`priorParcels`); the transit-time signal needs this many of its own.
+     */
     // 30: a simulated 300 orders a day gives a carrier's express service 90 parcels in 6 days.
     minBaselineParcels: z.number().int().min(1).max(1_000_000).default(30),
     /**
-     * A carrier without a baseline of its own has no known rhythm (simulated regional parcels ran
-     * 38–48% late in fresh December runs, 8–43% by weekday later): held to half its parcels late.
+     * The other carriers' late share (same service, same weekdays) counts as this many parcels of a
+     * carrier's own: a short history is pulled to the network's rhythm, a long one speaks for itself.
+     */
+    priorParcels: z.number().int().min(0).max(1_000_000).default(30),
+    /**
+     * With no baseline anywhere (a fresh network: simulated regional parcels ran 38–48% late in
+     * fresh December runs) a carrier is held to half its parcels late.
      */
     fallbackLateShare: z.number().gt(0).lt(1).default(0.5),
     /** The late share must also rise this much (0.15 = 15 points; a slowdown makes 40–80% of parcels late)… */
@@ -68,63 +77,95 @@ export interface CarrierCounts {
   due_late?: number;
   /** The same counts per weekday of the promised day (ISO, 1 = Monday). */
   strata?: { dow: number; recent: number; recentLate: number; due?: number; dueLate?: number; baseline: number; baselineLate: number }[] | null;
+  /** The other carriers' baselines (`withNetworkPriors`): the prior of a short history. */
+  network?: NetworkTally | null;
 }
 
-/** A weekday with fewer baseline parcels than this is held to the carrier's overall late share. */
-const MIN_STRATUM = 20;
+/** A weekday's usual share is pulled to the carrier's overall one as if by this many parcels. */
+const WEEKDAY_PARCELS = 20;
 
-/** Pure: the two signals of one carrier service and whether they cross the raise (or, live, the clear) threshold. */
+/** The other carriers' baselines summed, weekday by weekday (the prior of a carrier with a short history). */
+export interface NetworkTally {
+  baseline: number;
+  baselineLate: number;
+  strata: { dow: number; baseline: number; baselineLate: number }[];
+}
+
+const tally = (c: { baseline: number; baseline_late: number; strata?: CarrierCounts['strata'] }) => ({
+  overall: { parcels: c.baseline, late: c.baseline_late },
+  strata: (c.strata ?? []).map((d) => ({ dow: d.dow, parcels: d.baseline, late: d.baselineLate })),
+});
+
+/**
+ * Each row's network: the other carriers' baselines of the same service (for a whole carrier,
+ * `service` '', all their services). A carrier's own slowdown never lifts its own prior.
+ */
+export function withNetworkPriors(rows: readonly CarrierCounts[], all: readonly CarrierCounts[]): CarrierCounts[] {
+  return rows.map((c) => {
+    const others = all.filter((o) => o.carrier !== c.carrier && o.service !== '' && (c.service === '' || o.service === c.service));
+    const sum = sumTallies(others.map(tally));
+    return {
+      ...c,
+      network: {
+        baseline: sum.overall.parcels,
+        baselineLate: sum.overall.late,
+        strata: sum.strata.map((d) => ({ dow: d.dow, baseline: d.parcels, baselineLate: d.late })),
+      },
+    };
+  });
+}
+
+/**
+ * Pure: the signals of one carrier service and whether they cross the raise (or, live, the clear)
+ * threshold. The usual late share is the carrier's own by weekday, its short history pulled to
+ * the other carriers' (carrier-baseline.ts); with too little of either, `fallbackLateShare`.
+ */
 export function assessCarrier(c: CarrierCounts, t: Thresholds, held: boolean) {
   const lateShare = c.recent > 0 ? c.recent_late / c.recent : 0;
   const fromBaseline = c.baseline >= t.minBaselineParcels;
-  let baselineLateShare = fromBaseline ? c.baseline_late / c.baseline : t.fallbackLateShare;
-  let lateZ = fromBaseline ? twoProportionZ(c.recent_late, c.recent, c.baseline_late, c.baseline) : oneProportionZ(c.recent_late, c.recent, t.fallbackLateShare);
+  const network = c.network ? { overall: { parcels: c.network.baseline, late: c.network.baselineLate }, strata: c.network.strata.map((d) => ({ dow: d.dow, parcels: d.baseline, late: d.baselineLate })) } : null;
+  const shares = baselineShares(tally(c), network, { minBaselineParcels: t.minBaselineParcels, priorParcels: t.priorParcels, weekdayParcels: WEEKDAY_PARCELS });
   const strata = c.strata ?? [];
-  if (fromBaseline && strata.length > 0 && c.recent > 0) {
-    // Late shares differ by the weekday a parcel is due (one a day late on a Friday arrives on Monday):
-    // the window is held to the baseline of the same weekdays, weighted as the window holds them.
-    const overall = baselineLateShare;
-    let expected = 0;
-    let variance = 0;
-    for (const d of strata) {
-      if (d.recent === 0) continue;
-      const p = d.baseline >= MIN_STRATUM ? d.baselineLate / d.baseline : overall;
-      expected += d.recent * p;
-      variance += d.recent * p * (1 - p);
-    }
-    baselineLateShare = expected / c.recent;
-    lateZ = variance > 0 ? (c.recent_late - expected) / Math.sqrt(variance) : 0;
-  }
-  // The latest due batch, against the same weekdays' baseline share (the first slowed parcels due).
+  // Late shares differ by the weekday a parcel is due (one a day late on a Friday arrives on Monday):
+  // the window and the due batch are held to the usual share of the weekdays they hold.
+  const judge = (parcels: number, late: number, byDow: (d: NonNullable<CarrierCounts['strata']>[number]) => number) => {
+    if (!shares) return { usual: t.fallbackLateShare, z: oneProportionZ(late, parcels, t.fallbackLateShare) };
+    if (parcels <= 0) return { usual: shares.overall.share, z: 0 };
+    const counts = strata.length > 0 ? strata.map((d) => ({ dow: d.dow, parcels: byDow(d) })) : [{ dow: null, parcels }];
+    const { expected, variance } = expectedLate(counts, shares);
+    return { usual: expected / parcels, z: variance > 0 ? (late - expected) / Math.sqrt(variance) : 0 };
+  };
+  const window = judge(c.recent, c.recent_late, (d) => d.recent);
+  // The latest due batch (the first slowed parcels due).
   const due = c.due ?? 0;
   const dueLate = c.due_late ?? 0;
   const dueShare = due > 0 ? dueLate / due : 0;
-  let dueExpected = due * baselineLateShare;
-  let dueVariance = due * baselineLateShare * (1 - baselineLateShare);
-  if (fromBaseline && strata.length > 0 && due > 0) {
-    const overall = c.baseline_late / c.baseline;
-    dueExpected = 0;
-    dueVariance = 0;
-    for (const d of strata) {
-      if (!d.due) continue;
-      const p = d.baseline >= MIN_STRATUM ? d.baselineLate / d.baseline : overall;
-      dueExpected += d.due * p;
-      dueVariance += d.due * p * (1 - p);
-    }
-  }
-  const dueBaselineShare = due > 0 ? dueExpected / due : baselineLateShare;
-  // A small baseline's share is itself uncertain: its variance, scaled to the batch, counts too.
-  if (fromBaseline && due > 0) dueVariance += (due * due * dueBaselineShare * (1 - dueBaselineShare)) / c.baseline;
-  const dueZ = dueVariance > 0 ? (dueLate - dueExpected) / Math.sqrt(dueVariance) : 0;
+  const batch = judge(due, dueLate, (d) => d.due ?? 0);
   const extraTransitHours = c.recent_transit_mean !== null && c.baseline_transit_mean !== null ? c.recent_transit_mean - c.baseline_transit_mean : null;
   // Welch's z for the mean transit time (large samples): the recent mean against the baseline's.
   const se = Math.sqrt((c.recent_transit_sd ?? 0) ** 2 / Math.max(c.recent_delivered, 1) + (c.baseline_transit_sd ?? 0) ** 2 / Math.max(c.baseline_delivered, 1));
   const transitZ = extraTransitHours !== null && se > 0 && fromBaseline ? extraTransitHours / se : 0;
   const threshold = held ? t.clearZ : t.raiseZ;
-  const lateSignal = c.recent >= t.minParcels && lateZ >= threshold && lateShare - baselineLateShare >= t.minLift;
+  const lateSignal = c.recent >= t.minParcels && window.z >= threshold && lateShare - window.usual >= t.minLift;
   const transitSignal = c.recent_delivered >= t.minParcels && transitZ >= threshold && (extraTransitHours ?? 0) >= t.minExtraTransitHours;
-  const dueSignal = due >= t.minDueParcels && dueZ >= threshold && dueShare - dueBaselineShare >= (held ? t.minLift : t.minDueLift);
-  return { lateShare, baselineLateShare, lateZ, transitZ, extraTransitHours, fromBaseline, lateSignal, transitSignal, dueShare, dueBaselineShare, dueZ, dueSignal };
+  const dueSignal = due >= t.minDueParcels && batch.z >= threshold && dueShare - batch.usual >= (held ? t.minLift : t.minDueLift);
+  return {
+    lateShare,
+    baselineLateShare: window.usual,
+    lateZ: window.z,
+    transitZ,
+    extraTransitHours,
+    fromBaseline,
+    baseline: shares?.source ?? ('fallback' as const),
+    priorShare: shares && shares.prior.parcels > 0 ? shares.prior.share : null,
+    priorParcels: shares?.prior.parcels ?? 0,
+    lateSignal,
+    transitSignal,
+    dueShare,
+    dueBaselineShare: batch.usual,
+    dueZ: batch.z,
+    dueSignal,
+  };
 }
 
 /**
@@ -240,9 +281,12 @@ export const carrierDelay = defineRule({
       const a = assessCarrier(c, t, live.has(subject));
       return a.lateSignal || a.transitSignal || a.dueSignal ? a : null;
     };
+    // Each judged beside the other carriers (their baselines are the prior of a short history).
+    const services = withNetworkPriors(result.rows, result.rows);
+    const totals = withNetworkPriors(carrierTotals(result.rows), result.rows);
     // The whole carrier speaks only where none of its services does on its own (one alert, not two).
-    const servicesRaised = new Set(result.rows.filter((c) => raised(c, `carrier:${c.carrier}:${c.service}`)).map((c) => c.carrier));
-    for (const c of [...carrierTotals(result.rows).filter((c) => !servicesRaised.has(c.carrier)), ...result.rows]) {
+    const servicesRaised = new Set(services.filter((c) => raised(c, `carrier:${c.carrier}:${c.service}`)).map((c) => c.carrier));
+    for (const c of [...totals.filter((c) => !servicesRaised.has(c.carrier)), ...services]) {
       const whole = c.service === '';
       const subject = whole ? `carrier:${c.carrier}` : `carrier:${c.carrier}:${c.service}`;
       const a = raised(c, subject);
@@ -273,7 +317,13 @@ export const carrierDelay = defineRule({
           : `${name}: ${pct(a.lateShare)} of parcels late (usually ${pct(a.baselineLateShare)})`,
         detail:
           `${c.recent_late} of ${c.recent} parcels promised in the last ${t.windowHours} h are late, ${c.recent_overdue} of them still in transit past their promise, ` +
-          `against ${a.fromBaseline ? `${c.baseline_late} of ${c.baseline} in the ${t.baselineDays} days before` : `an expected ${pct(t.fallbackLateShare)} (too little baseline)`}` +
+          `against ${
+            a.baseline === 'fallback'
+              ? `an expected ${pct(t.fallbackLateShare)} (too little baseline anywhere)`
+              : a.baseline === 'network'
+                ? `an expected ${pct(a.baselineLateShare)} (${c.baseline_late} of ${c.baseline} of its own in the ${t.baselineDays} days before, beside the other carriers' ${pct(a.priorShare ?? 0)} worth ${a.priorParcels} parcels)`
+                : `${c.baseline_late} of ${c.baseline} in the ${t.baselineDays} days before`
+          }` +
           ` (z = ${a.lateZ.toFixed(1)})${transit}; of the ${c.due ?? 0} due in the last ${t.dueHours} h, ${c.due_late ?? 0} missed their promise (z = ${a.dueZ.toFixed(1)}).`,
         locationId: null,
         affected: {
@@ -302,7 +352,9 @@ export const carrierDelay = defineRule({
           dueShare: round(a.dueShare),
           dueBaselineShare: round(a.dueBaselineShare),
           dueZ: round(a.dueZ),
-          baseline: a.fromBaseline ? 'trailing' : 'fallback',
+          baseline: a.baseline,
+          priorShare: round(a.priorShare),
+          priorParcels: a.priorParcels,
           signals: [a.lateSignal && 'late_share', a.transitSignal && 'transit_time', a.dueSignal && 'due_batch'].filter(Boolean),
         },
       });

@@ -54,15 +54,101 @@ describe('assessCarrier', () => {
     const friday = { ...steady, recent: 100, recent_late: 32, baseline: 2_400, baseline_late: 320, strata };
     // Against the overall 13.3%, 32% is far off; against Fridays' 30%, it is not.
     expect(assessCarrier({ ...friday, strata: null }, defaults, false).lateSignal).toBe(true);
-    expect(assessCarrier(friday, defaults, false)).toMatchObject({ lateSignal: false, baselineLateShare: 0.3 });
+    // Fridays' 240 of 800 pulled to the overall 13.3% as if by 20 parcels: (20 × 0.1333 + 240) / 820 = 0.2959.
+    const held = assessCarrier(friday, defaults, false);
+    expect(held.lateSignal).toBe(false);
+    expect(held.baselineLateShare).toBeCloseTo(0.2959, 4);
     // A slowdown on a Friday: 70% late.
     expect(assessCarrier({ ...friday, recent_late: 70, strata: [{ ...strata[0]!, recentLate: 70 }, ...strata.slice(1)] }, defaults, false).lateSignal).toBe(true);
   });
 
-  it('without enough baseline, tests against the fallback late share', () => {
-    // A carrier too young to have a baseline is held to half its parcels late (fresh networks run late).
+  it('without enough baseline of its own or of other carriers, tests against the fallback late share', () => {
+    // A carrier too young to have a baseline, alone in the network, is held to half its parcels late (fresh networks run late).
     const young = assessCarrier({ ...steady, baseline: 20, baseline_late: 10, recent_late: 170 }, defaults, false);
     expect(young).toMatchObject({ fromBaseline: false, baselineLateShare: 0.5, lateSignal: true });
     expect(assessCarrier({ ...steady, baseline: 20, baseline_late: 10, recent_late: 110 }, defaults, false)).toMatchObject({ fromBaseline: false, lateSignal: false });
+  });
+
+  describe('a carrier with a short history, judged against the other carriers’', () => {
+    // The other carriers' express: 400 parcels, 20% late; Thursdays 10%, Fridays 40%, Mondays 15%.
+    const network = {
+      baseline: 400,
+      baselineLate: 80,
+      strata: [
+        { dow: 4, baseline: 100, baselineLate: 10 },
+        { dow: 5, baseline: 100, baselineLate: 40 },
+        { dow: 1, baseline: 200, baselineLate: 30 },
+      ],
+    };
+    // 7 parcels of its own before the window (Thursdays 0 of 3, Fridays 1 of 4); Wednesday's 21 due, 4 late.
+    const young: CarrierCounts = {
+      ...steady,
+      recent: 40,
+      recent_late: 16,
+      recent_overdue: 12,
+      recent_delivered: 28,
+      baseline: 7,
+      baseline_late: 1,
+      baseline_delivered: 7,
+      due: 19,
+      due_late: 12,
+      strata: [
+        { dow: 3, recent: 21, recentLate: 4, due: 0, dueLate: 0, baseline: 0, baselineLate: 0 },
+        { dow: 4, recent: 19, recentLate: 12, due: 19, dueLate: 12, baseline: 3, baselineLate: 0 },
+        { dow: 5, recent: 0, recentLate: 0, due: 0, dueLate: 0, baseline: 4, baselineLate: 1 },
+      ],
+      network,
+    };
+
+    it('raises on a slowed due batch that the 50% fallback would let pass', () => {
+      // Thursdays: 7/37 overall × (10% / 20%) as the prior, 0 of 3 own → 0.082256; 19 due expect 1.5629, variance 2.5698:
+      // z = (12 − 1.5629) / 1.6031 = 6.51.
+      const a = assessCarrier(young, defaults, false);
+      expect(a).toMatchObject({ dueSignal: true, baseline: 'network', priorShare: 0.2, priorParcels: 30, fromBaseline: false, transitZ: 0 });
+      expect(a.dueBaselineShare).toBeCloseTo(0.082256, 5);
+      expect(a.dueZ).toBeCloseTo(6.51, 2);
+      // Alone in the network: 12 of 19 against half, z = (0.632 − 0.5) / √(0.25 / 19) = 1.15.
+      const alone = assessCarrier({ ...young, network: null }, defaults, false);
+      expect(alone).toMatchObject({ dueSignal: false, baseline: 'fallback', dueBaselineShare: 0.5 });
+      expect(alone.dueZ).toBeCloseTo(1.147, 3);
+    });
+
+    it('stays silent on a due batch as late as the network’s on that weekday', () => {
+      // 8 of 19 due on a Friday (42%): the network's Fridays run at 40%.
+      const friday = {
+        ...young,
+        due_late: 8,
+        recent_late: 12,
+        strata: [
+          { dow: 3, recent: 21, recentLate: 4, due: 0, dueLate: 0, baseline: 0, baselineLate: 0 },
+          { dow: 5, recent: 19, recentLate: 8, due: 19, dueLate: 8, baseline: 4, baselineLate: 1 },
+        ],
+      };
+      const a = assessCarrier(friday, defaults, false);
+      expect(a).toMatchObject({ dueSignal: false, lateSignal: false });
+      expect(a.dueBaselineShare).toBeCloseTo(0.356982, 5);
+    });
+
+    it('a carrier later than the others with a long baseline of its own is held to its own rhythm', () => {
+      // Its own 1,000 parcels 30% late (Fridays 40%); the others' 8% pull it to (30 × 8% + 300) / 1,030 = 0.2936.
+      const late: CarrierCounts = {
+        ...steady,
+        recent: 60,
+        recent_late: 25,
+        due: 60,
+        due_late: 25,
+        baseline: 1_000,
+        baseline_late: 300,
+        strata: [
+          { dow: 5, recent: 60, recentLate: 25, due: 60, dueLate: 25, baseline: 200, baselineLate: 80 },
+          { dow: 1, recent: 0, recentLate: 0, due: 0, dueLate: 0, baseline: 800, baselineLate: 220 },
+        ],
+        network: { baseline: 1_000, baselineLate: 80, strata: [{ dow: 5, baseline: 200, baselineLate: 20 }, { dow: 1, baseline: 800, baselineLate: 60 }] },
+      };
+      const a = assessCarrier(late, defaults, false);
+      expect(a).toMatchObject({ baseline: 'trailing', dueSignal: false, lateSignal: false });
+      // Fridays: prior 0.2936 × (10% / 8%) = 0.3670; with its own 80 of 200: (20 × 0.3670 + 80) / 220 = 0.3970.
+      expect(a.dueBaselineShare).toBeCloseTo(0.397, 3);
+    });
   });
 });
