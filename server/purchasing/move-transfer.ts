@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { transferLines, transfers } from '#db/schema/purchasing.ts';
+import { transfers } from '#db/schema/purchasing.ts';
 import { mayUseLocation, type Actor } from '#server/auth/actor.ts';
 import { ForbiddenError, InvalidTransitionError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import { EventType } from '#server/core/events.ts';
@@ -8,7 +8,7 @@ import type { ServiceContext } from '#server/context.ts';
 import { runCommand } from '#server/idempotency/run-idempotent.ts';
 import { allocateBackorders } from '#server/orders/allocate-backorders.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
-import { moveStock } from './move-stock.ts';
+import { moveStocks } from './move-stock.ts';
 import { checkReceiptLines } from './receipt-lines.ts';
 import { addDays } from './purchase-order-lines.ts';
 import { appendPurchasingEvents } from './purchasing-events.ts';
@@ -61,22 +61,27 @@ export async function shipTransfer(ctx: ServiceContext, idOrNumber: string, inpu
     }
     if ([...shipping.values()].every((s) => s.quantity === 0)) throw ValidationError.field('lines', 'ships nothing; cancel the transfer instead');
 
-    const events: NewEvent[] = [];
-    for (const line of lines) {
+    const leaving = lines.flatMap((line) => {
       const ship = shipping.get(line.sku);
-      if (!ship || ship.quantity === 0) continue;
-      await tx.update(transferLines).set({ quantityShipped: ship.quantity }).where(eq(transferLines.id, line.id));
-      const moved = await moveStock(tx, {
+      return ship && ship.quantity > 0 ? [{ line, ship }] : [];
+    });
+    await tx.execute(sql`
+      update transfer_lines l set quantity_shipped = s.quantity
+      from unnest(${sql.param(leaving.map((l) => l.line.id))}::uuid[], ${sql.param(leaving.map((l) => l.ship.quantity))}::int[]) as s(id, quantity)
+      where l.id = s.id`);
+    const moved = await moveStocks(
+      tx,
+      leaving.map(({ line, ship }) => ({
         sku: line.sku,
         locationId: transfer.fromLocationId,
         delta: -ship.quantity,
-        reason: 'transfer_out',
+        reason: 'transfer_out' as const,
         note: transfer.number,
         occurredAt,
         path: ship.path,
-      });
-      events.push(moved.event);
-    }
+      })),
+    );
+    const events: NewEvent[] = moved.map((m) => m.event);
     const lane = await laneTerms(tx, transfer.fromLocationId, transfer.toLocationId);
     const expectedAt = addDays(occurredAt, lane.leadTimeDays);
     await tx.update(transfers).set({ status: 'shipped', shippedAt: occurredAt, expectedAt, updatedAt: occurredAt }).where(eq(transfers.id, transfer.id));
@@ -122,24 +127,17 @@ export async function receiveTransfer(
     const lines = await lockTransferLines(tx, transfer.id);
     const bySku = new Map(lines.map((l) => [l.sku, l]));
     const ordered = checkReceiptLines(input.lines, bySku, { total: (l) => l.quantity_shipped, units: 'shipped units', document: `transfer ${transfer.number}` });
-    const events: NewEvent[] = [];
-    for (const { line, index, stored: have } of ordered) {
-      await tx
-        .update(transferLines)
-        .set({ quantityReceived: sql`${transferLines.quantityReceived} + ${line.quantity}` })
-        .where(eq(transferLines.id, have.id));
-      have.quantity_received += line.quantity;
-      const moved = await moveStock(tx, {
-        sku: line.sku,
-        locationId: transfer.toLocationId,
-        delta: line.quantity,
-        reason: 'transfer_in',
-        note: input.note ? `${transfer.number}: ${input.note}` : transfer.number,
-        occurredAt,
-        path: `lines.${index}.quantity`,
-      });
-      events.push(moved.event);
-    }
+    await tx.execute(sql`
+      update transfer_lines l set quantity_received = l.quantity_received + r.quantity
+      from unnest(${sql.param(ordered.map((o) => o.stored.id))}::uuid[], ${sql.param(ordered.map((o) => o.line.quantity))}::int[]) as r(id, quantity)
+      where l.id = r.id`);
+    for (const { line, stored: have } of ordered) have.quantity_received += line.quantity;
+    const note = input.note ? `${transfer.number}: ${input.note}` : transfer.number;
+    const moved = await moveStocks(
+      tx,
+      ordered.map(({ line, index }) => ({ sku: line.sku, locationId: transfer.toLocationId, delta: line.quantity, reason: 'transfer_in' as const, note, occurredAt, path: `lines.${index}.quantity` })),
+    );
+    const events: NewEvent[] = moved.map((m) => m.event);
     const complete = lines.every((l) => l.quantity_received === l.quantity_shipped);
     const to = complete ? 'received' : 'partially_received';
     assertTransferTransition(transfer.status, to);
