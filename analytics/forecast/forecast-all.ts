@@ -42,7 +42,7 @@ export async function forecastAll(series: readonly Series[], options: ForecastOp
   const batches: number[][] = [];
   for (let i = 0; i < total; i += BATCH) batches.push(Array.from({ length: Math.min(BATCH, total - i) }, (_, k) => i + k));
   const workerCount = Math.max(1, Math.min(run.workers ?? availableParallelism(), batches.length));
-  if (workerCount <= 1 || total < 2 * BATCH) {
+  if (total === 0 || (!run.offMainThread && (workerCount <= 1 || total < 2 * BATCH))) {
     await inThread(series, batches.flat(), options, results, tick, signal);
     return results;
   }

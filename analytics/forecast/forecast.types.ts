@@ -70,6 +70,11 @@ export interface SeriesForecast {
 export interface ForecastAllRun {
   /** Default os.availableParallelism(). */
   workers?: number;
+  /**
+   * Always on worker threads, even one worker or a few series (a server's event loop takes
+   * orders meanwhile); only series of a worker that cannot start or dies come back to this thread.
+   */
+  offMainThread?: boolean;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   /** Told when a worker cannot start or dies and this thread takes over its series. */

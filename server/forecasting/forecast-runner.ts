@@ -118,8 +118,10 @@ export class ForecastRunner {
       signal.throwIfAborted();
 
       let lastPublished = 0;
+      // Off the event loop even with one worker (all cores but one, on two cores): orders come first.
       const forecasts = await forecastAll(series, { horizon: settings.horizonDays, ...(settings.backtestOrigins ? { backtestOrigins: settings.backtestOrigins } : {}) }, {
         workers,
+        offMainThread: true,
         signal,
         onProgress: (n) => {
           done = n;

@@ -25,6 +25,21 @@ describe('forecastAll', { timeout: 60_000 }, () => {
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('with offMainThread keeps even one worker’s series off this thread, whose event loop stays mostly idle', async () => {
+    const few = series.slice(0, 40);
+    const expected = few.map((s) => forecastSeries(s, { horizon: 14 }));
+    const utilisation = async (offMainThread: boolean) => {
+      const before = performance.eventLoopUtilization();
+      const results = await forecastAll(few, { horizon: 14 }, { workers: 1, offMainThread });
+      const busy = performance.eventLoopUtilization(before).utilization;
+      expect(results).toEqual(expected);
+      return busy;
+    };
+    // In this thread the loop is busy nearly all the time; on a worker it mostly waits (tsx's start included).
+    expect(await utilisation(false)).toBeGreaterThan(0.8);
+    expect(await utilisation(true)).toBeLessThan(0.5);
+  });
+
   it('rejects bad options before starting any worker', async () => {
     await expect(forecastAll(series, { horizon: -3 })).rejects.toThrow(RangeError);
     await expect(forecastAll([], { horizon: 7 })).resolves.toEqual([]);
