@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '#db/client.ts';
-import { auditLog } from '#db/schema/identity.ts';
+import type { auditLog } from '#db/schema/identity.ts';
+import { insertAuditEntries } from './insert-audit-entries.ts';
 
 export type AuditEntry = typeof auditLog.$inferInsert;
 
@@ -53,9 +54,7 @@ export class AuditWriter {
     const batch = this.next;
     if (!batch) return;
     this.next = undefined;
-    this.inFlight = this.db
-      .insert(auditLog)
-      .values(batch.entries)
+    this.inFlight = insertAuditEntries(this.db, batch.entries)
       .then(
         () => undefined,
         (error: unknown) => this.logger.error({ err: error, lost: batch.entries.length }, 'could not write audit entries'),

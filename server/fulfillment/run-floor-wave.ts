@@ -1,6 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Executor } from '#db/client.ts';
-import { auditLog } from '#db/schema/identity.ts';
+import { insertAuditEntries } from '#server/audit/insert-audit-entries.ts';
 import type { AuditEntry, RequestAudit } from '#server/audit/audit-writer.ts';
 import { mayUseLocation, type Actor } from '#server/auth/actor.ts';
 import { runAsOf } from '#server/core/as-of.ts';
@@ -93,7 +93,7 @@ export async function runFloorWave<B>(ctx: ServiceContext, actor: Actor | null, 
         }
         const done = items.length > 0 ? await step.applyInSet(ctx, tx, actor, items) : new Set<number>();
         const entries = candidates.filter((c) => done.has(c.index)).map((c) => auditEntry(scope, c.index, c.asOf, c.shipmentId, 200));
-        if (entries.length > 0) await tx.insert(auditLog).values(entries);
+        await insertAuditEntries(tx, entries);
         return done;
       });
     } catch (error) {
@@ -119,10 +119,7 @@ export async function runFloorWave<B>(ctx: ServiceContext, actor: Actor | null, 
     else if (!applied.has(o.index)) audits.push(auditEntry(scope, o.index, parsed.find((p) => p.index === o.index)?.asOf, o.shipmentId, 200));
   }
   if (audits.length > 0) {
-    await ctx.db
-      .insert(auditLog)
-      .values(audits)
-      .catch((error: unknown) => ctx.logger.error({ err: error, lost: audits.length }, 'could not write audit entries of a floor wave'));
+    await insertAuditEntries(ctx.db, audits).catch((error: unknown) => ctx.logger.error({ err: error, lost: audits.length }, 'could not write audit entries of a floor wave'));
   }
   return outcomes;
 }

@@ -1,7 +1,6 @@
 import type { Executor } from '#db/client.ts';
-import { outbox } from '#db/schema/outbox.ts';
 import type { EventType } from '#server/core/events.ts';
-import type { NewEvent } from '#server/outbox/append-events.ts';
+import { insertOutboxEvents, type NewEvent } from '#server/outbox/append-events.ts';
 
 export interface PurchasingEvent {
   type: EventType;
@@ -14,9 +13,8 @@ export interface PurchasingEvent {
 /**
  * Writes purchasing events, and the inventory.adjusted events of their stock movements, in the
  * caller's transaction and in their order. The outbox's aggregate type is free text; appendEvents'
- * type names only the older aggregates, so this writes the rows itself, the same way.
+ * type names only the older aggregates, so this takes the wider type, the same insert.
  */
 export async function appendPurchasingEvents(tx: Executor, events: (PurchasingEvent | NewEvent)[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.insert(outbox).values(events);
+  await insertOutboxEvents(tx, events);
 }
