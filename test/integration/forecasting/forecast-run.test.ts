@@ -272,4 +272,43 @@ describe('a forecast run', () => {
     const old = ok(await server.api.get(`/api/forecasts?runId=${succeeded.at(-1)!.id}`), 200);
     expect(old.items).toEqual([]);
   });
+
+  it('rejects in bulk with a reason, approves in bulk with changed quantities, and refuses a quantity for a proposal not approved', async () => {
+    // MUG at EAST and TEE at WEST nearly sold out: each run proposes buying both.
+    await addStock(server.api, mug, east.id, -495);
+    await addStock(server.api, tee, west.id, -140);
+    const proposed = async () => {
+      await runToEnd();
+      const open = ok(await server.api.get('/api/replenishment/proposals?status=proposed'), 200).items as { id: string; sku: string; locationId: string; kind: string; quantity: number }[];
+      const mugEast = open.find((p) => p.sku === mug && p.locationId === east.id && p.kind === 'purchase')!;
+      const teeWest = open.find((p) => p.sku === tee && p.locationId === west.id && p.kind === 'purchase')!;
+      expect(mugEast).toBeDefined();
+      expect(teeWest).toBeDefined();
+      return { open, mugEast, teeWest };
+    };
+    const planner = await server.tokenClient(['planner']);
+
+    const first = await proposed();
+    const stray = await planner.post('/api/replenishment/proposals/approve', { ids: [first.mugEast.id], quantities: { [first.teeWest.id]: 24 } });
+    expect(stray.status).toBe(422);
+    expect(stray.body.errors[0].path).toBe(`quantities.${first.teeWest.id}`);
+    const zero = await planner.post('/api/replenishment/proposals/approve', { ids: [first.mugEast.id], quantities: { [first.mugEast.id]: 0 } });
+    expect(zero.status).toBe(422);
+    expect(zero.body.errors[0].path).toBe(`quantities.${first.mugEast.id}`);
+    const ids = first.open.map((p) => p.id);
+    const rejected = ok(await planner.post('/api/replenishment/proposals/reject', { ids, reason: 'stock is on its way from elsewhere' }), 200).proposals as { id: string; status: string }[];
+    expect(rejected.map((p) => p.id).sort()).toEqual([...ids].sort());
+    expect(rejected.every((p) => p.status === 'rejected')).toBe(true);
+    expect(ok(await server.api.get('/api/replenishment/proposals?status=proposed'), 200).items).toEqual([]);
+
+    // The next run proposes again; both approved at once, MUG's quantity changed on the way.
+    const { mugEast, teeWest } = await proposed();
+    const approved = ok(await planner.post('/api/replenishment/proposals/approve', { ids: [mugEast.id, teeWest.id], quantities: { [mugEast.id]: mugEast.quantity + 7 } }), 200);
+    expect(approved.proposals.map((p: { id: string; status: string; quantity: number }) => [p.id, p.status, p.quantity]).sort()).toEqual(
+      [[mugEast.id, 'approved', mugEast.quantity + 7], [teeWest.id, 'approved', teeWest.quantity]].sort(),
+    );
+    const lines = [];
+    for (const { id } of approved.purchaseOrders as { id: string }[]) lines.push(...ok(await server.api.get(`/api/purchase-orders/${id}`), 200).lines);
+    expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ sku: mug, quantityOrdered: mugEast.quantity + 7 }), expect.objectContaining({ sku: tee, quantityOrdered: teeWest.quantity })]));
+  });
 });
