@@ -1,13 +1,26 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '#db/client.ts';
 import { forecastSeries, NETWORK_KEY } from '#db/schema/forecasting.ts';
 import { decodeOffsetCursor, encodeOffsetCursor } from '#server/core/offset-cursor.ts';
-import { findRun, latestSucceededRun, runView, type ForecastRunView } from './forecast-run-store.ts';
+import { findRun, latestSucceededRun, previousSucceededRun, runView, type ForecastRunRow, type ForecastRunView } from './forecast-run-store.ts';
 import type { ForecastQuery } from './forecasting.schemas.ts';
 
 type SeriesRow = typeof forecastSeries.$inferSelect;
 
-function seriesView(row: SeriesRow) {
+/** The same series in the run before: its model, backtest accuracy and forecast total, to compare. */
+interface PreviousSeries {
+  runId: string;
+  runNumber: number;
+  asOfDate: string;
+  model: string;
+  mase: number | null;
+  baselineMase: number | null;
+  forecastTotal: number;
+}
+
+const totalOf = (points: unknown) => (points as { forecast: number }[]).reduce((s, p) => s + p.forecast, 0);
+
+function seriesView(row: SeriesRow, previous: PreviousSeries | null) {
   return {
     sku: row.sku,
     locationId: row.locationKey === NETWORK_KEY ? null : row.locationKey,
@@ -20,7 +33,25 @@ function seriesView(row: SeriesRow) {
     inbound: row.inbound,
     stockoutDate: row.stockoutDate,
     expectedShortUnits: row.expectedShortUnits,
+    forecastTotal: totalOf(row.points),
+    previous,
   };
+}
+
+/** The page's series as the previous succeeded run forecast them (null where it did not, or its series were pruned). */
+async function previousSeries(db: Database, run: ForecastRunRow, rows: readonly SeriesRow[]): Promise<Map<string, PreviousSeries>> {
+  const found = new Map<string, PreviousSeries>();
+  if (rows.length === 0) return found;
+  const before = await previousSucceededRun(db, run.number);
+  if (!before) return found;
+  const earlier = await db
+    .select({ sku: forecastSeries.sku, locationKey: forecastSeries.locationKey, model: forecastSeries.model, mase: forecastSeries.mase, baselineMase: forecastSeries.baselineMase, points: forecastSeries.points })
+    .from(forecastSeries)
+    .where(and(eq(forecastSeries.runId, before.id), inArray(forecastSeries.sku, [...new Set(rows.map((r) => r.sku))])));
+  for (const e of earlier) {
+    found.set(`${e.sku}@${e.locationKey}`, { runId: before.id, runNumber: before.number, asOfDate: before.asOfDate, model: e.model, mase: e.mase, baselineMase: e.baselineMase, forecastTotal: totalOf(e.points) });
+  }
+  return found;
 }
 
 
@@ -48,9 +79,11 @@ export async function listForecastSeries(db: Database, query: ForecastQuery): Pr
     .limit(query.limit + 1)
     .offset(offset);
   const more = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  const previous = await previousSeries(db, run, page);
   return {
     run: runView(run),
-    items: rows.slice(0, query.limit).map(seriesView),
+    items: page.map((row) => seriesView(row, previous.get(`${row.sku}@${row.locationKey}`) ?? null)),
     nextCursor: more ? encodeOffsetCursor(offset + query.limit) : null,
   };
 }

@@ -126,6 +126,17 @@ export async function latestSucceededRun(db: Database): Promise<ForecastRunRow |
   return row;
 }
 
+/** The newest succeeded run before run `number`: the one a run is compared with. */
+export async function previousSucceededRun(db: Database, number: number): Promise<ForecastRunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(forecastRuns)
+    .where(and(eq(forecastRuns.status, 'succeeded'), lt(forecastRuns.number, number)))
+    .orderBy(desc(forecastRuns.number))
+    .limit(1);
+  return row;
+}
+
 /**
  * Where the scheduled run of a day of history stands: `taken` when one is running or succeeded,
  * else when the last one failed (null: none yet), so that a failure is tried again later.

@@ -65,6 +65,19 @@ export const ForecastSeriesItem = z
     inbound: z.number().int().nullable(),
     stockoutDate: z.string().nullable().openapi({ description: 'First day forecast demand exceeds available + inbound; null when stock lasts the horizon' }),
     expectedShortUnits: z.number(),
+    forecastTotal: z.number().openapi({ description: 'Units forecast over the horizon' }),
+    previous: z
+      .object({
+        runId: z.string(),
+        runNumber: z.number().int(),
+        asOfDate: z.string(),
+        model: z.string(),
+        mase: z.number().nullable(),
+        baselineMase: z.number().nullable(),
+        forecastTotal: z.number(),
+      })
+      .nullable()
+      .openapi({ description: 'The same series in the succeeded run before this one (null when it had none, or its series are no longer kept): to compare model, backtest accuracy and forecast' }),
   })
   .openapi('ForecastSeries');
 

@@ -127,6 +127,7 @@ describe('a forecast run', () => {
     const page = ok(await server.api.get(`/api/forecasts?sku=${tee}&locationId=${east.id}`), 200);
     expect(page.run.id).toBe(finished.id);
     const [series] = page.items;
+    expect(series.previous).toBeNull();
     expect(series.points).toHaveLength(28);
     expect(series.points[0].date).toBe(today);
     for (const p of series.points) expect(p.lo80 <= p.forecast && p.forecast <= p.hi80).toBe(true);
@@ -212,6 +213,11 @@ describe('a forecast run', () => {
     const runs = ok(await server.api.get('/api/forecasts/runs'), 200).items;
     expect(runs[0].id).toBe(finished.id);
     expect(runs).toHaveLength(2);
+    // Each series carries its twin of the run before, to compare.
+    expect(east2.previous).toMatchObject({ runId: runs[1].id, runNumber: runs[1].number, asOfDate, model: expect.any(String) });
+    expect(east2.previous.mase).toBeLessThan(east2.previous.baselineMase);
+    expect(east2.forecastTotal).toBeCloseTo(east2.points.reduce((s: number, p: { forecast: number }) => s + p.forecast, 0), 6);
+    expect(east2.previous.forecastTotal).toBeGreaterThan(0);
     // WEST and MUG sell the same every day: MASE has no scale there, so only TEE at EAST is scored.
     for (const r of runs) expect(r.summary.locations).toMatchObject({ series: 3, backtested: 1 });
     expect(runs[0].summary.locations.maseRatio).toBeLessThan(1);
