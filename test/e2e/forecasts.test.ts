@@ -65,6 +65,8 @@ describe('forecasts page', () => {
     await page.getByRole('button', { name: 'Run now' }).click();
     await page.getByRole('region', { name: 'Forecast run' }).getByRole('heading', { name: `Run ${runNumber + 1}` }).waitFor({ timeout: 90_000 });
     await page.getByRole('button', { name: 'Run now' }).waitFor();
+    // The selected series now compares itself with its twin of the run before.
+    await detail.getByText(new RegExp(`^\\s*Run ${runNumber} \\(history to \\d{4}-\\d{2}-\\d{2}\\):`)).waitFor({ timeout: 15_000 });
     runNumber += 1;
     await page.context().close();
   }, 150_000);
