@@ -97,13 +97,15 @@ const tally = (c: { baseline: number; baseline_late: number; strata?: CarrierCou
 });
 
 /**
- * Each row's network: the other carriers' baselines of the same service (for a whole carrier,
- * `service` '', all their services). A carrier's own slowdown never lifts its own prior.
+ * Each row's network: the other carriers' baselines of the same service, or of all their services
+ * where that service has fewer than `minParcels` (and for a whole carrier, `service` ''). A
+ * carrier's own slowdown never lifts its own prior.
  */
-export function withNetworkPriors(rows: readonly CarrierCounts[], all: readonly CarrierCounts[]): CarrierCounts[] {
+export function withNetworkPriors(rows: readonly CarrierCounts[], all: readonly CarrierCounts[], minParcels: number): CarrierCounts[] {
   return rows.map((c) => {
-    const others = all.filter((o) => o.carrier !== c.carrier && o.service !== '' && (c.service === '' || o.service === c.service));
-    const sum = sumTallies(others.map(tally));
+    const others = all.filter((o) => o.carrier !== c.carrier && o.service !== '');
+    const sameService = others.filter((o) => o.service === c.service);
+    const sum = sumTallies((sameService.reduce((n, o) => n + o.baseline, 0) >= minParcels ? sameService : others).map(tally));
     return {
       ...c,
       network: {
@@ -147,7 +149,10 @@ export function assessCarrier(c: CarrierCounts, t: Thresholds, held: boolean) {
   const transitZ = extraTransitHours !== null && se > 0 && fromBaseline ? extraTransitHours / se : 0;
   const threshold = held ? t.clearZ : t.raiseZ;
   const lateSignal = c.recent >= t.minParcels && window.z >= threshold && lateShare - window.usual >= t.minLift;
-  const transitSignal = c.recent_delivered >= t.minParcels && transitZ >= threshold && (extraTransitHours ?? 0) >= t.minExtraTransitHours;
+  // Transit is counted in calendar hours: a weekend or holiday lengthens it while fewer parcels than
+  // usual miss their promise (promises count business days). A slower carrier also misses more.
+  const transitSignal =
+    c.recent_delivered >= t.minParcels && transitZ >= threshold && (extraTransitHours ?? 0) >= t.minExtraTransitHours && lateShare >= window.usual;
   const dueSignal = due >= t.minDueParcels && batch.z >= threshold && dueShare - batch.usual >= (held ? t.minLift : t.minDueLift);
   return {
     lateShare,
@@ -282,8 +287,8 @@ export const carrierDelay = defineRule({
       return a.lateSignal || a.transitSignal || a.dueSignal ? a : null;
     };
     // Each judged beside the other carriers (their baselines are the prior of a short history).
-    const services = withNetworkPriors(result.rows, result.rows);
-    const totals = withNetworkPriors(carrierTotals(result.rows), result.rows);
+    const services = withNetworkPriors(result.rows, result.rows, t.minBaselineParcels);
+    const totals = withNetworkPriors(carrierTotals(result.rows), result.rows, t.minBaselineParcels);
     // The whole carrier speaks only where none of its services does on its own (one alert, not two).
     const servicesRaised = new Set(services.filter((c) => raised(c, `carrier:${c.carrier}:${c.service}`)).map((c) => c.carrier));
     for (const c of [...totals.filter((c) => !servicesRaised.has(c.carrier)), ...services]) {

@@ -17,8 +17,12 @@ export interface DetectabilityCheck {
 }
 
 export interface DetectabilitySettings {
-  /** carrier_slowdown: late parcels needed (a rule's minimum sample); 1 = the first. */
-  carrierMinLate: number;
+  /** carrier_slowdown: a promised day's due parcels of the carrier needed (the rule's smallest batch). */
+  carrierMinParcels: number;
+  /** carrier_slowdown: how much more often than the other carriers' that day they must be late (the rule's lift). */
+  carrierMinLift: number;
+  /** carrier_slowdown: z against the other carriers' late share that day. */
+  carrierMinZ: number;
   /** capacity_loss: the trailing window (hours) whose arrivals are set against a day of capacity. */
   capacityWindowHours: number;
   /** stock_out: days of allocations that make "recent demand" (fewer when the history is shorter). */
@@ -27,10 +31,12 @@ export interface DetectabilitySettings {
 
 /**
  * Windows as backlog_growth (24 h) and stock_out_risk (28 days) read them. A carrier slowdown is
- * detectable from its 5th late parcel: fewer cannot be told from a carrier's usual lateness (a due
- * batch of 10 at the usual 8% late expects 0.8; 5 late is the fewest at 4 standard deviations).
+ * detectable from the first day its due batch is late far more often than the other carriers' due
+ * the same day: 10 parcels and 20 points as carrier_delay's due batch; z 3 against the same day's
+ * share, a yardstick that already takes out the day's network-wide lateness (the rule's z 4 is
+ * against a baseline, with that baseline's own uncertainty).
  */
-export const defaultDetectability: DetectabilitySettings = { carrierMinLate: 5, capacityWindowHours: 24, stockDemandDays: 28 };
+export const defaultDetectability: DetectabilitySettings = { carrierMinParcels: 10, carrierMinLift: 0.2, carrierMinZ: 3, capacityWindowHours: 24, stockDemandDays: 28 };
 
 const DAY_MS = 86_400_000;
 
@@ -43,22 +49,46 @@ function earliestIn(candidates: readonly (Date | null)[], fromMs: number, toMs: 
 }
 
 /**
- * carrier_slowdown: a parcel of the carrier (and service) handed over since the slowdown began
- * passes its promised moment (Tower's `promised_at`, the end of the promised day) undelivered;
- * with `carrierMinLate` > 1, the moment the n-th one does. Exact: the promise's own moment.
+ * carrier_slowdown: the end of the first promised day since the start on which the carrier's
+ * parcels due that day (of a slowed service, or all its services) number at least
+ * `carrierMinParcels` and passed their promise undelivered (or arrived after it) at least
+ * `carrierMinLift` more often than the other carriers' parcels due the same day (same service, or
+ * all), by z ≥ `carrierMinZ` against that same-day share. A day every carrier runs late (a
+ * holiday week's hand-overs) is no evidence against one of them. Exact: the promise's own moment.
  */
 function carrierCheck(d: Extract<Disruption, { kind: 'carrier_slowdown' }>, startMs: number, s: DetectabilitySettings): DetectabilityCheck {
   return {
     disruption: d,
-    definition: `the ${ordinal(s.carrierMinLate)} parcel of ${d.carrier}${d.service ? ` (${d.service})` : ''} handed over since the start passes its promised_at undelivered`,
+    definition:
+      `the first promised day whose due parcels of ${d.carrier}${d.service ? ` (${d.service})` : ''} (≥ ${s.carrierMinParcels}) passed their promise undelivered ` +
+      `${Math.round(s.carrierMinLift * 100)} points more often than the other carriers' due the same day, at z ≥ ${s.carrierMinZ}`,
     async check(db, atMs) {
-      const { rows } = await db.execute<{ promised_at: string }>(sql`
-        select promised_at from shipments
-        where carrier = ${d.carrier} and (${d.service}::text is null or service::text = ${d.service})
-          and shipped_at >= ${new Date(startMs)} and promised_at < ${new Date(atMs)}
-          and (delivered_at is null or delivered_at > promised_at)
-        order by promised_at offset ${s.carrierMinLate - 1} limit 1`);
-      return asDate(rows[0]?.promised_at);
+      const { rows } = await db.execute<{ day: string; due_at: string; theirs: boolean; service: string; parcels: number; late: number }>(sql`
+        select (s.promised_at at time zone 'UTC')::date::text as day, max(s.promised_at) as due_at, s.carrier = ${d.carrier} as theirs, s.service::text as service,
+          count(*)::int as parcels,
+          count(*) filter (where (s.delivered_at is not null and s.delivered_at > s.promised_at) or (s.delivered_at is null and s.status in ('shipped', 'exception')))::int as late
+        from shipments s
+        where s.carrier is not null and s.shipped_at is not null and s.status in ('shipped', 'delivered', 'exception', 'returned_to_sender')
+          and s.promised_at >= ${new Date(startMs)} and s.promised_at < ${new Date(atMs)}
+        group by 1, 3, 4
+        order by 1`);
+      const days = [...new Set(rows.map((r) => r.day))];
+      const services = d.service ? [d.service] : [...new Set(rows.map((r) => r.service))];
+      for (const day of days) {
+        const batch = rows.filter((r) => r.day === day);
+        // Each slowed service alone, and the carrier's services together ('').
+        for (const service of [...services, '']) {
+          const of = (theirs: boolean) => batch.filter((r) => r.theirs === theirs && (service === '' || r.service === service));
+          const sum = (rs: typeof batch) => rs.reduce((n, r) => ({ parcels: n.parcels + r.parcels, late: n.late + r.late }), { parcels: 0, late: 0 });
+          const theirs = sum(of(true));
+          const others = sum(of(false));
+          if (theirs.parcels < s.carrierMinParcels || others.parcels < s.carrierMinParcels) continue;
+          const q = Math.min(Math.max(others.late / others.parcels, 0.01), 0.99);
+          const z = (theirs.late - theirs.parcels * q) / Math.sqrt(theirs.parcels * q * (1 - q));
+          if (theirs.late / theirs.parcels - q >= s.carrierMinLift && z >= s.carrierMinZ) return asDate(of(true).map((r) => r.due_at).sort().at(-1));
+        }
+      }
+      return null;
     },
   };
 }

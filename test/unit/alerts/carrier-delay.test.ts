@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessCarrier, carrierDelay, type CarrierCounts } from '#server/alerts/rules/carrier-delay.ts';
+import { assessCarrier, carrierDelay, carrierTotals, withNetworkPriors, type CarrierCounts } from '#server/alerts/rules/carrier-delay.ts';
 
 const defaults = carrierDelay.thresholds.parse({});
 const steady: CarrierCounts = {
@@ -150,5 +150,26 @@ describe('assessCarrier', () => {
       // Fridays: prior 0.2936 × (10% / 8%) = 0.3670; with its own 80 of 200: (20 × 0.3670 + 80) / 220 = 0.3970.
       expect(a.dueBaselineShare).toBeCloseTo(0.397, 3);
     });
+  });
+
+  it('a carrier’s network is the other carriers’ same service, or all their services where that one has under 30 parcels', () => {
+    const row = (carrier: string, service: string, baseline: number, late: number): CarrierCounts => ({
+      ...steady,
+      carrier,
+      service,
+      baseline,
+      baseline_late: late,
+      strata: [{ dow: 1, recent: 0, recentLate: 0, baseline, baselineLate: late }],
+    });
+    const rows = [row('a', 'express', 5, 1), row('a', 'standard', 7, 1), row('b', 'express', 20, 4), row('b', 'standard', 300, 30), row('c', 'standard', 100, 20)];
+    const [aExpress, aStandard, bExpress] = withNetworkPriors(rows, rows, 30);
+    // b's and c's express: 20 parcels, too few: all their services, 420 of which 54 late.
+    expect(aExpress!.network).toEqual({ baseline: 420, baselineLate: 54, strata: [{ dow: 1, baseline: 420, baselineLate: 54 }] });
+    expect(aStandard!.network).toMatchObject({ baseline: 400, baselineLate: 50 });
+    // b's express: a's 5 express are too few, so a's and c's services: 112 parcels, 22 late.
+    expect(bExpress!.network).toMatchObject({ baseline: 112, baselineLate: 22 });
+    // The whole carrier a: the others' services summed.
+    const [aWhole] = withNetworkPriors(carrierTotals(rows), rows, 30);
+    expect(aWhole).toMatchObject({ carrier: 'a', service: '', baseline: 12, network: { baseline: 420, baselineLate: 54 } });
   });
 });
