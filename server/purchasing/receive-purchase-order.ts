@@ -6,7 +6,7 @@ import { EventType } from '#server/core/events.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { runCommand } from '#server/idempotency/run-idempotent.ts';
-import { allocateBackorders } from '#server/orders/allocate-backorders.ts';
+import { allocateBackordersOf } from '#server/orders/allocate-backorders.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import { moveStocks } from './move-stock.ts';
 import { checkReceiptLines } from './receipt-lines.ts';
@@ -97,6 +97,6 @@ export async function receivePurchaseOrder(
     return { id: po.id, skus: input.lines.map((l) => l.sku) };
   });
   const backordersAllocated: string[] = [];
-  if (!replayed) for (const sku of result.skus) backordersAllocated.push(...(await allocateBackorders(ctx, sku)));
+  if (!replayed) backordersAllocated.push(...(await allocateBackordersOf(ctx, result.skus)));
   return { ...(await getPurchaseOrder(ctx.db, result.id)), backordersAllocated };
 }

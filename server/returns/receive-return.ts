@@ -9,7 +9,7 @@ import { mayUseLocation, type Actor } from '#server/auth/actor.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import { runCommand } from '#server/idempotency/run-idempotent.ts';
-import { allocateBackorders } from '#server/orders/allocate-backorders.ts';
+import { allocateBackordersOf } from '#server/orders/allocate-backorders.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import { lockReturn } from './lock-return.ts';
 import { orderFacts, returnEvent } from './return-events.ts';
@@ -150,7 +150,7 @@ export async function receiveReturn(
     return { id: rma.id, restocked: [...new Set(input.lines.filter((l) => l.disposition.restock > 0).map((l) => stored.get(l.returnLineId)!.sku))] };
   });
   // Like any stock that arrives, restocked units may complete waiting orders.
-  if (!replayed) for (const sku of result.restocked) await allocateBackorders(ctx, sku);
+  if (!replayed) await allocateBackordersOf(ctx, result.restocked);
   return (await findReturn(ctx.db, result.id))!;
 }
 
