@@ -39,6 +39,7 @@ import { formatDemoUsers, isEmptyDatabase, readGeneratedCarrierSecret } from './
 import { startDemoTraffic, type DemoTraffic } from './demo/demo-traffic.ts';
 import { prepareDemo } from './demo/prepare-demo.ts';
 import { loopbackUrl } from './demo/loopback-url.ts';
+import { replayableCommits } from './core/replayable-commits.ts';
 
 function loadConfigOrExit() {
   try {
@@ -73,6 +74,8 @@ const database = await openDatabase({
   process.exit(1);
 });
 logger.info({ postgres: database.kind }, 'database ready, migrations applied');
+// Historical (dated) requests commit without waiting for their flush: see server/core/replayable-commits.ts.
+replayableCommits(database.db);
 
 // Judged before the first admin is made: that admin alone does not make a business.
 const wasEmpty = config.SIMULATE === 'on' && (await isEmptyDatabase(database.db));

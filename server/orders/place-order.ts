@@ -3,6 +3,7 @@ import { isUniqueViolation } from '#db/errors.ts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { IdempotencyConflictError, OutOfStockError, ValidationError, type Shortage } from '#server/core/errors.ts';
+import { currentAsOf } from '#server/core/as-of.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import type { ServiceContext } from '#server/context.ts';
 import type { RequestAudit } from '#server/audit/audit-writer.ts';
@@ -99,6 +100,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
       storeCreditCents,
       claim,
       audit: options.audit,
+      replayable: currentAsOf() !== undefined,
     });
 
     // Under row locks the stock read decides; store credit is spent in the same transaction, so

@@ -36,6 +36,8 @@ export interface OrderDraft {
   claim: { scope: string; key: string };
   /** Written with the order, in the same statement. */
   audit?: RequestAudit | undefined;
+  /** Placed by a dated (historical) request: its commit need not wait for its flush (server/core/replayable-commits.ts). */
+  replayable?: boolean | undefined;
 }
 
 /**
@@ -64,8 +66,11 @@ export async function writeOrders(db: Executor, drafts: readonly OrderDraft[]): 
   const reservations = drafts.flatMap((d) => reservationRows(d.orderId, d.lineIds, d.plan, d.placedAt));
 
   const result = await executePrepared<{ id: string; number: string }>(db, 'write-orders', sql`
-    with input_orders as (
-      select o.* from json_to_recordset(${JSON.stringify(orders)}::json) as o(n int, id uuid, scope text, key text, request_hash text,
+    with commit_mode as (
+      -- Asynchronous commit only when every order is historical; else the session's own setting.
+      select set_config('synchronous_commit', case when ${drafts.length > 0 && drafts.every((d) => d.replayable === true)}::boolean then 'off' else current_setting('synchronous_commit') end, true)
+    ), input_orders as (
+      select o.* from commit_mode, json_to_recordset(${JSON.stringify(orders)}::json) as o(n int, id uuid, scope text, key text, request_hash text,
         channel sales_channel, external_ref text, email text, customer_name text, address_id uuid, address json,
         status order_status, currency text, subtotal_cents int, discount_cents int, tax_cents int, shipping_cents int, total_cents int,
         delivery_method delivery_method, delivery_service delivery_service, pickup_location_id uuid, promotion_code text, placed_at timestamptz)

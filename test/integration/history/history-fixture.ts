@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { requestScopedClock } from '#server/core/as-of.ts';
 import { systemClock } from '#server/core/clock.ts';
+import { replayableCommits } from '#server/core/replayable-commits.ts';
 import { AS_OF_HEADER } from '#server/http/as-of-header.ts';
 import { createScratchDatabase } from '#test/support/scratch-database.ts';
 import type { ApiClient } from '#test/support/api-client.ts';
@@ -29,7 +30,8 @@ export function simulatorClient(server: TestServer): Promise<ApiClient> {
  */
 export async function startHistoryServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createScratchDatabase(inject('databaseUrl'), 'tower_history');
-  const server = await startTestServer({ clock: requestScopedClock(systemClock), ...options, databaseUrl: database.url });
+  // As main.ts: dated requests commit asynchronously (server/core/replayable-commits.ts).
+  const server = await startTestServer({ clock: requestScopedClock(systemClock), wrapDb: replayableCommits, ...options, databaseUrl: database.url });
   return {
     ...server,
     async close() {
