@@ -30,7 +30,7 @@ export async function listOpenPurchaseOrders(client: TowerClient): Promise<Tower
       let cursor: string | null = null;
       do {
         const query: string = `?status=${status}&limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-        const { body } = await client.request<{ items: TowerPurchaseOrder[]; nextCursor: string | null }>('GET', `/api/purchase-orders${query}`);
+        const { body } = await client.request<{ items: TowerPurchaseOrder[]; nextCursor: string | null }>('GET', `/api/purchase-orders${query}`, { priority: true });
         found.push(...body.items);
         cursor = body.nextCursor;
       } while (cursor);
@@ -46,6 +46,8 @@ export async function receivePurchaseOrder(world: World, po: TowerPurchaseOrder,
     body: { lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantityOpen })) },
     idempotencyKey: `SIM-${world.seed}-po-receipt-${po.id}-${day}`,
     asOf: atMs,
+    // The day's orders after the morning's receipts wait for them: ahead of the lanes' requests.
+    priority: true,
   });
   world.stats.receipts++;
   for (const orderId of body.backordersAllocated ?? []) if (world.orders.has(orderId)) world.awaitingRelease.add(orderId);

@@ -112,6 +112,7 @@ async function reportVendorStock(world: World, day: Day, atMs: number, r: StockL
     body: { sku: r.sku, locationId: world.locationIdByCode.get(r.locationCode)!, delta: r.onHand, reason: 'receipt', note: `restock ${day}` },
     idempotencyKey: `SIM-${world.seed}-restock-${day}-${r.sku}-${r.locationCode}`,
     asOf: atMs,
+    priority: true,
   });
   world.stats.receipts++;
   for (const orderId of body.backordersAllocated ?? []) if (world.orders.has(orderId)) world.awaitingRelease.add(orderId);

@@ -50,7 +50,8 @@ async function listSkus(client: TowerClient): Promise<Set<string>> {
 }
 
 export async function listInventory(client: TowerClient, query = ''): Promise<InventoryLevel[]> {
-  return (await client.request<InventoryLevel[]>('GET', `/api/inventory${query}`)).body;
+  // Read by the morning's restock and a stock-out's count, which the next steps wait for: ahead of the lanes' requests.
+  return (await client.request<InventoryLevel[]>('GET', `/api/inventory${query}`, { priority: true })).body;
 }
 
 // Tower's default packaging ends at BOX-XL (600×500×500 mm) and has no API to add a type: a

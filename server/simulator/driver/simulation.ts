@@ -95,6 +95,11 @@ const SIZING_DAYS = 14;
 const PROGRESS_EVERY_MS = 250;
 /** Orders a window of the backfill holds (at most a day): more run ahead of each other in fewer rounds. */
 const ORDERS_PER_WINDOW = 100;
+/**
+ * The longest window: every window ends with a drain (its last floor steps and scans before the
+ * next starts), so a small business's history runs in windows of days, not one a day.
+ */
+const MAX_WINDOW_DAYS = 4;
 
 
 /**
@@ -189,8 +194,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       stopper.abort();
     }
   };
-  // Windows sized by the work they hold: about ORDERS_PER_WINDOW orders' worth of simulated time, within a day (sync points and barriers keep what depends on order).
-  const windowMs = Math.min(DAY, Math.max(30 * 60_000, (ORDERS_PER_WINDOW / plan.backfill.ordersPerDay) * DAY));
+  // Windows sized by the work they hold: about ORDERS_PER_WINDOW orders' worth of simulated time, a few days of a small business (sync points keep what depends on order).
+  const windowMs = Math.min(MAX_WINDOW_DAYS * DAY, Math.max(30 * 60_000, (ORDERS_PER_WINDOW / plan.backfill.ordersPerDay) * DAY));
   const scheduler = new Scheduler(new EventQueue(), { windowMs, onError, signal });
   world.scheduler = scheduler;
   const backfillFromMs = dayToMs(from);

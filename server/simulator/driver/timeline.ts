@@ -50,12 +50,16 @@ export interface TimelineOptions {
 }
 
 /**
- * Queues one day as barriers and order lanes: at midnight the disruptions that start or end and
+ * Queues one day as sync points and order lanes: at midnight the disruptions that start or end and
  * the day's orders, releases through the day, the morning's receipts, and the next day's midnight.
+ * Midnight is a sync point, not a barrier: it runs after every earlier action that concerns it
+ * (orders placed, stock handed back, returns received) and before the day's orders, which it
+ * schedules, while the day before's parcels, scans and floor steps that change no stock go on, so
+ * one day's tail overlaps the next day's start instead of the whole run waiting for it.
  */
 export function scheduleDay(world: World, plan: DemandPlan, day: Day, options: TimelineOptions): void {
   const startMs = dayToMs(day);
-  world.scheduler.at(startMs, null, async () => {
+  world.scheduler.sync(startMs, async () => {
     for (const d of world.scenario.disruptions) {
       if (d.end === day) await endDisruption(world, d, startMs);
       if (d.start === day) await startDisruption(world, d, startMs);
