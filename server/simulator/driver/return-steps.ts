@@ -29,6 +29,14 @@ function refused(world: World, state: OrderState): void {
   forgetOrder(world, state);
 }
 
+/** Order statuses Tower takes a return request in. */
+const RETURNABLE = new Set(['delivered', 'return_requested', 'returned']);
+
+async function deliveredInFull(world: World, state: OrderState): Promise<boolean> {
+  const { body } = await world.client.request<{ status: string }>('GET', `/api/orders/${state.id}`);
+  return RETURNABLE.has(body.status);
+}
+
 /**
  * The order's planned return, days after its last delivery: the RMA, its authorization two hours
  * later, the parcel received four days after that, and a refund the next day.
@@ -38,6 +46,12 @@ export function scheduleReturn(world: World, state: OrderState): void {
   const requestedAtMs = state.lastDeliveredAtMs + plan.afterDeliveryDays * DAY;
   const lane = state.sim.key;
   world.scheduler.at(requestedAtMs, lane, async () => {
+    // Units still owed (backordered, or handed back by a short pick and not yet sent): the order is
+    // not delivered, and Tower would refuse the return (409). It is asked for again once they are.
+    if (state.owesMore && !(await deliveredInFull(world, state))) {
+      state.returnScheduled = false;
+      return;
+    }
     let rma: TowerReturn;
     try {
       const body = { order: state.id, lines: plan.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, reason: l.reason })) };
@@ -51,9 +65,15 @@ export function scheduleReturn(world: World, state: OrderState): void {
     const authorizedAtMs = requestedAtMs + 2 * HOUR;
     const receivedAtMs = authorizedAtMs + 4 * DAY;
     const resolvedAtMs = receivedAtMs + DAY;
-    world.scheduler.at(authorizedAtMs, lane, async () => {
-      await world.client.request('POST', `/api/returns/${rma.id}/authorize`, { body: {}, asOf: authorizedAtMs });
-    });
+    // Authorizing and refunding change no stock: no release or midnight waits for them.
+    world.scheduler.at(
+      authorizedAtMs,
+      lane,
+      async () => {
+        await world.client.request('POST', `/api/returns/${rma.id}/authorize`, { body: {}, asOf: authorizedAtMs });
+      },
+      { feeds: false },
+    );
     // Nothing to resolve when nothing came back: Tower would refuse it (409).
     let received = false;
     // Restocked units may fill backorders, which a release before this moment must not see.
@@ -78,6 +98,6 @@ export function scheduleReturn(world: World, state: OrderState): void {
       await world.client.request('POST', `/api/returns/${rma.id}/resolve`, { body: { kind }, asOf: resolvedAtMs });
       world.stats.returnsRefunded++;
       forgetOrder(world, state);
-    });
+    }, { feeds: false });
   });
 }
