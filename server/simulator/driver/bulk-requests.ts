@@ -10,6 +10,16 @@ const ORDERS_PER_BATCH = 200;
 const SCANS_PER_BATCH = 500;
 /** Shipments per floor wave (POST /api/fulfillment/waves/{step}). */
 const SHIPMENTS_PER_WAVE = 500;
+/**
+ * A wave or a carrier's delivery goes on gathering while more requests than this are unanswered
+ * (so a release or the restock's reads in flight do not hold the floor's waves back).
+ */
+const GATHER_WHILE_OPEN_ABOVE = 2;
+/**
+ * A carrier's delivery holds scans of at most this span: it is dated when its last scan happened
+ * (the order.delivered events with it), and a window of a small business spans days.
+ */
+const SCAN_DELIVERY_SPAN_MS = 6 * 3_600_000;
 
 const latest = (moments: string[]) => moments.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
 
@@ -29,17 +39,28 @@ export function createBulkRequests(client: TowerClient, locationIdByCode: () => 
 
   const scans = new RequestBatcher<CarrierScanItem, CarrierScanResult>(async (batch) => {
     const results = new Array<CarrierScanResult>(batch.length);
-    const byCarrier = new Map<string, number[]>();
-    batch.forEach((scan, i) => byCarrier.set(scan.carrier, [...(byCarrier.get(scan.carrier) ?? []), i]));
+    // Each carrier's scans in time order, a new delivery where one comes more than the span after the delivery's first.
+    const deliveries: number[][] = [];
+    const order = batch.map((_, i) => i).sort((a, b) => batch[a]!.carrier.localeCompare(batch[b]!.carrier) || Date.parse(batch[a]!.event.occurredAt) - Date.parse(batch[b]!.event.occurredAt));
+    let first: CarrierScanItem | null = null;
+    for (const i of order) {
+      const scan = batch[i]!;
+      if (!first || first.carrier !== scan.carrier || Date.parse(scan.event.occurredAt) - Date.parse(first.event.occurredAt) > SCAN_DELIVERY_SPAN_MS) {
+        first = scan;
+        deliveries.push([]);
+      }
+      deliveries.at(-1)!.push(i);
+    }
     await Promise.all(
-      [...byCarrier].map(async ([carrier, indexes]) => {
+      deliveries.map(async (indexes) => {
+        const carrier = batch[indexes[0]!]!.carrier;
         const events = indexes.map((i) => batch[i]!.event);
         const { body } = await client.carrierEvents<{ results: CarrierScanResult[] }>(carrier, carrierSecret, events, latest(events.map((e) => e.occurredAt)));
         indexes.forEach((i, k) => (results[i] = body.results[k]!));
       }),
     );
     return results;
-  }, SCANS_PER_BATCH);
+  }, SCANS_PER_BATCH, { client, atMost: GATHER_WHILE_OPEN_ABOVE });
 
   return { orders, scans };
 }
@@ -80,7 +101,7 @@ export function floorWaves(floor: TowerClient): FloorWaves {
       const asOf = Math.max(...batch.map((i) => i.atMs));
       const { body } = await floor.request<{ results: FloorWaveAnswer[] }>('POST', `/api/fulfillment/waves/${step}`, { body: { shipments, withShipments: step === 'pick' || step === 'pack' }, asOf });
       return body.results;
-    }, SHIPMENTS_PER_WAVE);
+    }, SHIPMENTS_PER_WAVE, { client: floor, atMost: GATHER_WHILE_OPEN_ABOVE });
   waves = { claim: wave('claim'), pick: wave('pick'), pack: wave('pack'), ship: wave('ship'), 'ready-for-pickup': wave('ready-for-pickup'), 'picked-up': wave('picked-up') };
   wavesOf.set(floor, waves);
   return waves;

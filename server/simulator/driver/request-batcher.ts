@@ -1,15 +1,32 @@
+/** When a batcher sends what it gathered: once at most `atMost` requests of `client` are unanswered. */
+export interface BatchPace {
+  client: { whenAtMost(atMost: number, run: () => void): void };
+  atMost: number;
+}
+
 /**
- * Gathers the items that steps submit in one turn of the event loop (the scheduler starts every
- * lane of a window at once) and sends them as bulk requests of at most `maxBatch`, answering each
- * submitter with its own item's outcome. A failed bulk request fails each of its items.
+ * Gathers the items that steps submit and sends them as bulk requests of at most `maxBatch`,
+ * answering each submitter with its own item's outcome. A failed bulk request fails each of its
+ * items. Without a pace, a batch is what was submitted in one turn of the event loop (the
+ * scheduler starts every lane of a window at once); with one, it goes on gathering while more
+ * than `atMost` requests are unanswered (their answers move lanes on to this step), so lanes that
+ * reach a step at different moments share one request. A full batch goes at once either way.
  */
+interface Submitted<In, Out> {
+  item: In;
+  resolve: (out: Out) => void;
+  reject: (error: unknown) => void;
+}
+
 export class RequestBatcher<In, Out> {
-  private pending: { item: In; resolve: (out: Out) => void; reject: (error: unknown) => void }[] = [];
+  private pending: Submitted<In, Out>[] = [];
   private scheduled = false;
+  private paced = false;
 
   constructor(
     private readonly send: (items: In[]) => Promise<Out[]>,
     private readonly maxBatch: number,
+    private readonly pace?: BatchPace,
   ) {}
 
   submit(item: In): Promise<Out> {
@@ -24,14 +41,26 @@ export class RequestBatcher<In, Out> {
 
   private flush(): void {
     this.scheduled = false;
+    while (this.pending.length >= this.maxBatch) this.sendChunk(this.pending.splice(0, this.maxBatch));
+    if (this.pending.length === 0 || this.paced) return;
+    if (!this.pace) return this.sendAll();
+    this.paced = true;
+    this.pace.client.whenAtMost(this.pace.atMost, () => {
+      this.paced = false;
+      this.sendAll();
+    });
+  }
+
+  private sendAll(): void {
     const all = this.pending;
     this.pending = [];
-    for (let i = 0; i < all.length; i += this.maxBatch) {
-      const chunk = all.slice(i, i + this.maxBatch);
-      this.send(chunk.map((p) => p.item)).then(
-        (outs) => chunk.forEach((p, k) => p.resolve(outs[k]!)),
-        (error: unknown) => chunk.forEach((p) => p.reject(error)),
-      );
-    }
+    for (let i = 0; i < all.length; i += this.maxBatch) this.sendChunk(all.slice(i, i + this.maxBatch));
+  }
+
+  private sendChunk(chunk: Submitted<In, Out>[]): void {
+    this.send(chunk.map((p) => p.item)).then(
+      (outs) => chunk.forEach((p, k) => p.resolve(outs[k]!)),
+      (error: unknown) => chunk.forEach((p) => p.reject(error)),
+    );
   }
 }

@@ -93,11 +93,38 @@ function isoOf(moment: number | string | Date): string {
   return typeof moment === 'string' ? moment : new Date(moment).toISOString();
 }
 
-/** What clients of one run share: the connections, the slots and the count of requests. */
+/** What clients of one run share: the connections, the slots, the count of requests and those not yet answered. */
 interface Transport {
   agent: http.Agent;
   slots: Slots;
   sent: { count: number };
+  open: OpenRequests;
+}
+
+/** Requests sent (or waiting for a slot) and not yet answered, and who waits for them to be few. */
+class OpenRequests {
+  count = 0;
+  private waiters: { atMost: number; run: () => void }[] = [];
+  private checking = false;
+
+  whenAtMost(atMost: number, run: () => void): void {
+    if (this.count <= atMost) run();
+    else this.waiters.push({ atMost, run });
+  }
+
+  done(): void {
+    this.count--;
+    if (this.checking || this.waiters.length === 0) return;
+    // After the answer's own continuations: what they send counts, what they submit to a batch joins it.
+    this.checking = true;
+    setImmediate(() => {
+      this.checking = false;
+      const ready = this.waiters.filter((w) => this.count <= w.atMost);
+      if (ready.length === 0) return;
+      this.waiters = this.waiters.filter((w) => this.count > w.atMost);
+      for (const w of ready) w.run();
+    });
+  }
 }
 
 /**
@@ -125,6 +152,7 @@ export class TowerClient {
       agent: new Agent({ keepAlive: true, maxSockets: Math.max(1, options.concurrency), scheduling: 'lifo' }),
       slots: new Slots(options.concurrency),
       sent: { count: 0 },
+      open: new OpenRequests(),
     };
     this.attempts = options.attempts ?? 6;
   }
@@ -141,6 +169,14 @@ export class TowerClient {
   /** HTTP requests sent by this client and its siblings, retries included. */
   get requestsSent(): number {
     return this.transport.sent.count;
+  }
+
+  /**
+   * Calls `run` once at most `atMost` requests of this client and its siblings are unanswered (at
+   * once if they already are): a batch waits while answers that may add to it are on their way.
+   */
+  whenAtMost(atMost: number, run: () => void): void {
+    this.transport.open.whenAtMost(atMost, run);
   }
 
   close(): void {
@@ -208,6 +244,15 @@ export class TowerClient {
   }
 
   private async send<T>(method: string, path: string, headers: Record<string, string>, raw: string | undefined, options: RequestOptions, asOf: string | null): Promise<TowerResponse<T>> {
+    this.transport.open.count++;
+    try {
+      return await this.sendWithRetries<T>(method, path, headers, raw, options, asOf);
+    } finally {
+      this.transport.open.done();
+    }
+  }
+
+  private async sendWithRetries<T>(method: string, path: string, headers: Record<string, string>, raw: string | undefined, options: RequestOptions, asOf: string | null): Promise<TowerResponse<T>> {
     if (raw !== undefined) headers['content-type'] = 'application/json';
     const started = performance.now();
     let lastError: TowerError | null = null;
