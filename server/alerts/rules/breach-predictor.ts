@@ -15,24 +15,38 @@ export interface OpenShipment {
   stage: FloorStage;
   /** When it was released to the floor (its queue position among the unclaimed ones). */
   releasedAtMs: number;
+  /** Pick stage: when a picker claimed it (null: not known). */
+  claimedAtMs?: number | null;
   /** Packed shipments: when they were packed. */
   packedAtMs: number | null;
   placedAtMs: number;
   promisedAtMs: number;
+  /** Units to pick (a case order of 150 takes hours); 1 when not known. */
+  units?: number;
 }
 
 export interface FloorRates {
+  /**
+   * Hours the location's recent claims waited from their release (median): how long a shipment
+   * released now waits for a picker. A capacity cut shows here as the floor falls behind.
+   * Null: too few claims to measure; the queue at the throughput below stands in.
+   */
+  claimWaitHours?: number | null;
   /** Shipments the location claimed per hour lately (null: too few to measure). */
   claimsPerHour: number | null;
   /** What its capacity allows per hour: the rate when none was measured. */
   capacityPerHour: number;
+  /** Minutes a unit took to pick lately (null: the stage times' figure). */
+  pickMinutesPerUnit?: number | null;
 }
 
 export interface StageTimes {
-  /** Minutes from a claim to a packed parcel. */
+  /** Minutes from a claim to a packed parcel (a shipment of a few units). */
   pickPackMinutes: number;
   /** Minutes from a full pick to a packed parcel. */
   packMinutes: number;
+  /** Minutes a unit takes to pick when the floor's own pace is not measured. */
+  pickMinutesPerUnit?: number;
 }
 
 export interface BreachPrediction {
@@ -51,23 +65,31 @@ export interface BreachPrediction {
 
 /**
  * Predicts when each open shipment of one location reaches the customer, from the location's
- * floor as it works now: a shipment waiting for a picker is claimed after the ones released
- * before it, at the rate the floor claimed lately (its queue position ÷ that throughput); then
- * the stage times to a packed parcel, the carrier collection that parcel makes (cutoff and
- * handling days), and the business days of transit its promise was built on (promised day less
- * the ship day planned at placement).
+ * floor as it works now: a shipment waiting for a picker is claimed the measured claim wait after
+ * its release (never before now), or, with too few claims to measure it, after the ones released
+ * before it at the floor's throughput (queue position ÷ claims an hour); then the time to pick its
+ * units and pack, the carrier collection that parcel makes (cutoff and handling days), and the
+ * business days of transit its promise was built on (promised day less the ship day planned at
+ * placement).
  */
 export function predictBreaches(open: readonly OpenShipment[], rates: FloorRates, times: StageTimes, handOver: HandlingRule, nowMs: number): BreachPrediction[] {
   const perHour = rates.claimsPerHour !== null && rates.claimsPerHour > 0 ? rates.claimsPerHour : rates.capacityPerHour;
+  const waitHours = rates.claimWaitHours ?? null;
   const queue = open.filter((s) => s.stage === 'claim').sort((a, b) => a.releasedAtMs - b.releasedAtMs || a.shipmentId.localeCompare(b.shipmentId));
   const position = new Map(queue.map((s, i) => [s.shipmentId, i + 1]));
+  const unitMinutes = rates.pickMinutesPerUnit ?? times.pickMinutesPerUnit ?? 0;
+  /** Claim to packed parcel: the stage times for a few units, longer for many. */
+  const pickPackMs = (s: OpenShipment) => Math.max(times.pickPackMinutes, (s.units ?? 1) * unitMinutes + times.packMinutes) * MINUTE_MS;
   return open.map((s) => {
     let readyMs: number;
     if (s.stage === 'claim') {
-      const waitMs = perHour > 0 ? (position.get(s.shipmentId)! / perHour) * HOUR_MS : Infinity;
-      readyMs = nowMs + waitMs + times.pickPackMinutes * MINUTE_MS;
-    } else if (s.stage === 'pick') readyMs = nowMs + times.pickPackMinutes * MINUTE_MS;
-    else if (s.stage === 'pack') readyMs = nowMs + times.packMinutes * MINUTE_MS;
+      let claimMs: number;
+      if (waitHours !== null) claimMs = Math.max(nowMs, s.releasedAtMs + waitHours * HOUR_MS);
+      else claimMs = perHour > 0 ? nowMs + (position.get(s.shipmentId)! / perHour) * HOUR_MS : Infinity;
+      readyMs = claimMs + pickPackMs(s);
+    } else if (s.stage === 'pick') {
+      readyMs = Math.max(nowMs + times.packMinutes * MINUTE_MS, s.claimedAtMs == null ? nowMs + pickPackMs(s) : s.claimedAtMs + pickPackMs(s));
+    } else if (s.stage === 'pack') readyMs = nowMs + times.packMinutes * MINUTE_MS;
     else readyMs = s.packedAtMs ?? nowMs;
     // The handling days run from placement, alongside the floor's work (as the promise counted them):
     // a parcel leaves with the collection of its planned ship day, or the first one after it is ready.

@@ -56,6 +56,34 @@ describe('predictBreaches', () => {
     expect(predictBreaches([s], { claimsPerHour: 2, capacityPerHour: 8 }, times, store, at('2026-03-03T18:45:00Z'))[0]).toMatchObject({ handOverAt: '2026-03-04T19:00:00.000Z', daysLate: 1 });
   });
 
+  it('with a measured claim wait, a waiting parcel is claimed that long after its release (never before now): a floor 8 h behind misses the collection with what it released after 12:30', () => {
+    const slow = { claimWaitHours: 8, claimsPerHour: 1, capacityPerHour: 80 };
+    const noon = parcel('noon', { releasedAtMs: at('2026-03-02T12:00:00Z'), placedAtMs: at('2026-03-02T11:50:00Z') });
+    const afternoon = parcel('pm', { releasedAtMs: at('2026-03-02T13:00:00Z'), placedAtMs: at('2026-03-02T12:50:00Z') });
+    const [a, b] = predictBreaches([noon, afternoon], slow, times, warehouse, at('2026-03-02T14:00:00Z'));
+    expect(a).toMatchObject({ readyAt: '2026-03-02T20:45:00.000Z', handOverAt: '2026-03-02T21:00:00.000Z', daysLate: 0 });
+    expect(b).toMatchObject({ readyAt: '2026-03-02T21:45:00.000Z', handOverAt: '2026-03-03T21:00:00.000Z', predictedDate: '2026-03-05', daysLate: 1 });
+    // Its usual hour makes both; and a wait already over is counted from now.
+    expect(predictBreaches([noon, afternoon], { ...slow, claimWaitHours: 1 }, times, warehouse, at('2026-03-02T14:00:00Z')).map((p) => p.daysLate)).toEqual([0, 0]);
+    expect(predictBreaches([noon], { ...slow, claimWaitHours: 1 }, times, warehouse, at('2026-03-02T20:30:00Z'))[0]).toMatchObject({ readyAt: '2026-03-02T21:15:00.000Z', daysLate: 1 });
+  });
+
+  it('a case order takes its units at the floor\'s pick pace: 150 units at 6 minutes miss the day, 3 units do not; a pick under way counts from its claim', () => {
+    const rates = { claimWaitHours: 1, claimsPerHour: 5, capacityPerHour: 80, pickMinutesPerUnit: 6 };
+    const big = parcel('big', { units: 150 });
+    const small = parcel('small', { units: 3 });
+    const [b, s] = predictBreaches([big, small], rates, times, warehouse, now);
+    // Claimed 10:30, then 150 × 6 min + 15 min of packing.
+    expect(b).toMatchObject({ readyAt: '2026-03-03T01:45:00.000Z', daysLate: 1 });
+    expect(s).toMatchObject({ readyAt: '2026-03-02T11:15:00.000Z', daysLate: 0 });
+    // Claimed at 06:00 and 40 units to pick: ready at 10:15, but never before a pack from now.
+    const picking = parcel('picking', { stage: 'pick', claimedAtMs: at('2026-03-02T06:00:00Z'), units: 40 });
+    expect(predictBreaches([picking], rates, times, warehouse, now)[0]!.readyAt).toBe('2026-03-02T10:15:00.000Z');
+    expect(predictBreaches([picking], rates, times, warehouse, at('2026-03-02T12:00:00Z'))[0]!.readyAt).toBe('2026-03-02T12:15:00.000Z');
+    // Without a measured pace, the stage times' figure stands in.
+    expect(predictBreaches([big], { ...rates, pickMinutesPerUnit: null }, { ...times, pickMinutesPerUnit: 2 }, warehouse, now)[0]!.readyAt).toBe('2026-03-02T15:45:00.000Z');
+  });
+
   it('a floor that claims nothing and has no capacity never ships', () => {
     expect(predictBreaches([parcel('x')], { claimsPerHour: null, capacityPerHour: 0 }, times, warehouse, now)[0]).toMatchObject({ predictedDate: 'never', daysLate: Infinity });
   });

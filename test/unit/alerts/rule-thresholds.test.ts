@@ -22,7 +22,7 @@ describe('alert rules', () => {
       ['carrier_delay', 60],
       ['stock_out_risk', 30],
       ['return_rate_spike', 300],
-      ['promise_breach_risk', 0],
+      ['promise_breach_risk', 30],
     ]);
   });
 
