@@ -56,10 +56,11 @@ export interface StandInExpectation {
 
 /**
  * capacity_loss → stuck_orders: the moment the `minOrders`-th order released to the location
- * since the cut has waited to be picked longer than `pickHours` (stuck_orders' warehouse SLA and
- * minimum). Exact: that release moment plus the SLA.
+ * since the cut has waited to be picked longer than its pick SLA: `pickHours` plus
+ * `pickMinutesPerUnit` for each unit beyond `slaUnits` (stuck_orders' warehouse SLA and minimum).
+ * Exact: that release moment plus the SLA.
  */
-export function stuckPickStandIn(pickHours = 4, minOrders = 3): StandInExpectation {
+export function stuckPickStandIn(pickHours = 4, minOrders = 3, slaUnits = 10, pickMinutesPerUnit = 15): StandInExpectation {
   return {
     kind: 'capacity_loss',
     rule: 'stuck_orders',
@@ -70,16 +71,23 @@ export function stuckPickStandIn(pickHours = 4, minOrders = 3): StandInExpectati
       const slaMs = pickHours * 3_600_000;
       return {
         disruption: d,
-        definition: `the ${ordinal(minOrders)} order released to ${d.locationCode} since the cut waits to be picked longer than ${pickHours} h`,
+        definition: `the ${ordinal(minOrders)} order released to ${d.locationCode} since the cut waits to be picked longer than ${pickHours} h (${pickMinutesPerUnit} min more a unit beyond ${slaUnits})`,
         async check(db: Executor, atMs: number) {
-          const { rows } = await db.execute<{ since: string | null }>(sql`
-            select min(s.created_at) as since
-            from shipments s join orders o on o.id = s.order_id
-            where s.location_id = ${locationId} and s.created_at >= ${new Date(startMs)} and s.created_at < ${new Date(atMs - slaMs)}
-              and o.status not in ('on_hold', 'cancelled') and s.status <> 'cancelled'
-              and exists (select 1 from shipment_lines sl where sl.shipment_id = s.id and (sl.picked_at is null or sl.picked_at > s.created_at + ${`${pickHours} hours`}::interval))
-            group by s.order_id order by since offset ${minOrders - 1} limit 1`);
-          return rows[0]?.since ? new Date(Date.parse(rows[0].since) + slaMs) : null;
+          // Each shipment's own SLA (units beyond slaUnits add minutes); the order's moment is its earliest shipment's breach.
+          const { rows } = await db.execute<{ late_at: string | null }>(sql`
+            with released as (
+              select s.id, s.order_id, s.created_at,
+                s.created_at + ${`${pickHours} hours`}::interval + greatest(sum(sl.quantity) - ${slaUnits}, 0) * ${`${pickMinutesPerUnit} minutes`}::interval as due_at,
+                bool_or(sl.picked_at is null) as unpicked, max(sl.picked_at) as picked_at
+              from shipments s join shipment_lines sl on sl.shipment_id = s.id join orders o on o.id = s.order_id
+              where s.location_id = ${locationId} and s.created_at >= ${new Date(startMs)} and s.created_at < ${new Date(atMs - slaMs)}
+                and o.status not in ('on_hold', 'cancelled') and s.status <> 'cancelled'
+              group by s.id
+            )
+            select min(due_at) as late_at from released
+            where due_at < ${new Date(atMs)} and (unpicked or picked_at > due_at)
+            group by order_id order by late_at offset ${minOrders - 1} limit 1`);
+          return rows[0]?.late_at ? new Date(rows[0].late_at) : null;
         },
       };
     },
