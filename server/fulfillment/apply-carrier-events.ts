@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
+import { executePrepared } from '#db/prepared-query.ts';
 import { carrierEvents } from '#db/schema/fulfillment.ts';
 import { DomainError, NotFoundError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
@@ -130,9 +131,18 @@ async function applyInSet(tx: Executor, carrier: string, valid: Valid[], receive
   }
 
   if (records.length > 0) {
-    const inserted = await tx.insert(carrierEvents).values(records).onConflictDoNothing().returning({ id: carrierEvents.id });
+    // One fixed statement prepared once per connection (drizzle's multi-row insert had a text per row count).
+    const rows = records.map((r) => ({ c: r.carrier, e: r.carrierEventId, t: r.trackingNumber, s: r.status, o: r.occurredAt, r: r.receivedAt, a: r.applied, p: r.payload }));
+    const inserted = await executePrepared(tx, 'insert-carrier-events', sql`
+      insert into carrier_events (carrier, carrier_event_id, tracking_number, status, occurred_at, created_at, applied, payload)
+      select e.c, e.e, e.t, e.s, e.o, coalesce(e.r, now()), e.a, e.p
+      from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as (c text, e text, t text, s package_status, o timestamptz, r timestamptz, a boolean, p jsonb)) with ordinality as e(c, e, t, s, o, r, a, p, k)
+      order by e.k
+      on conflict do nothing
+      returning id`);
     // Another delivery recorded one of these meanwhile: the one-by-one path sorts out which.
-    if (inserted.length !== records.length) throw new Error('a carrier event of the delivery was recorded concurrently');
+    if (inserted.rows.length !== records.length) throw new Error('a carrier event of the delivery was recorded concurrently');
   }
   const movedParcels = [...packages.values()].filter((p) => p.changed);
   if (movedParcels.length > 0) {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
-import { packageContents, packages } from '#db/schema/fulfillment.ts';
+import { insertPackages } from './insert-packages.ts';
 import type { Actor } from '#server/auth/actor.ts';
 import { ConflictError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
@@ -70,11 +70,7 @@ export async function packShipment(ctx: ServiceContext, actor: Actor | null, shi
     }
     const route = await loadShipmentRoute(tx, shipment.id);
     const rows = packageRows(ctx, shipment, route, plan.packages, occurredAt);
-    const inserted = await tx.insert(packages).values(rows).returning({ id: packages.id, number: packages.number });
-    const idOf = new Map(inserted.map((p) => [p.number, p.id]));
-    await tx.insert(packageContents).values(
-      plan.packages.flatMap((p, i) => p.contents.map((c) => ({ packageId: idOf.get(i + 1)!, shipmentLineId: c.lineId, quantity: c.quantity }))),
-    );
+    await insertPackages(tx, [{ rows, plan: plan.packages }]);
     await tx.execute(sql`update shipment_lines set packed_quantity = picked_quantity where shipment_id = ${shipment.id}`);
     const packagingCostCents = plan.packages.reduce((sum, p) => sum + p.packaging.costCents, 0);
     const labelCost = rows.reduce((sum, p) => sum + p.labelCostCents, 0);

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { packageContents, packages } from '#db/schema/fulfillment.ts';
 import { appendEvents } from '#server/outbox/append-events.ts';
 import { orderFactsOf, packedEvent, shipmentUnitsOf } from './fulfillment-events.ts';
 import { PackInput } from './fulfillment.schemas.ts';
+import { insertPackages } from './insert-packages.ts';
 import { activePackaging, assertScansMatch, packageRows, packShipment, packUnits, type PickedLineRow } from './pack-shipment.ts';
 import { planPackages, type PlannedPackage } from './plan-packages.ts';
 import type { FloorWaveStep, WaveItem } from './run-floor-wave.ts';
@@ -50,16 +50,7 @@ export const packWave: FloorWaveStep<PackInput> = {
     if (packed.length === 0) return new Set();
 
     const rows = packed.map(({ item, plan }) => packageRows(ctx, item.shipment, routes.get(item.shipmentId)!, plan, item.occurredAt));
-    const inserted = await tx
-      .insert(packages)
-      .values(rows.flat())
-      .returning({ id: packages.id, shipmentId: packages.shipmentId, number: packages.number });
-    const idOf = new Map(inserted.map((p) => [`${p.shipmentId}/${p.number}`, p.id]));
-    await tx.insert(packageContents).values(
-      packed.flatMap(({ item, plan }) =>
-        plan.flatMap((p, i) => p.contents.map((c) => ({ packageId: idOf.get(`${item.shipmentId}/${i + 1}`)!, shipmentLineId: c.lineId, quantity: c.quantity }))),
-      ),
-    );
+    await insertPackages(tx, packed.map(({ plan }, k) => ({ rows: rows[k]!, plan })));
     const ids = packed.map(({ item }) => item.shipmentId);
     await tx.execute(sql`update shipment_lines set packed_quantity = picked_quantity where shipment_id = any(${sql.param(ids)}::uuid[])`);
     const costs = packed.map(({ plan }, k) => ({

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { shipmentLines, shipments } from '#db/schema/fulfillment.ts';
+import type { shipments } from '#db/schema/fulfillment.ts';
+import { executePrepared } from '#db/prepared-query.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { chooseCarrier, type DeliveryService, type ShipmentRoute } from './carrier-rules.ts';
 import { hasUnreleasedAllocations, unreleasedAllocations } from './unreleased-units.ts';
@@ -113,16 +114,36 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
       });
     }
     if (newShipments.length === 0) return { orders: 0, shipments: 0, shipmentIds: [] };
-    const inserted = await tx
-      .insert(shipments)
-      .values(newShipments)
-      .returning({ id: shipments.id, orderId: shipments.orderId, locationId: shipments.locationId });
-    const idOf = new Map(inserted.map((s) => [`${s.orderId}/${s.locationId}`, s.id]));
-    await tx.insert(shipmentLines).values(
-      linesByShipment.flatMap(({ orderId, locationId, lines }) =>
-        lines.map((l) => ({ shipmentId: idOf.get(`${orderId}/${locationId}`)!, orderLineId: l.order_line_id, sku: l.sku, quantity: l.quantity })),
-      ),
-    );
+    // One fixed statement prepared once per connection (drizzle's two multi-row inserts had a text per row count).
+    const shipmentRows = newShipments.map((s) => ({
+      o: s.orderId,
+      n: s.number,
+      l: s.locationId,
+      c: s.carrier ?? null,
+      v: s.service,
+      p: s.promisedAt ?? null,
+      x: s.pickPackCostCents,
+      a: s.createdAt,
+    }));
+    const lineRows = linesByShipment.flatMap(({ orderId, locationId, lines }) => lines.map((l) => ({ o: orderId, l: locationId, ol: l.order_line_id, s: l.sku, q: l.quantity })));
+    const written = await executePrepared<{ id: string; order_id: string; location_id: string }>(tx, 'release-shipments', sql`
+      with s as (
+        insert into shipments (order_id, number, location_id, carrier, service, promised_at, pick_pack_cost_cents, created_at, updated_at)
+        select r.o, r.n, r.l, r.c, r.v, r.p, r.x, r.a, r.a
+        from rows from (jsonb_to_recordset(${JSON.stringify(shipmentRows)}::jsonb)
+          as (o uuid, n int, l uuid, c text, v delivery_service, p timestamptz, x int, a timestamptz)) with ordinality as r(o, n, l, c, v, p, x, a, k)
+        order by r.k
+        returning id, order_id, location_id
+      ), lines as (
+        insert into shipment_lines (shipment_id, order_line_id, sku, quantity)
+        select s.id, r.ol, r.s, r.q
+        from rows from (jsonb_to_recordset(${JSON.stringify(lineRows)}::jsonb) as (o uuid, l uuid, ol uuid, s text, q int)) with ordinality as r(o, l, ol, s, q, k)
+          join s on s.order_id = r.o and s.location_id = r.l
+        order by r.k
+      )
+      select id, order_id, location_id from s`);
+    const idOf = new Map(written.rows.map((s) => [`${s.order_id}/${s.location_id}`, s.id]));
+    const inserted = newShipments.map((s) => ({ id: idOf.get(`${s.orderId}/${s.locationId}`)! }));
     return { orders: released, shipments: inserted.length, shipmentIds: inserted.map((s) => s.id) };
   });
 }
