@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '#test/support/api-client.ts';
 import { addStock, createLocation, createProduct, expectStatus, orderBody, placedOrder } from '#test/support/factories.ts';
@@ -252,5 +253,39 @@ describe('inbound', () => {
     );
     const one = (await server.api.get(`/api/inventory/inbound?sku=${product.sku}&locationId=${other.id}`)).body;
     expect(one).toHaveLength(1);
+  });
+});
+
+describe('a receipt of many lines', () => {
+  it('moves each line once, its receipt row naming its own ledger row, ledger and events in SKU order, in the request order of the lines or not', async () => {
+    const [supplier, location] = await Promise.all([createSupplier(server.api), createLocation(server.api)]);
+    const products = await Promise.all(Array.from({ length: 8 }, () => createProduct(server.api)));
+    for (const p of products) await setTerms(server.api, supplier.id, p.sku, { unitCostCents: 100, casePack: 1, minimumOrderQuantity: 1 });
+    // One SKU already stocked there, the rest with no level yet.
+    await addStock(server.api, products[0]!.sku, location.id, 3);
+    const po = expectStatus(
+      await server.api.post('/api/purchase-orders', { supplierId: supplier.id, locationId: location.id, lines: products.map((p, i) => ({ sku: p.sku, quantity: 10 + i })), submit: true }),
+      201,
+    ).body as PurchaseOrderBody;
+    // Received in reverse order, each line short of one unit.
+    const lines = products.map((p, i) => ({ sku: p.sku, quantity: 9 + i })).reverse();
+    const received = expectStatus(await receive(po.id, lines), 200).body as PurchaseOrderBody;
+    expect(received.status).toBe('partially_received');
+    for (const [i, p] of products.entries()) {
+      expect(received.lines.find((l) => l.sku === p.sku)).toMatchObject({ quantityReceived: 9 + i, quantityOpen: 1 });
+      expect(await onHand(server, p.sku, location.id)).toBe(i === 0 ? 12 : 9 + i);
+    }
+    const rows = await server.db.execute<{ sku: string; quantity: number; ledger_sku: string; delta: number; ledger_id: number; note: string }>(sql`
+      select r.sku, r.quantity, l.sku as ledger_sku, l.on_hand_delta as delta, l.id as ledger_id, l.note
+      from purchase_order_receipts r join inventory_ledger l on l.id = r.ledger_id where r.purchase_order_id = ${po.id} order by r.id`);
+    const bySku = [...products].sort((a, b) => (a.sku < b.sku ? -1 : 1));
+    expect(rows.rows.map((r) => r.sku)).toEqual(bySku.map((p) => p.sku));
+    for (const r of rows.rows) expect({ sku: r.ledger_sku, delta: r.delta, note: r.note }).toEqual({ sku: r.sku, delta: r.quantity, note: po.number });
+    const ids = rows.rows.map((r) => Number(r.ledger_id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    // The adjustment that stocked the first SKU is a receipt too: the PO's are the last eight.
+    const adjusted = (await eventsOf(server, location.id)).filter((e) => e.type === 'inventory.adjusted' && e.payload.reason === 'receipt').slice(-products.length);
+    expect(adjusted.map((e) => e.payload.sku)).toEqual(bySku.map((p) => p.sku));
+    expect(adjusted.map((e) => e.payload.onHand)).toEqual(bySku.map((p) => (p === products[0] ? 12 : 9 + products.indexOf(p))));
   });
 });
