@@ -263,7 +263,7 @@ analytics.startRelay((relay) => {
   reportRelayMetrics(relay, metrics.relay);
   live = startLivePush({ hub: realtime, relay, logger, kpis: (window) => computeKpis(analytics.clickhouse, window) });
   // Rules about what a batch brought (shipments, stock, returns, the relay's lag) are evaluated soon, not only on the interval.
-  relay.on('batch', (batch) => alertEngine?.trigger(rulesTriggeredBy(batch.events.map((event) => event.type))));
+  relay.on('batch', (batch) => alertEngine?.trigger(rulesTriggeredBy(batch.events, { now: systemClock.now() })));
 });
 
 /** Stop accepting, let in-flight requests finish, then close the databases (the embedded one cleanly). */
