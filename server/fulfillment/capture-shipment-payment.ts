@@ -5,6 +5,7 @@ import type { ServiceContext } from '#server/context.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
 import type { LockedShipment } from './lock-shipment.ts';
+import { packedGoodsValue } from './packed-goods-value.ts';
 import { unsentUnits } from './unreleased-units.ts';
 
 /**
@@ -32,8 +33,7 @@ export async function captureShipmentPayment(
   const remaining = payment.authorized_cents - payment.captured_cents;
   const share = await tx.execute<{ value: number; shipping: number; others_open: number; short_units: number }>(sql`
     select
-      coalesce((select sum(((ol.quantity * ol.unit_price_cents - ol.discount_cents + ol.tax_cents)::bigint * sl.packed_quantity) / ol.quantity)
-        from shipment_lines sl join order_lines ol on ol.id = sl.order_line_id where sl.shipment_id = ${shipment.id}), 0)::int as value,
+      ${packedGoodsValue(sql`${shipment.id}::uuid`)} as value,
       (select case when ${shipment.number} = 1 then shipping_cents else 0 end from orders where id = ${shipment.orderId})::int as shipping,
       (select count(*) from shipments where order_id = ${shipment.orderId} and id <> ${shipment.id}
         and status in ('pending', 'picking', 'packed'))::int as others_open,

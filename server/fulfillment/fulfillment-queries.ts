@@ -37,9 +37,17 @@ type ShipmentRow = {
     | null;
 };
 
-/** Shipments with their lines and packages, by a condition on `s`. */
-async function selectShipments(db: Executor, where: ReturnType<typeof sql>, limit = 500): Promise<Shipment[]> {
+/**
+ * Shipments with their lines and packages, by a condition on `s`. A `selective` condition (by id,
+ * by order) picks its few shipments first, in a CTE of their own, and sorts only those: left to
+ * the planner with the order and the limit, a table without fresh statistics (the first minute of
+ * a backfill, autovacuum not round yet) was walked along its created_at index, thousands of rows
+ * filtered for a handful, 7–30 ms a call instead of well under one.
+ */
+async function selectShipments(db: Executor, where: ReturnType<typeof sql>, limit = 500, selective = false): Promise<Shipment[]> {
+  const source = selective ? sql`(select * from picked)` : sql`shipments`;
   const result = await db.execute<ShipmentRow>(sql`
+    ${selective ? sql`with picked as materialized (select * from shipments s where ${where})` : sql``}
     select s.id, s.order_id, o.number as order_number, s.number, s.location_id, s.status, s.carrier, s.service, s.promised_at,
       o.currency, s.pick_pack_cost_cents, s.packaging_cost_cents, s.label_cost_cents, s.captured_cents, s.shipped_at, s.delivered_at,
       (select coalesce(json_agg(json_build_object('id', sl.id, 'sku', sl.sku, 'quantity', sl.quantity, 'picked_quantity', sl.picked_quantity,
@@ -50,8 +58,8 @@ async function selectShipments(db: Executor, where: ReturnType<typeof sql>, limi
           'contents', (select coalesce(json_agg(json_build_object('sku', sl.sku, 'quantity', pc.quantity) order by sl.sku), '[]')
                        from package_contents pc join shipment_lines sl on sl.id = pc.shipment_line_id where pc.package_id = p.id)) order by p.number)
         from packages p where p.shipment_id = s.id) as packages
-    from shipments s join orders o on o.id = s.order_id
-    where ${where}
+    from ${source} s join orders o on o.id = s.order_id
+    ${selective ? sql`` : sql`where ${where}`}
     order by s.created_at, s.order_id, s.number
     limit ${limit}`);
   return result.rows.map((r) => ({
@@ -96,13 +104,13 @@ async function selectShipments(db: Executor, where: ReturnType<typeof sql>, limi
 }
 
 export async function findShipment(db: Executor, id: string): Promise<Shipment | null> {
-  return (await selectShipments(db, sql`s.id = ${id}`))[0] ?? null;
+  return (await selectShipments(db, sql`s.id = ${id}`, 1, true))[0] ?? null;
 }
 
 /** Shipments by id (those that exist), oldest first. */
 export async function findShipments(db: Executor, ids: readonly string[]): Promise<Shipment[]> {
   if (ids.length === 0) return [];
-  return selectShipments(db, sql`s.id = any(${sql.param([...ids])}::uuid[])`, ids.length);
+  return selectShipments(db, sql`s.id = any(${sql.param([...ids])}::uuid[])`, ids.length, true);
 }
 
 /** An order's shipments, or a location's (oldest first), optionally in one status. */
@@ -112,7 +120,7 @@ export async function searchShipments(db: Executor, query: ShipmentQuery): Promi
     ...(query.locationId ? [sql`s.location_id = ${query.locationId}`] : []),
     ...(query.status ? [sql`s.status = ${query.status}`] : []),
   ];
-  return selectShipments(db, sql.join(conditions, sql` and `), query.limit);
+  return selectShipments(db, sql.join(conditions, sql` and `), query.limit, Boolean(query.orderId));
 }
 
 /**

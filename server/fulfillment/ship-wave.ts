@@ -6,6 +6,7 @@ import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
 import { consumeWaveStock } from './consume-wave-stock.ts';
 import { orderFactsOf, packagesOfShipments, shipmentUnitsOf, shippedEvent } from './fulfillment-events.ts';
+import { packedGoodsValue } from './packed-goods-value.ts';
 import type { ZodType } from 'zod';
 import { EmptyWaveBody } from './floor-wave.schemas.ts';
 import type { FloorWaveStep, WaveItem } from './run-floor-wave.ts';
@@ -104,12 +105,12 @@ async function captureShares(ctx: Pick<ServiceContext, 'payments' | 'paymentTime
       order by order_id, created_at)
     order by p.id for update`);
   const paymentOf = new Map(payments.rows.map((p) => [p.order_id, { ...p }]));
+  // The wave's shipments first, then each one's figures by key (robust to stale statistics, as packedGoodsValue).
   const shares = await tx.execute<{ id: string; value: number; shipping: number }>(sql`
-    select s.id,
-      coalesce((select sum(((ol.quantity * ol.unit_price_cents - ol.discount_cents + ol.tax_cents)::bigint * sl.packed_quantity) / ol.quantity)
-        from shipment_lines sl join order_lines ol on ol.id = sl.order_line_id where sl.shipment_id = s.id), 0)::int as value,
-      (case when s.number = 1 then o.shipping_cents else 0 end)::int as shipping
-    from shipments s join orders o on o.id = s.order_id where s.id = any(${sql.param(ids)}::uuid[])`);
+    with wave as materialized (select id, order_id, number from shipments where id = any(${sql.param(ids)}::uuid[]))
+    select s.id, ${packedGoodsValue(sql`s.id`)} as value,
+      (case when s.number = 1 then (select o.shipping_cents from orders o where o.id = s.order_id) else 0 end)::int as shipping
+    from wave s`);
   const shareOf = new Map(shares.rows.map((r) => [r.id, r]));
   const shortUnits = await tx.execute<{ order_id: string; short_units: number }>(sql`
     select s.order_id, coalesce(sum(sl.quantity - sl.packed_quantity), 0)::int as short_units

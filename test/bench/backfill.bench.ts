@@ -9,7 +9,7 @@
  * of that business and projects the 60 days from the measured rate; BENCH_BACKFILL_DAYS=60
  * measures the whole thing. Other settings: DATABASE_URL (a server to create a scratch
  * database on), BENCH_ORDERS_PER_DAY (2000), BENCH_CONCURRENCY (the driver's requests in
- * flight, 16), BENCH_ANALYZE_EVERY_SECONDS (60: analyze in autovacuum's stead when the server has
+ * flight, 16), BENCH_KEEP_DATABASE (1: do not drop the scratch database), BENCH_ANALYZE_EVERY_SECONDS (60: analyze in autovacuum's stead when the server has
  * it off, as this machine's CI configuration does; 0 never), BENCH_SERVER_ENV, BENCH_SERVER_NODE_ARGS.
  *
  * Tower runs as `npm start` would, except: no releases of its own (the driver releases at each
@@ -49,7 +49,10 @@ let dataDir: string | undefined;
 let tower: TowerProcess | undefined;
 
 async function cleanUp(): Promise<void> {
-  await releaseBenchServer({ tower, dataDir, database }, progress);
+  // BENCH_KEEP_DATABASE=1 leaves the scratch database behind, to EXPLAIN the statements on real history.
+  const keep = process.env.BENCH_KEEP_DATABASE === '1';
+  if (keep && database) progress(`kept ${database.name}`);
+  await releaseBenchServer({ tower, dataDir, database: keep ? undefined : database }, progress);
 }
 
 async function measure() {
