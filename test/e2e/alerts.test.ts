@@ -24,6 +24,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/**
+ * The SLAs cut at a test's location: an order is stuck 3 s after its allocation if no shipment
+ * takes it, or 3.6 s after its release if not picked. What the engine sees is the same as with
+ * hours: the alert opens at its next round (every 5 s) after the release loop's (every 5 s).
+ */
+const STUCK_WITHIN_SECONDS = { releaseMinutes: 0.05, pickHours: 0.001 };
+
 const ok = (response: { status: number; body: any }, status: number): any => expectStatus(response, status).body;
 
 /** The alert the engine opens at this location (it evaluates every few seconds). */
@@ -42,7 +49,7 @@ describe('alerts', () => {
     const location = await createLocation(admin);
     const { sku } = await createProduct(admin);
     await addStock(admin, sku, location.id, 10);
-    restores.push(await shortenStuckOrderSlas(admin, location.id, { releaseMinutes: 0.1, pickHours: 0.004 }));
+    restores.push(await shortenStuckOrderSlas(admin, location.id, STUCK_WITHIN_SECONDS));
 
     const manager = await createUser(admin, 'manager');
     const page = await newPage(browser);
@@ -99,7 +106,7 @@ describe('alerts', () => {
     const location = await createLocation(admin);
     const { sku } = await createProduct(admin);
     await addStock(admin, sku, location.id, 10);
-    restores.push(await shortenStuckOrderSlas(admin, location.id, { releaseMinutes: 0.1, pickHours: 0.004 }));
+    restores.push(await shortenStuckOrderSlas(admin, location.id, STUCK_WITHIN_SECONDS));
     const order = ok(await placeOrder(admin, orderBody([{ sku, quantity: 1 }])), 201) as { id: string };
     const alert = await openAlertAt(location.id);
 
@@ -146,7 +153,7 @@ describe('alerts', () => {
     const locationId = staff.locationIds![0]!;
     const { sku } = await createProduct(admin);
     await addStock(admin, sku, locationId, 10);
-    restores.push(await shortenStuckOrderSlas(admin, locationId, { releaseMinutes: 0.1, pickHours: 0.004 }));
+    restores.push(await shortenStuckOrderSlas(admin, locationId, STUCK_WITHIN_SECONDS));
     const stuck = ok(await placeOrder(admin, orderBody([{ sku, quantity: 1 }])), 201) as { id: string; number: string };
     const other = ok(await placeOrder(admin, orderBody([{ sku, quantity: 1 }])), 201) as { id: string; number: string };
     const alert = await openAlertAt(locationId);
