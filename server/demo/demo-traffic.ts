@@ -12,6 +12,8 @@ export interface DemoTrafficOptions {
   ordersPerDay: number;
   ordersPerMinute: number;
   logger: Logger;
+  /** Awaited once the history is in, before the demo goes live (the relay to ClickHouse catching up with it). */
+  beforeLive?: () => Promise<void>;
   /** Called once the history is in and the simulation runs in real time. */
   onLive: () => void;
   /** A log line about the backfill at most this often (10 s by default). */
@@ -54,6 +56,7 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
     live: { ordersPerMinute: options.ordersPerMinute },
     signal: abort.signal,
     onProgress,
+    ...(options.beforeLive ? { beforeLive: options.beforeLive } : {}),
   }).catch((error: unknown) => {
     // Whatever happened, Tower's own background work (releases) must not wait for a history that will not come.
     if (!live) options.onLive();

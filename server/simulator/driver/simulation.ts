@@ -58,6 +58,11 @@ export interface SimulationOptions {
   releaseEveryMinutes?: number;
   /** Every request sent, as Tower answered it (tests record the run). */
   onRequest?: (request: SentRequest) => void;
+  /**
+   * Awaited once the history is in, before the run goes live (phase `live`): e.g. the relay to
+   * ClickHouse catching up with it. A failure stops the run.
+   */
+  beforeLive?: () => Promise<void>;
 }
 
 export interface SimulationSummary {
@@ -244,6 +249,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     } else await scheduler.runUntil(liveFromMs);
 
     if (live) {
+      if (!signal.aborted) await options.beforeLive?.();
       phase = 'live';
       world.bulk = null;
       while (!signal.aborted) {
