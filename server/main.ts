@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { serve, type ServerType } from '@hono/node-server';
 import { clickHouseOptions } from '#analytics/clickhouse/client.ts';
 import { computeKpis, pipelineLagMs } from '#analytics/kpis/compute-kpis.ts';
@@ -212,8 +213,10 @@ const server: ServerType = serve({ fetch: withWebApp(app.fetch, webHandler), por
     ordersPerDay: config.SIMULATE_ORDERS_PER_DAY,
     ordersPerMinute: config.SIMULATE_ORDERS_PER_MINUTE,
     logger,
+    beforeLive: relayHistory,
     onLive: () => {
       demoLive = true;
+      startRelay();
       startReleasing();
       // Orders the backfill left in flight are history, not stuck: alerts start with live traffic.
       alertEngine?.start();
@@ -259,12 +262,42 @@ const forecastSchedule =
         { db: database.db, clock: systemClock, logger, runner: forecasts },
         { hourUtc: config.FORECAST_SCHEDULE_HOUR_UTC, ready: () => (!demo || demoLive) && (pipelineLagMs() ?? 0) < 60_000 },
       );
-analytics.startRelay((relay) => {
-  reportRelayMetrics(relay, metrics.relay);
-  live = startLivePush({ hub: realtime, relay, logger, kpis: (window) => computeKpis(analytics.clickhouse, window) });
-  // Rules about what a batch brought (shipments, stock, returns, the relay's lag) are evaluated soon, not only on the interval.
-  relay.on('batch', (batch) => alertEngine?.trigger(rulesTriggeredBy(batch.events, { now: systemClock.now() })));
-});
+let relayStarted = false;
+function startRelay() {
+  if (relayStarted) return;
+  relayStarted = true;
+  analytics.startRelay((relay) => {
+    reportRelayMetrics(relay, metrics.relay);
+    live = startLivePush({ hub: realtime, relay, logger, kpis: (window) => computeKpis(analytics.clickhouse, window) });
+    // Rules about what a batch brought (shipments, stock, returns, the relay's lag) are evaluated soon, not only on the interval.
+    relay.on('batch', (batch) => alertEngine?.trigger(rulesTriggeredBy(batch.events, { now: systemClock.now() })));
+  });
+}
+// The demo's backfill relays its history once it is written, in a few large batches (ClickHouse
+// spent more CPU on hundreds of small inserts and their merges than Tower on the history), and
+// goes live once it is all in ClickHouse (relayHistory).
+if (!demo) startRelay();
+
+/** Starts the relay and waits until every event in the outbox now is in ClickHouse. */
+async function relayHistory(): Promise<void> {
+  startRelay();
+  if (config.RELAY === 'off') return;
+  const started = Date.now();
+  try {
+    await analytics.ready;
+    let relay = analytics.relay();
+    while (!relay && !shuttingDown) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      relay = analytics.relay();
+    }
+    const { rows } = await database.db.execute<{ last: string | null }>(sql`select max(id) as last from outbox`);
+    const last = Number(rows[0]?.last ?? 0);
+    if (relay && last > 0) await relay.untilRelayed(last, 300_000);
+    logger.info({ ms: Date.now() - started, lastId: last }, 'demo history relayed to ClickHouse');
+  } catch (error) {
+    logger.warn({ err: error }, 'the demo history is not all in ClickHouse yet; going live anyway');
+  }
+}
 
 /** Stop accepting, let in-flight requests finish, then close the databases (the embedded one cleanly). */
 async function shutdown(signal: string) {

@@ -112,6 +112,33 @@ describe('npm start with SIMULATE=on (the default)', () => {
     expect(await stop(second)).toBe(0);
   }, 300_000);
 
+  it('goes live with the whole history in ClickHouse: the relay takes it once it is written, then follows live traffic', async () => {
+    const { database, dataDir } = await freshPlace();
+    const startedAt = new Date();
+    const tower = await start({ ...demoEnv(database.url, dataDir), RELAY: 'on' });
+    await waitFor('the backfill', () => (tower.output().includes(BACKFILLED) ? true : undefined), 150_000);
+    // Every event of the history (dated before the start; live ones are dated after it) is in ClickHouse by then.
+    const at = await query<{ history: number; relayed: number }>(
+      database.url,
+      `select (select max(id) from outbox where occurred_at < '${startedAt.toISOString()}')::int as history, (select max(last_id) from relay_progress)::int as relayed`,
+    );
+    expect(at.history).toBeGreaterThan(100);
+    expect(at.relayed).toBeGreaterThanOrEqual(at.history);
+    const output = tower.output();
+    expect(output.indexOf('demo history relayed to ClickHouse')).toBeGreaterThan(-1);
+    expect(output.indexOf('demo history relayed to ClickHouse')).toBeLessThan(output.indexOf(BACKFILLED));
+    // Live events follow (the relay keeps running).
+    await waitFor(
+      'live events in ClickHouse',
+      async () => {
+        const now = await query<{ relayed: number }>(database.url, 'select max(last_id)::int as relayed from relay_progress');
+        return now.relayed > at.history && now.relayed > at.relayed ? true : undefined;
+      },
+      30_000,
+    );
+    expect(await stop(tower)).toBe(0);
+  }, 300_000);
+
   it('never seeds a database that holds anything, nor any database with SIMULATE=off', async () => {
     const { database, dataDir } = await freshPlace();
     const admin = { ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'a long enough admin password' };
