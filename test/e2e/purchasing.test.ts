@@ -36,12 +36,21 @@ describe('purchasing page', () => {
     const supplier = await createSupplier(admin, [sku]);
     const draft = await purchaseOrder(supplier.id, location.id, sku, 4, false);
     const submitted = await purchaseOrder(supplier.id, location.id, sku, 10, true);
+    // Another supplier's order, which the filter must leave out.
+    const { sku: otherSku } = await createProduct(admin);
+    const otherSupplier = await createSupplier(admin, [otherSku]);
+    const othersOrder = await purchaseOrder(otherSupplier.id, location.id, otherSku, 1, true);
 
     const planner = await createUser(admin, 'planner');
     const page = await newPage(browser);
     await signInThroughForm(page, towerUrl(), planner.email, planner.password);
     await page.getByRole('link', { name: 'Purchasing' }).click();
+    // Every supplier's orders first; the filter's answer replaces them (the cards of ours are in
+    // both lists, so they alone cannot tell that it came).
+    const othersCard = page.getByRole('article', { name: `Purchase order ${othersOrder.number}` });
+    await othersCard.waitFor();
     await page.getByLabel('Supplier').selectOption(supplier.id);
+    await othersCard.waitFor({ state: 'detached' });
     const draftCard = page.getByRole('article', { name: `Purchase order ${draft.number}` });
     const submittedCard = page.getByRole('article', { name: `Purchase order ${submitted.number}` });
     await draftCard.waitFor();
