@@ -34,14 +34,30 @@ export interface TowerShipment {
  * capacity claims later, by the inverse of what it has left.
  */
 export function planShipment(world: World, state: OrderState, shipment: TowerShipment, releasedAtMs: number): void {
+  const plan = floorPlanOf(world, state, shipment, releasedAtMs);
+  if (!plan) return;
+  const lane = state.sim.key;
+  world.scheduler.at(plan.claimedAtMs, lane, () => claim(world, world.floor!, state, shipment, plan), { feeds: handsBack(plan) });
+}
+
+/** A released shipment's plan on its location's floor (null: no one works it), the same whenever it is asked for. */
+function floorPlanOf(world: World, state: OrderState, shipment: TowerShipment, releasedAtMs: number): FloorPlan | null {
   const location = world.locationById.get(shipment.locationId);
-  if (!location || !world.floor) return;
+  if (!location || !world.floor) return null;
   const factor = world.capacityFactor.get(location.code);
   const startMs = factor ? releasedAtMs + (1 / factor - 1) * floorTiming[location.kind].claimMedianHours * HOUR : releasedAtMs;
   const units = shipment.lines.reduce((n, l) => n + l.quantity, 0);
-  const plan = planFloorWork(location.kind, startMs, units, createRandom(world.seed, 'floor', state.sim.key, shipment.number));
-  const lane = state.sim.key;
-  world.scheduler.at(plan.claimedAtMs, lane, () => claim(world, world.floor!, state, shipment, plan), { feeds: handsBack(plan) });
+  return planFloorWork(location.kind, startMs, units, createRandom(world.seed, 'floor', state.sim.key, shipment.number));
+}
+
+/**
+ * Whether working this released shipment will hand units back to be released again (its pick
+ * comes up short): only then do later releases wait for its steps, and for the lane action that
+ * plans them.
+ */
+export function willHandBack(world: World, state: OrderState, shipment: TowerShipment, releasedAtMs: number): boolean {
+  const plan = floorPlanOf(world, state, shipment, releasedAtMs);
+  return plan !== null && handsBack(plan);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Disruption } from '../disruptions.ts';
-import type { TowerShipment } from './floor-steps.ts';
+import { willHandBack, type TowerShipment } from './floor-steps.ts';
 import { discoverShipments } from './order-life.ts';
 import { listInventory } from './seed-business.ts';
 import type { World } from './world.ts';
@@ -42,10 +42,14 @@ export async function releaseToFloor(world: World, atMs: number): Promise<void> 
   for (const id of waiting) {
     world.awaitingRelease.delete(id);
     const state = world.orders.get(id);
+    if (!state) continue;
     // Units a short pick handed back are re-sourced as it happens, not by a release: an order that
     // owes some and got nothing from this release has its shipments listed, so a new one is worked.
-    const shipments = released.get(id) ?? (state?.owesMore ? undefined : []);
-    if (state) world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs, shipments));
+    const shipments = released.get(id) ?? (state.owesMore ? undefined : []);
+    // Planning the shipments concerns a later release only when one of them will hand units back
+    // (known from its plan; a listing is not known yet): else the releases after it do not wait for it.
+    const feeds = shipments === undefined || shipments.some((s) => willHandBack(world, state, s, atMs));
+    world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs, shipments), { feeds });
   }
 }
 
