@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '#db/client.ts';
 import { createClickHouse, ensureClickHouseDatabase, type ClickHouseClient, type ClickHouseOptions } from './clickhouse/client.ts';
 import { migrateClickHouse } from './clickhouse/migrate.ts';
+import { lastOutboxId } from './relay/progress.ts';
 import { runRelay, type RelayHandle } from './relay/relay.ts';
 
 export interface AnalyticsOptions {
@@ -24,6 +25,11 @@ export interface Analytics {
   healthCheck(): Promise<void>;
   /** Starts the relay as soon as ClickHouse is ready (call it once the HTTP server listens). */
   startRelay(onStart?: (relay: RelayHandle) => void): void;
+  /**
+   * Once the relay started by startRelay runs, waits until every event the outbox holds now is in
+   * ClickHouse; answers that last id, or null when there is no relay (RELAY=off, stopping).
+   */
+  untilCaughtUp(timeoutMs: number): Promise<number | null>;
   /** Stops the relay (finishing its batch) and closes the ClickHouse connections. */
   stop(): Promise<void>;
 }
@@ -93,6 +99,13 @@ export function startAnalytics(options: AnalyticsOptions): Analytics {
         });
         onStart?.(relay);
       });
+    },
+    async untilCaughtUp(timeoutMs) {
+      await relayStarting;
+      if (!relay) return null;
+      const last = await lastOutboxId(options.pool);
+      if (last > 0) await relay.untilRelayed(last, timeoutMs);
+      return last;
     },
     async stop() {
       stopping.abort();

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
 import { serve, type ServerType } from '@hono/node-server';
 import { clickHouseOptions } from '#analytics/clickhouse/client.ts';
 import { computeKpis, pipelineLagMs } from '#analytics/kpis/compute-kpis.ts';
@@ -281,19 +280,10 @@ if (!demo) startRelay();
 /** Starts the relay and waits until every event in the outbox now is in ClickHouse. */
 async function relayHistory(): Promise<void> {
   startRelay();
-  if (config.RELAY === 'off') return;
   const started = Date.now();
   try {
-    await analytics.ready;
-    let relay = analytics.relay();
-    while (!relay && !shuttingDown) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      relay = analytics.relay();
-    }
-    const { rows } = await database.db.execute<{ last: string | null }>(sql`select max(id) as last from outbox`);
-    const last = Number(rows[0]?.last ?? 0);
-    if (relay && last > 0) await relay.untilRelayed(last, 300_000);
-    logger.info({ ms: Date.now() - started, lastId: last }, 'demo history relayed to ClickHouse');
+    const lastId = await analytics.untilCaughtUp(300_000);
+    if (lastId !== null) logger.info({ ms: Date.now() - started, lastId }, 'demo history relayed to ClickHouse');
   } catch (error) {
     logger.warn({ err: error }, 'the demo history is not all in ClickHouse yet; going live anyway');
   }
