@@ -13,12 +13,19 @@ export interface TimedAction {
   gate?: (() => boolean) | undefined;
   /** Whether a sync point after it must wait for it (false: nothing it does or schedules concerns them). */
   feeds: boolean;
+  /** The first moment whose sync points wait for it, when it feeds (its own moment unless its flow says later). */
+  feedsAt: number;
 }
 
 /** How a lane action relates to sync points (see TimedAction). */
 export interface Flow {
   gate?: () => boolean;
   feeds?: boolean;
+  /**
+   * What it does or schedules concerns only sync points from this moment on (a short pick's first
+   * steps, whose units are handed back when it is packed): earlier ones do not wait for it.
+   */
+  feedsFrom?: number;
 }
 
 interface Entry<T> {
@@ -90,13 +97,13 @@ export class EventQueue {
   }
 
   schedule(atMs: number, lane: string | null, run: () => Promise<void>, flow: Flow = {}): void {
-    const action = { atMs, lane, run, gate: flow.gate, feeds: flow.feeds ?? true };
+    const action = { atMs, lane, run, gate: flow.gate, feeds: flow.feeds ?? true, feedsAt: Math.max(atMs, flow.feedsFrom ?? atMs) };
     if (lane === null) this.barriers.push(atMs, action);
     else this.lanes.push(atMs, action);
   }
 
   scheduleSync(atMs: number, run: () => Promise<void>): void {
-    this.syncs.push(atMs, { atMs, lane: null, run, feeds: true });
+    this.syncs.push(atMs, { atMs, lane: null, run, feeds: true, feedsAt: atMs });
   }
 
   nextLaneTime(): number | undefined {

@@ -138,7 +138,7 @@ export class Scheduler {
     if (!aborted) {
       for (let action = this.queue.takeLaneBefore(this.windowEnd); action; action = this.queue.takeLaneBefore(this.windowEnd)) {
         const list = this.pending.get(action.lane!);
-        if (action.feeds) this.outstanding.add(action.atMs);
+        if (action.feeds) this.outstanding.add(action.feedsAt);
         if (!this.busy.has(action.lane!)) this.ready.add(action.lane!);
         if (!list) this.pending.set(action.lane!, [action]);
         else {
@@ -184,7 +184,7 @@ export class Scheduler {
     this.busy.add(lane);
     this.nowMs = Math.max(this.nowMs, action.atMs);
     void this.attempt(action).then(() => {
-      if (action.feeds) this.outstanding.remove(action.atMs);
+      if (action.feeds) this.outstanding.remove(action.feedsAt);
       this.busy.delete(lane);
       if (this.pending.has(lane)) this.ready.add(lane);
       this.pump();

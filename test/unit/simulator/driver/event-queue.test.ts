@@ -112,6 +112,26 @@ describe('Scheduler', () => {
     expect(log).toHaveLength(6);
   });
 
+  it('a sync point before the moment an action feeds from does not wait for it; one at or after it does', async () => {
+    const log: string[] = [];
+    const scheduler = new Scheduler(new EventQueue(), { windowMs: 1_000, onError: (e) => log.push(`error ${String(e)}`) });
+    // A short pick's claim at 10 whose units go back when it is packed at 100: its step takes long.
+    scheduler.at(
+      10,
+      'short',
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        log.push('claim');
+        scheduler.at(100, 'short', async () => void log.push('hand-back'));
+      },
+      { feedsFrom: 100 },
+    );
+    scheduler.sync(50, async () => void log.push('release-50'));
+    scheduler.sync(150, async () => void log.push('release-150'));
+    await scheduler.runUntil(1_000);
+    expect(log).toEqual(['release-50', 'claim', 'hand-back', 'release-150']);
+  });
+
   it('a window runs the follow-ups its actions schedule inside it, each lane in time order', async () => {
     const log: string[] = [];
     const scheduler = new Scheduler(new EventQueue(), { windowMs: 1_000, onError: () => {} });
