@@ -13,6 +13,20 @@ const HOUR = 60 * MINUTE;
 const QUIET = { feeds: false };
 /** A shipment's floor steps lead to units handed back (to be released again) only when its pick comes up short. */
 const handsBack = (plan: FloorPlan) => plan.shortUnits > 0;
+/**
+ * How a step before the shipment is packed relates to releases: a short one hands its units back
+ * when it is packed (nothing found) or leaves (some found), so only releases from its packing on
+ * wait for it; the rest never do.
+ */
+const untilPacked = (plan: FloorPlan) => (handsBack(plan) ? { feedsFrom: plan.packedAtMs } : QUIET);
+
+/**
+ * A shipment's steps run in a lane of their own, in time order: a b2b order's many shipments are
+ * worked side by side, as on a real floor, and one that comes up short (which releases wait for)
+ * does not queue behind its siblings' steps. An order its customer will cancel keeps them in its
+ * own lane, so the cancel still meets the floor where its moment says it does.
+ */
+const shipmentLane = (state: OrderState, shipment: TowerShipment) => (state.sim.fate.cancelAfterMinutes === null ? `${state.sim.key}#${shipment.number}` : state.sim.key);
 
 /** The fields of Tower's Shipment answer the driver reads. */
 export interface TowerShipment {
@@ -36,8 +50,8 @@ export interface TowerShipment {
 export function planShipment(world: World, state: OrderState, shipment: TowerShipment, releasedAtMs: number): void {
   const plan = floorPlanOf(world, state, shipment, releasedAtMs);
   if (!plan) return;
-  const lane = state.sim.key;
-  world.scheduler.at(plan.claimedAtMs, lane, () => claim(world, world.floor!, state, shipment, plan), { feeds: handsBack(plan) });
+  const lane = shipmentLane(state, shipment);
+  world.scheduler.at(plan.claimedAtMs, lane, () => claim(world, world.floor!, state, shipment, plan), untilPacked(plan));
 }
 
 /** A released shipment's plan on its location's floor (null: no one works it), the same whenever it is asked for. */
@@ -51,22 +65,24 @@ function floorPlanOf(world: World, state: OrderState, shipment: TowerShipment, r
 }
 
 /**
- * Whether working this released shipment will hand units back to be released again (its pick
- * comes up short): only then do later releases wait for its steps, and for the lane action that
- * plans them.
+ * When working this released shipment will first hand units back to be released again (its pick
+ * comes up short: when it is packed), or null if it never will: only releases from then on wait
+ * for its steps, and for the lane action that plans them.
  */
-export function willHandBack(world: World, state: OrderState, shipment: TowerShipment, releasedAtMs: number): boolean {
+export function handBackAt(world: World, state: OrderState, shipment: TowerShipment, releasedAtMs: number): number | null {
   const plan = floorPlanOf(world, state, shipment, releasedAtMs);
-  return plan !== null && handsBack(plan);
+  return plan !== null && handsBack(plan) ? plan.packedAtMs : null;
 }
 
 /**
  * One floor step of a shipment: in history, its item in the window's wave of that step (one
  * request for the lanes that reach it together); live, the single command. A refused item
- * throws as the single command's answer would.
+ * throws as the single command's answer would. An urgent step (a short pick's, which releases
+ * wait for) goes at once as the single command, ahead of the lanes' other requests, instead of
+ * waiting for a wave to gather.
  */
-async function floorStep(world: World, floor: TowerClient, step: FloorStep, item: FloorWaveItem, single: () => Promise<TowerShipment | undefined>): Promise<TowerShipment | undefined> {
-  if (!world.bulk) return single();
+async function floorStep(world: World, floor: TowerClient, step: FloorStep, item: FloorWaveItem, single: (priority: boolean) => Promise<TowerShipment | undefined>, urgent = false): Promise<TowerShipment | undefined> {
+  if (!world.bulk || urgent) return single(urgent);
   const answer = await floorWaves(floor)[step].submit(item);
   if (answer.status !== 200) throw new TowerError('POST', `/api/fulfillment/waves/${step}`, answer.status, answer.problem?.type ?? 'unknown', answer.problem?.detail ?? '');
   return answer.shipment;
@@ -85,15 +101,15 @@ function closeShipment(world: World, state: OrderState): void {
 async function claim(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan): Promise<void> {
   if (state.cancelled) return;
   try {
-    await floorStep(world, floor, 'claim', { shipmentId: shipment.id, atMs: plan.claimedAtMs }, async () => {
-      await floor.request('POST', '/api/fulfillment/pick-claims', { body: { shipmentLineIds: shipment.lines.map((l) => l.id) }, asOf: plan.claimedAtMs });
+    await floorStep(world, floor, 'claim', { shipmentId: shipment.id, atMs: plan.claimedAtMs }, async (priority) => {
+      await floor.request('POST', '/api/fulfillment/pick-claims', { body: { shipmentLineIds: shipment.lines.map((l) => l.id) }, asOf: plan.claimedAtMs, priority });
       return undefined;
-    });
+    }, handsBack(plan));
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
   }
-  world.scheduler.at(plan.pickedAtMs, state.sim.key, () => pick(world, floor, state, shipment, plan), { feeds: handsBack(plan) });
+  world.scheduler.at(plan.pickedAtMs, shipmentLane(state, shipment), () => pick(world, floor, state, shipment, plan), untilPacked(plan));
 }
 
 async function pick(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan): Promise<void> {
@@ -107,10 +123,10 @@ async function pick(world: World, floor: TowerClient, state: OrderState, shipmen
   try {
     // The whole shipment in one call; only short lines say how many were found.
     const lines = picked.filter((p) => p.quantity < p.line.quantity).map((p) => ({ shipmentLineId: p.line.id, quantity: p.quantity }));
-    const answer = await floorStep(world, floor, 'pick', { shipmentId: shipment.id, atMs: plan.pickedAtMs, ...(lines.length > 0 ? { lines } : {}) }, async () => {
-      const { body } = await floor.request<TowerShipment>('POST', `/api/fulfillment/shipments/${shipment.id}/pick`, { body: lines.length > 0 ? { lines } : {}, asOf: plan.pickedAtMs });
+    const answer = await floorStep(world, floor, 'pick', { shipmentId: shipment.id, atMs: plan.pickedAtMs, ...(lines.length > 0 ? { lines } : {}) }, async (priority) => {
+      const { body } = await floor.request<TowerShipment>('POST', `/api/fulfillment/shipments/${shipment.id}/pick`, { body: lines.length > 0 ? { lines } : {}, asOf: plan.pickedAtMs, priority });
       return body;
-    });
+    }, handsBack(plan));
     // What Tower says was picked is what gets scanned: units re-sourced onto the shipment since the release were picked too.
     if (answer) picked = answer.lines.map((line) => ({ line, quantity: line.pickedQuantity }));
   } catch (error) {
@@ -120,7 +136,7 @@ async function pick(world: World, floor: TowerClient, state: OrderState, shipmen
   if (plan.shortUnits > 0) world.stats.shortPicks++;
   // Nothing found hands the shipment back to be released again: a release before it must not see that early.
   const rejects = picked.every((p) => p.quantity === 0);
-  world.scheduler.at(plan.packedAtMs, state.sim.key, () => pack(world, floor, state, shipment, plan, picked), { gate: () => rejects, feeds: handsBack(plan) });
+  world.scheduler.at(plan.packedAtMs, shipmentLane(state, shipment), () => pack(world, floor, state, shipment, plan, picked), { gate: () => rejects, feeds: handsBack(plan) });
 }
 
 async function pack(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan, picked: { line: TowerShipment['lines'][number]; quantity: number }[]): Promise<void> {
@@ -131,16 +147,16 @@ async function pack(world: World, floor: TowerClient, state: OrderState, shipmen
   const items = [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
   try {
     if (items.length === 0) {
-      // Nothing found at all: the location hands the whole shipment back to be sourced elsewhere.
+      // Nothing found at all: the location hands the whole shipment back to be sourced elsewhere (the releases after it wait for this).
       const lines = picked.map((p) => ({ shipmentLineId: p.line.id, fulfillableQuantity: 0 }));
-      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/reject`, { body: { reason: 'short_pick', lines }, asOf: plan.packedAtMs });
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/reject`, { body: { reason: 'short_pick', lines }, asOf: plan.packedAtMs, priority: true });
       owesHandedBackUnits(world, state);
       return closeShipment(world, state);
     }
-    const packed = await floorStep(world, floor, 'pack', { shipmentId: shipment.id, atMs: plan.packedAtMs, items }, async () => {
-      const { body } = await floor.request<TowerShipment>('POST', `/api/fulfillment/shipments/${shipment.id}/pack`, { body: { items }, asOf: plan.packedAtMs });
+    const packed = await floorStep(world, floor, 'pack', { shipmentId: shipment.id, atMs: plan.packedAtMs, items }, async (priority) => {
+      const { body } = await floor.request<TowerShipment>('POST', `/api/fulfillment/shipments/${shipment.id}/pack`, { body: { items }, asOf: plan.packedAtMs, priority });
       return body;
-    });
+    }, handsBack(plan));
     shipment = packed!;
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
@@ -149,19 +165,19 @@ async function pack(world: World, floor: TowerClient, state: OrderState, shipmen
   const sentShort = plan.shortUnits > 0;
   if (state.sim.draft.delivery.method === 'pickup') {
     const readyAtMs = plan.packedAtMs + 10 * MINUTE;
-    world.scheduler.at(readyAtMs, state.sim.key, () => readyForPickup(world, floor, state, shipment, readyAtMs, sentShort), { gate: () => sentShort, feeds: sentShort });
+    world.scheduler.at(readyAtMs, shipmentLane(state, shipment), () => readyForPickup(world, floor, state, shipment, readyAtMs, sentShort), { gate: () => sentShort, feeds: sentShort });
     return;
   }
-  world.scheduler.at(plan.shippedAtMs, state.sim.key, () => ship(world, floor, state, shipment, plan.shippedAtMs, sentShort), { gate: () => sentShort, feeds: sentShort });
+  world.scheduler.at(plan.shippedAtMs, shipmentLane(state, shipment), () => ship(world, floor, state, shipment, plan.shippedAtMs, sentShort), { gate: () => sentShort, feeds: sentShort });
 }
 
 async function ship(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number, sentShort: boolean): Promise<void> {
   if (state.cancelled) return;
   try {
-    await floorStep(world, floor, 'ship', { shipmentId: shipment.id, atMs }, async () => {
-      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ship`, { asOf: atMs });
+    await floorStep(world, floor, 'ship', { shipmentId: shipment.id, atMs }, async (priority) => {
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ship`, { asOf: atMs, priority });
       return undefined;
-    });
+    }, sentShort);
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
@@ -175,8 +191,11 @@ async function ship(world: World, floor: TowerClient, state: OrderState, shipmen
   for (const parcel of shipment.packages) {
     const random = createRandom(world.seed, 'carrier', state.sim.key, shipment.number, parcel.number);
     const scans = planCarrierScans({ carrier: shipment.carrier ?? 'national-parcel', service: shipment.service, km, shippedAtMs: atMs }, world.scenario.disruptions, random);
+    // A lane of the parcel's own (a b2b shipment's dozens of parcels are scanned side by side): its
+    // scans come after it left, so no step of the order can meet them out of order.
+    const lane = `${state.sim.key}/${parcel.trackingNumber}`;
     scans.forEach((scan, i) => {
-      world.scheduler.at(Date.parse(scan.at), state.sim.key, () => postScan(world, state, shipment, parcel.trackingNumber, scan, i, delivered), QUIET);
+      world.scheduler.at(Date.parse(scan.at), lane, () => postScan(world, state, shipment, parcel.trackingNumber, scan, i, delivered), QUIET);
     });
   }
 }
@@ -207,10 +226,10 @@ function owesHandedBackUnits(world: World, state: OrderState): void {
 async function readyForPickup(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number, sentShort: boolean): Promise<void> {
   if (state.cancelled) return;
   try {
-    await floorStep(world, floor, 'ready-for-pickup', { shipmentId: shipment.id, atMs }, async () => {
-      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ready-for-pickup`, { asOf: atMs });
+    await floorStep(world, floor, 'ready-for-pickup', { shipmentId: shipment.id, atMs }, async (priority) => {
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/ready-for-pickup`, { asOf: atMs, priority });
       return undefined;
-    });
+    }, sentShort);
   } catch (error) {
     if (gone(error)) return closeShipment(world, state);
     throw error;
@@ -220,14 +239,14 @@ async function readyForPickup(world: World, floor: TowerClient, state: OrderStat
   // Most customers come by within a day of the "ready" email; a few take most of a week.
   const random = createRandom(world.seed, 'pickup', state.sim.key, shipment.number);
   const collectedAtMs = atMs + Math.min(6 * 24, random.lognormal(Math.log(18), 0.7)) * HOUR;
-  world.scheduler.at(collectedAtMs, state.sim.key, () => pickedUp(world, floor, state, shipment, collectedAtMs), QUIET);
+  world.scheduler.at(collectedAtMs, shipmentLane(state, shipment), () => pickedUp(world, floor, state, shipment, collectedAtMs), QUIET);
 }
 
 async function pickedUp(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, atMs: number): Promise<void> {
   if (state.cancelled) return;
   try {
-    await floorStep(world, floor, 'picked-up', { shipmentId: shipment.id, atMs }, async () => {
-      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/picked-up`, { asOf: atMs });
+    await floorStep(world, floor, 'picked-up', { shipmentId: shipment.id, atMs }, async (priority) => {
+      await floor.request('POST', `/api/fulfillment/shipments/${shipment.id}/picked-up`, { asOf: atMs, priority });
       return undefined;
     });
   } catch (error) {

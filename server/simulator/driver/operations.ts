@@ -1,5 +1,5 @@
 import type { Disruption } from '../disruptions.ts';
-import { willHandBack, type TowerShipment } from './floor-steps.ts';
+import { handBackAt, type TowerShipment } from './floor-steps.ts';
 import { discoverShipments } from './order-life.ts';
 import { listInventory } from './seed-business.ts';
 import type { World } from './world.ts';
@@ -46,10 +46,11 @@ export async function releaseToFloor(world: World, atMs: number): Promise<void> 
     // Units a short pick handed back are re-sourced as it happens, not by a release: an order that
     // owes some and got nothing from this release has its shipments listed, so a new one is worked.
     const shipments = released.get(id) ?? (state.owesMore ? undefined : []);
-    // Planning the shipments concerns a later release only when one of them will hand units back
-    // (known from its plan; a listing is not known yet): else the releases after it do not wait for it.
-    const feeds = shipments === undefined || shipments.some((s) => willHandBack(world, state, s, atMs));
-    world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs, shipments), { feeds });
+    // Planning the shipments concerns the releases after one of them hands units back (known from
+    // its plan: when it is packed; a listing is not known yet), the earlier ones not at all.
+    const handBacks = shipments === undefined ? [atMs] : shipments.map((s) => handBackAt(world, state, s, atMs)).filter((t) => t !== null);
+    const flow = handBacks.length === 0 ? { feeds: false } : { feedsFrom: Math.min(...handBacks) };
+    world.scheduler.at(atMs, state.sim.key, () => discoverShipments(world, state, atMs, shipments), flow);
   }
 }
 

@@ -73,7 +73,7 @@ async function placeOrder(world: World, order: SimulatedOrder): Promise<void> {
 
 async function cancelOrder(world: World, state: OrderState, atMs: number): Promise<void> {
   try {
-    await world.client.request('POST', `/api/orders/${state.id}/cancel`, { body: { reason: 'The customer changed their mind' }, asOf: atMs });
+    await world.client.request('POST', `/api/orders/${state.id}/cancel`, { body: { reason: 'The customer changed their mind' }, asOf: atMs, priority: true });
   } catch (error) {
     // Too late: it has left (or is being packed); the customer keeps it.
     if (error instanceof TowerError && error.status === 409) {

@@ -44,7 +44,11 @@ async function deliveredInFull(world: World, state: OrderState): Promise<boolean
 export function scheduleReturn(world: World, state: OrderState): void {
   const plan = state.sim.fate.return!;
   const requestedAtMs = state.lastDeliveredAtMs + plan.afterDeliveryDays * DAY;
+  const authorizedAtMs = requestedAtMs + 2 * HOUR;
+  const receivedAtMs = authorizedAtMs + 4 * DAY;
+  const resolvedAtMs = receivedAtMs + DAY;
   const lane = state.sim.key;
+  // What the request does concerns releases only once the parcel comes back and is restocked.
   world.scheduler.at(requestedAtMs, lane, async () => {
     // Units still owed (backordered, or handed back by a short pick and not yet sent): the order is
     // not delivered, and Tower would refuse the return (409). It is asked for again once they are.
@@ -62,9 +66,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
       throw error;
     }
     world.stats.returnsRequested++;
-    const authorizedAtMs = requestedAtMs + 2 * HOUR;
-    const receivedAtMs = authorizedAtMs + 4 * DAY;
-    const resolvedAtMs = receivedAtMs + DAY;
+
     // Authorizing and refunding change no stock: no release or midnight waits for them.
     world.scheduler.at(
       authorizedAtMs,
@@ -85,7 +87,8 @@ export function scheduleReturn(world: World, state: OrderState): void {
         quantity: l.quantity,
         disposition: SCRAPPED_REASONS.has(l.reason) ? { scrap: l.quantity } : { restock: l.quantity },
       }));
-      await world.client.request('POST', `/api/returns/${rma.id}/receive`, { body: { locationId, lines }, asOf: receivedAtMs });
+      // Releases after it wait for the restocked units: ahead of the lanes' other requests.
+      await world.client.request('POST', `/api/returns/${rma.id}/receive`, { body: { locationId, lines }, asOf: receivedAtMs, priority: true });
       received = true;
     }, { gate: () => true });
     world.scheduler.at(resolvedAtMs, lane, async () => {
@@ -99,5 +102,5 @@ export function scheduleReturn(world: World, state: OrderState): void {
       world.stats.returnsRefunded++;
       forgetOrder(world, state);
     }, { feeds: false });
-  });
+  }, { feedsFrom: receivedAtMs });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBusiness } from '#server/simulator/business.ts';
-import { planShipment, willHandBack, type TowerShipment } from '#server/simulator/driver/floor-steps.ts';
+import { handBackAt, planShipment, type TowerShipment } from '#server/simulator/driver/floor-steps.ts';
 import type { Flow } from '#server/simulator/driver/event-queue.ts';
 import type { TowerClient } from '#server/simulator/driver/tower-client.ts';
 import type { OrderState, World } from '#server/simulator/driver/world.ts';
@@ -41,33 +41,40 @@ function shipmentOf(i: number): { state: OrderState; shipment: TowerShipment } {
   return { state, shipment };
 }
 
-describe('willHandBack', () => {
-  it('answers what the shipment’s floor plan does: its claim feeds the releases after it exactly when it will come up short', () => {
+describe('handBackAt', () => {
+  it('answers what the shipment’s floor plan does: its claim feeds the releases from its packing on exactly when it will come up short', () => {
     const { world, queued } = worldWith(true);
-    const answers: boolean[] = [];
+    const answers: (number | null)[] = [];
     for (let i = 0; i < 2_000; i++) {
       const { state, shipment } = shipmentOf(i);
-      answers.push(willHandBack(world, state, shipment, releasedAtMs));
+      answers.push(handBackAt(world, state, shipment, releasedAtMs));
       planShipment(world, state, shipment, releasedAtMs);
     }
     expect(queued).toHaveLength(2_000);
-    expect(queued.map((q) => q.flow?.feeds === true)).toEqual(answers);
+    expect(queued.map((q) => (q.flow?.feeds === false ? null : q.flow?.feedsFrom))).toEqual(answers);
+    // The claim comes first; the units go back when the shipment is packed, later.
+    queued.forEach((q, i) => {
+      if (answers[i] !== null) expect(answers[i]).toBeGreaterThan(q.atMs);
+    });
     // A store comes up short on about 2 % of units: some shipments, not most.
-    const short = answers.filter(Boolean).length;
+    const short = answers.filter((a) => a !== null).length;
     expect(short).toBeGreaterThan(20);
     expect(short).toBeLessThan(200);
   });
 
-  it('does not depend on the location’s capacity, which moves the plan later but not what is found', () => {
+  it('does not depend on the location’s capacity whether a shipment comes up short, only when', () => {
     const { world } = worldWith(true);
-    const before = Array.from({ length: 500 }, (_, i) => shipmentOf(i)).map(({ state, shipment }) => willHandBack(world, state, shipment, releasedAtMs));
+    const before = Array.from({ length: 500 }, (_, i) => shipmentOf(i)).map(({ state, shipment }) => handBackAt(world, state, shipment, releasedAtMs));
     world.capacityFactor.set(store.code, 0.3);
-    const after = Array.from({ length: 500 }, (_, i) => shipmentOf(i)).map(({ state, shipment }) => willHandBack(world, state, shipment, releasedAtMs));
-    expect(after).toEqual(before);
+    const after = Array.from({ length: 500 }, (_, i) => shipmentOf(i)).map(({ state, shipment }) => handBackAt(world, state, shipment, releasedAtMs));
+    expect(after.map((a) => a !== null)).toEqual(before.map((b) => b !== null));
+    after.forEach((a, i) => {
+      if (a !== null) expect(a).toBeGreaterThan(before[i]!);
+    });
   });
 
-  it('is false when no one works the floor', () => {
+  it('is null when no one works the floor', () => {
     const { world } = worldWith(false);
-    expect(Array.from({ length: 500 }, (_, i) => shipmentOf(i)).some(({ state, shipment }) => willHandBack(world, state, shipment, releasedAtMs))).toBe(false);
+    expect(Array.from({ length: 500 }, (_, i) => shipmentOf(i)).some(({ state, shipment }) => handBackAt(world, state, shipment, releasedAtMs) !== null)).toBe(false);
   });
 });
