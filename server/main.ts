@@ -33,7 +33,8 @@ import { startNotificationSender } from './notifications/notification-sender.ts'
 import { OrderContextReader } from './orders/order-context-reader.ts';
 import { OrderWriter } from './orders/order-writer.ts';
 import { loadSourcingPolicy } from './sourcing/load-policy-file.ts';
-import { loadWebHandler, withWebApp } from './web/web-app.ts';
+import { withWebApp } from './web/web-app.ts';
+import { openWebApp } from './web/open-web-app.ts';
 import { SandboxPaymentProvider } from './payments/sandbox-provider.ts';
 import { formatDemoUsers, isEmptyDatabase, readGeneratedCarrierSecret } from './demo/demo-setup.ts';
 import { startDemoTraffic, type DemoTraffic } from './demo/demo-traffic.ts';
@@ -63,6 +64,8 @@ const sourcingPolicy = (() => {
 })();
 
 const logger = createLogger(config.LOG_LEVEL);
+// `npm start` passes --build-web: a missing or stale web build is made while the server starts.
+const webApp = await openWebApp(path.resolve(import.meta.dirname, '..'), { build: process.argv.includes('--build-web'), logger });
 const database = await openDatabase({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATA_DIR,
@@ -197,9 +200,7 @@ const housekeeping = setInterval(() => {
 housekeeping.unref();
 
 // The SvelteKit build (npm start builds it when stale, see server/web/) answers every non-API path.
-const webHandler = await loadWebHandler(path.resolve(import.meta.dirname, '..', 'build'));
-if (!webHandler) logger.warn('the web app is not built (build/handler.js); pages answer 503 until `npm run web:build`');
-const server: ServerType = serve({ fetch: withWebApp(app.fetch, webHandler), port: config.PORT, hostname: config.HOST }, (info) => {
+const server: ServerType = serve({ fetch: withWebApp(app.fetch, webApp.state), port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info({ url: `http://${config.HOST}:${info.port}` }, 'Tower is listening');
   if (!demo) return;
   const localUrl = loopbackUrl(config.HOST, info.port);
@@ -212,7 +213,8 @@ const server: ServerType = serve({ fetch: withWebApp(app.fetch, webHandler), por
     ordersPerDay: config.SIMULATE_ORDERS_PER_DAY,
     ordersPerMinute: config.SIMULATE_ORDERS_PER_MINUTE,
     logger,
-    beforeLive: relayHistory,
+    // Live means the control tower can be seen: its history in ClickHouse, its pages built.
+    beforeLive: () => Promise.all([relayHistory(), webApp.ready]).then(() => undefined),
     onLive: () => {
       demoLive = true;
       startRelay();
@@ -293,6 +295,7 @@ async function relayHistory(): Promise<void> {
 async function shutdown(signal: string) {
   if (shuttingDown) return;
   shuttingDown = true;
+  webApp.stop();
   logger.info({ signal }, 'shutting down');
   const deadline = setTimeout(() => {
     logger.error('in-flight requests did not finish in time; closing anyway');

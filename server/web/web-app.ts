@@ -21,17 +21,30 @@ export async function loadWebHandler(buildDir: string): Promise<NodeHandler | nu
   return module.handler;
 }
 
+/** Where the web app stands: served, being built (a first start), or not there (never built, or its build failed). */
+export type WebAppState = { kind: 'ready'; handler: NodeHandler } | { kind: 'building' } | { kind: 'missing' } | { kind: 'failed' };
+
 const NOT_BUILT = `<!doctype html><title>Tower</title><p>The web app is not built: <code>npm start</code> builds it, or run <code>npm run web:build</code>.</p>`;
+const BUILD_FAILED = `<!doctype html><title>Tower</title><p>The web app's build failed: the server's log says why. The API is up; <code>npm run web:build</code> builds it again.</p>`;
+// The page asks again by itself: the build takes seconds, and the API (and the demo's history) is meanwhile up.
+const BUILDING = `<!doctype html><meta http-equiv="refresh" content="3"><title>Tower</title><p>The control tower is being built for this first start; this page opens it when it is ready.</p>`;
+
+function unavailable(state: Exclude<WebAppState, { kind: 'ready' }>): Response {
+  const page = state.kind === 'building' ? BUILDING : state.kind === 'failed' ? BUILD_FAILED : NOT_BUILT;
+  return new Response(page, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', ...(state.kind === 'building' ? { 'retry-after': '3' } : {}) } });
+}
 
 /**
  * One fetch for the port: API paths go to hono, the rest to the SvelteKit handler, which writes
  * straight to Node's response (static assets precompressed, and the app shell for every page).
  */
-export function withWebApp(api: Fetch, web: NodeHandler | null): Fetch {
+export function withWebApp(api: Fetch, webApp: () => WebAppState): Fetch {
   return (request, env) => {
     const { pathname } = new URL(request.url);
     if (isApiPath(pathname)) return api(request, env);
-    if (!web) return new Response(NOT_BUILT, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const state = webApp();
+    if (state.kind !== 'ready') return unavailable(state);
+    const web = state.handler;
     // Tower serves HTTP/1.1 only (serve() without createServer), so these are Node's http objects.
     const { incoming, outgoing } = env as HttpBindings;
     web(incoming, outgoing, () => {

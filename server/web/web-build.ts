@@ -33,12 +33,14 @@ export function isWebBuildFresh(root: string, buildDir = path.join(root, 'build'
 }
 
 /** Runs `vite build` for the web app and stamps build/ with the hash of what it was built from. */
-export async function buildWeb(root: string, options: { quiet?: boolean } = {}): Promise<void> {
+export async function buildWeb(root: string, options: { quiet?: boolean; signal?: AbortSignal } = {}): Promise<void> {
   const hash = webSourceHash(root);
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', options.quiet ? 'error' : 'warn'], {
     cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // Quiet, only what failed is said (on stderr): the server's own log is JSON on stdout.
+    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit'],
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
