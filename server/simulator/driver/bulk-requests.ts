@@ -97,10 +97,10 @@ export function floorWaves(floor: TowerClient): FloorWaves {
   let waves = wavesOf.get(floor);
   if (waves) return waves;
   const wave = (step: FloorStep) =>
-    new RequestBatcher<FloorWaveItem, FloorWaveAnswer>(async (batch) => {
+    new RequestBatcher<FloorWaveItem, FloorWaveAnswer>(async (batch, urgent) => {
       const shipments = batch.map(({ atMs, ...item }) => ({ ...item, ...(floor.historical ? { asOf: new Date(atMs).toISOString() } : {}) }));
       const asOf = Math.max(...batch.map((i) => i.atMs));
-      const { body } = await floor.request<{ results: FloorWaveAnswer[] }>('POST', `/api/fulfillment/waves/${step}`, { body: { shipments, withShipments: step === 'pick' || step === 'pack' }, asOf });
+      const { body } = await floor.request<{ results: FloorWaveAnswer[] }>('POST', `/api/fulfillment/waves/${step}`, { body: { shipments, withShipments: step === 'pick' || step === 'pack' }, asOf, priority: urgent });
       return body.results;
     }, SHIPMENTS_PER_WAVE, { client: floor, atMost: GATHER_WHILE_OPEN_ABOVE });
   waves = { claim: wave('claim'), pick: wave('pick'), pack: wave('pack'), ship: wave('ship'), 'ready-for-pickup': wave('ready-for-pickup'), 'picked-up': wave('picked-up') };

@@ -78,12 +78,12 @@ export function handBackAt(world: World, state: OrderState, shipment: TowerShipm
  * One floor step of a shipment: in history, its item in the window's wave of that step (one
  * request for the lanes that reach it together); live, the single command. A refused item
  * throws as the single command's answer would. An urgent step (a short pick's, which releases
- * wait for) goes at once as the single command, ahead of the lanes' other requests, instead of
- * waiting for a wave to gather.
+ * wait for) sends its wave at once, ahead of the lanes' other requests, instead of letting it
+ * gather.
  */
 async function floorStep(world: World, floor: TowerClient, step: FloorStep, item: FloorWaveItem, single: (priority: boolean) => Promise<TowerShipment | undefined>, urgent = false): Promise<TowerShipment | undefined> {
-  if (!world.bulk || urgent) return single(urgent);
-  const answer = await floorWaves(floor)[step].submit(item);
+  if (!world.bulk) return single(urgent);
+  const answer = await floorWaves(floor)[step].submit(item, urgent);
   if (answer.status !== 200) throw new TowerError('POST', `/api/fulfillment/waves/${step}`, answer.status, answer.problem?.type ?? 'unknown', answer.problem?.detail ?? '');
   return answer.shipment;
 }

@@ -10,7 +10,8 @@ export interface BatchPace {
  * items. Without a pace, a batch is what was submitted in one turn of the event loop (the
  * scheduler starts every lane of a window at once); with one, it goes on gathering while more
  * than `atMost` requests are unanswered (their answers move lanes on to this step), so lanes that
- * reach a step at different moments share one request. A full batch goes at once either way.
+ * reach a step at different moments share one request. A full batch goes at once either way, and
+ * so does a batch holding an urgent item.
  */
 interface Submitted<In, Out> {
   item: In;
@@ -22,16 +23,19 @@ export class RequestBatcher<In, Out> {
   private pending: Submitted<In, Out>[] = [];
   private scheduled = false;
   private paced = false;
+  private urgent = false;
 
   constructor(
-    private readonly send: (items: In[]) => Promise<Out[]>,
+    private readonly send: (items: In[], urgent: boolean) => Promise<Out[]>,
     private readonly maxBatch: number,
     private readonly pace?: BatchPace,
   ) {}
 
-  submit(item: In): Promise<Out> {
+  /** An urgent item (a step everything else waits for) sends what was gathered with it at once, as an urgent request. */
+  submit(item: In, urgent = false): Promise<Out> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
+      this.urgent ||= urgent;
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -42,8 +46,9 @@ export class RequestBatcher<In, Out> {
   private flush(): void {
     this.scheduled = false;
     while (this.pending.length >= this.maxBatch) this.sendChunk(this.pending.splice(0, this.maxBatch));
-    if (this.pending.length === 0 || this.paced) return;
-    if (!this.pace) return this.sendAll();
+    if (this.pending.length === 0) return;
+    if (this.urgent || !this.pace) return this.sendAll();
+    if (this.paced) return;
     this.paced = true;
     this.pace.client.whenAtMost(this.pace.atMost, () => {
       this.paced = false;
@@ -58,7 +63,12 @@ export class RequestBatcher<In, Out> {
   }
 
   private sendChunk(chunk: Submitted<In, Out>[]): void {
-    this.send(chunk.map((p) => p.item)).then(
+    const urgent = this.urgent;
+    if (this.pending.length === 0) this.urgent = false;
+    this.send(
+      chunk.map((p) => p.item),
+      urgent,
+    ).then(
       (outs) => chunk.forEach((p, k) => p.resolve(outs[k]!)),
       (error: unknown) => chunk.forEach((p) => p.reject(error)),
     );

@@ -25,7 +25,8 @@ function worldWith(floor: boolean) {
 
 function shipmentOf(i: number): { state: OrderState; shipment: TowerShipment } {
   const units = 1 + (i % 3);
-  const sim = { key: `SIM-5-2026-11-20-store-${i}` } as SimulatedOrder;
+  // Every tenth customer will cancel.
+  const sim = { key: `SIM-5-2026-11-20-store-${i}`, fate: { cancelAfterMinutes: i % 10 === 0 ? 40 : null } } as SimulatedOrder;
   const state = { id: `order-${i}`, sim } as OrderState;
   const shipment = {
     id: `shipment-${i}`,
@@ -51,6 +52,8 @@ describe('handBackAt', () => {
       planShipment(world, state, shipment, releasedAtMs);
     }
     expect(queued).toHaveLength(2_000);
+    // Each shipment in a lane of its own, unless its order will be cancelled: then in the order's, where the cancel is.
+    queued.forEach((q, i) => expect(q.lane).toBe(i % 10 === 0 ? `SIM-5-2026-11-20-store-${i}` : `SIM-5-2026-11-20-store-${i}#1`));
     expect(queued.map((q) => (q.flow?.feeds === false ? null : q.flow?.feedsFrom))).toEqual(answers);
     // The claim comes first; the units go back when the shipment is packed, later.
     queued.forEach((q, i) => {

@@ -87,4 +87,27 @@ describe('RequestBatcher', () => {
     expect(batches.at(-1)).toEqual([4]);
     client.close();
   });
+  it('sends a batch holding an urgent item at once, with what was gathered before it, as an urgent request', async () => {
+    const { url, held } = await holdingServer();
+    const client = new TowerClient({ baseUrl: url, auth: { token: 't' }, concurrency: 4, historical: false });
+    const sent: { items: number[]; urgent: boolean }[] = [];
+    const batcher = new RequestBatcher<number, number>(async (items, urgent) => (sent.push({ items, urgent }), items), 10, { client, atMost: 0 });
+    const pending = client.request('GET', '/slow');
+    await until(() => held.length === 1);
+    const gathering = batcher.submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toEqual([]);
+    // A request is still unanswered, yet the urgent item does not wait, nor does the one gathered before it.
+    expect(await Promise.all([gathering, batcher.submit(2, true)])).toEqual([1, 2]);
+    expect(sent).toEqual([{ items: [1, 2], urgent: true }]);
+    // The next batch gathers again, and is not urgent.
+    const later = batcher.submit(3);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toHaveLength(1);
+    answer(held[0]!.res, {});
+    await pending;
+    expect(await later).toBe(3);
+    expect(sent.at(-1)).toEqual({ items: [3], urgent: false });
+    client.close();
+  });
 });
