@@ -55,8 +55,11 @@ async function selectShipments(db: Executor, where: ReturnType<typeof sql>, limi
         from shipment_lines sl where sl.shipment_id = s.id) as lines,
       (select json_agg(json_build_object('id', p.id, 'number', p.number, 'packaging_code', p.packaging_code, 'weight_grams', p.weight_grams,
           'tracking_number', p.tracking_number, 'status', p.status, 'label_cost_cents', p.label_cost_cents, 'last_event_at', p.last_event_at,
-          'contents', (select coalesce(json_agg(json_build_object('sku', sl.sku, 'quantity', pc.quantity) order by sl.sku), '[]')
-                       from package_contents pc join shipment_lines sl on sl.id = pc.shipment_line_id where pc.package_id = p.id)) order by p.number)
+          -- Each content's SKU by its line's key (a subplan, never a join the planner could hash
+          -- over every shipment line when the table has no statistics yet, as in a backfill's first minute).
+          'contents', (select coalesce(json_agg(c order by c.sku), '[]')
+                       from (select (select sl.sku from shipment_lines sl where sl.id = pc.shipment_line_id) as sku, pc.quantity
+                             from package_contents pc where pc.package_id = p.id) c)) order by p.number)
         from packages p where p.shipment_id = s.id) as packages
     from ${source} s join orders o on o.id = s.order_id
     ${selective ? sql`` : sql`where ${where}`}

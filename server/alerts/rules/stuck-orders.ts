@@ -131,10 +131,14 @@ export const stuckOrders = defineRule({
         from order_allocations a join orders o on o.id = a.order_id
         where a.released_at is null and o.status in ('allocated', 'picking') and a.created_at < ${before}
         group by a.location_id, a.order_id, a.order_line_id
+        -- The order's shipments on the floor by the order alone (offset 0 keeps the location and the
+        -- line out of the lookup): without statistics the planner walked the location's whole
+        -- open floor for each allocation, 350,000 buffers a run at 2,000 orders a day.
         having sum(a.quantity) > coalesce((
-          select sum(sl.quantity) from shipments s join shipment_lines sl on sl.shipment_id = s.id
-          where s.order_id = a.order_id and s.location_id = a.location_id and sl.order_line_id = a.order_line_id
-            and s.status in ('pending', 'picking', 'packed')), 0)
+          select sum(f.quantity) from (
+            select s.location_id, sl.order_line_id, sl.quantity from shipments s join shipment_lines sl on sl.shipment_id = s.id
+            where s.order_id = a.order_id and s.status in ('pending', 'picking', 'packed') offset 0) f
+          where f.location_id = a.location_id and f.order_line_id = a.order_line_id), 0)
       ), floor as (
         select s.id, s.order_id, s.location_id, s.status, s.created_at, s.updated_at, s.carrier,
           bool_and(sl.picked_at is not null) as picked, max(sl.picked_at) as picked_at, sum(sl.quantity)::int as units
