@@ -63,7 +63,8 @@ export const orders = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    unique('orders_channel_external_ref_key').on(t.channel, t.externalRef),
+    // External reference first: order capture looks a reference up by it alone (order-context.ts).
+    unique('orders_external_ref_channel_key').on(t.externalRef, t.channel),
     index('orders_status_placed_idx').on(t.status, t.placedAt, t.id),
     index('orders_channel_placed_idx').on(t.channel, t.placedAt, t.id),
     index('orders_placed_idx').on(t.placedAt, t.id),

@@ -207,7 +207,7 @@ async function repeatOf(ctx: ServiceContext, existing: { id: string; requestHash
 }
 
 function isExternalRefClash(error: unknown): boolean {
-  return isUniqueViolation(error, 'orders_channel_external_ref_key');
+  return isUniqueViolation(error, 'orders_external_ref_channel_key');
 }
 
 async function voidQuietly(ctx: ServiceContext, authorization: Authorization): Promise<void> {
