@@ -133,7 +133,13 @@ export const packageContents = pgTable(
     shipmentLineId: uuid('shipment_line_id').notNull().references(() => shipmentLines.id),
     quantity: integer('quantity').notNull(),
   },
-  (t) => [unique('package_contents_key').on(t.packageId, t.shipmentLineId), check('package_contents_quantity_positive', sql`${t.quantity} > 0`)],
+  (t) => [
+    unique('package_contents_key').on(t.packageId, t.shipmentLineId),
+    // Deleting a shipment line (a short pick's re-sourcing) checks that no content names it: without
+    // this index each delete read every content ever packed (its foreign key check).
+    index('package_contents_line_idx').on(t.shipmentLineId),
+    check('package_contents_quantity_positive', sql`${t.quantity} > 0`),
+  ],
 );
 
 /** Every tracking event a carrier sent, once: (carrier, carrier_event_id) drops a redelivered webhook. */

@@ -1,0 +1,1 @@
+CREATE INDEX "package_contents_line_idx" ON "package_contents" USING btree ("shipment_line_id");
