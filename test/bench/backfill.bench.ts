@@ -10,11 +10,15 @@
  * measures the whole thing. Other settings: DATABASE_URL (a server to create a scratch
  * database on), BENCH_ORDERS_PER_DAY (2000), BENCH_CONCURRENCY (the driver's requests in
  * flight, 16), BENCH_KEEP_DATABASE (1: do not drop the scratch database), BENCH_ANALYZE_EVERY_SECONDS (60: analyze in autovacuum's stead when the server has
- * it off, as this machine's CI configuration does; 0 never), BENCH_SERVER_ENV, BENCH_SERVER_NODE_ARGS.
+ * it off, as this machine's CI configuration does; 0 never), BENCH_SERVER_ENV, BENCH_SERVER_NODE_ARGS,
+ * BENCH_TOWER_LOG (a file for Tower's whole log).
  *
  * Tower runs as `npm start` would, except: no releases of its own (the driver releases at each
  * historical moment; a release loop would stamp history with today), no e-mails, no relay (the
- * relay-throughput bench measures ClickHouse's side).
+ * relay-throughput bench measures ClickHouse's side). Like `npm start`'s demo, it evaluates no
+ * alert rules while history goes in (they judge the present: history arriving now is not stuck,
+ * and the payment-decline rule would read every audit row the backfill wrote, each run):
+ * BENCH_SERVER_ENV="ALERT_EVALUATE_INTERVAL_MS=5000" turns them on.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +75,7 @@ async function measure() {
       RELAY: 'off',
       FULFILLMENT_RELEASE_INTERVAL_MS: '0',
       MAIL_SENDER: 'off',
+      ALERT_EVALUATE_INTERVAL_MS: '0',
       CARRIER_WEBHOOK_SECRET: CARRIER_SECRET,
       DATA_DIR: (dataDir = mkdtempSync(path.join(tmpdir(), 'tower-bench-backfill-'))),
       ...benchServerEnv(),

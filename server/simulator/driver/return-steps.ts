@@ -66,7 +66,6 @@ export function scheduleReturn(world: World, state: OrderState): void {
       throw error;
     }
     world.stats.returnsRequested++;
-
     // Authorizing and refunding change no stock: no release or midnight waits for them.
     world.scheduler.at(
       authorizedAtMs,

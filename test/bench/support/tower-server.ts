@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { TowerProcess } from '#test/support/tower-process.ts';
@@ -6,7 +6,8 @@ import type { TowerProcess } from '#test/support/tower-process.ts';
 /**
  * `node [nodeArgs] --import tsx server/main.ts` as a child process, like the integration
  * tests' spawnTower but able to pass V8 flags (e.g. --cpu-prof, which NODE_OPTIONS refuses).
- * Keeps only the last 64 kB of output: a long run must not grow the bench's memory.
+ * Keeps only the last 64 kB of output: a long run must not grow the bench's memory. With
+ * BENCH_TOWER_LOG set, all of it also goes to that file (to read an error a long run logged).
  */
 export function spawnTowerServer(env: Record<string, string>, nodeArgs: readonly string[] = []): TowerProcess {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
@@ -14,8 +15,10 @@ export function spawnTowerServer(env: Record<string, string>, nodeArgs: readonly
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const logFile = process.env.BENCH_TOWER_LOG;
   const keep = (chunk: unknown) => {
     output = (output + String(chunk)).slice(-65_536);
+    if (logFile) appendFileSync(logFile, String(chunk));
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
