@@ -255,13 +255,16 @@ if (!demo) alertEngine?.start();
 // Live push: each relayed batch goes to socket.io clients (order:event) once it is in ClickHouse,
 // followed by a kpis snapshot of the last 24 hours at most once a second.
 let live: LivePush | null = null;
-// A run right after the demo's backfill would read demand the relay has not delivered yet: wait for it too.
+// A run right after the demo's backfill would read demand the relay has not delivered yet: wait for it too;
+// and for ClickHouse's tables (a run at start failed on them when its migrations came second).
+let clickHouseReady = false;
+void analytics.ready.then(() => (clickHouseReady = true)).catch(() => undefined);
 const forecastSchedule =
   config.FORECAST_SCHEDULE_HOUR_UTC === 'off'
     ? null
     : startForecastSchedule(
         { db: database.db, clock: systemClock, logger, runner: forecasts },
-        { hourUtc: config.FORECAST_SCHEDULE_HOUR_UTC, ready: () => (!demo || demoLive) && (pipelineLagMs() ?? 0) < 60_000 },
+        { hourUtc: config.FORECAST_SCHEDULE_HOUR_UTC, ready: () => clickHouseReady && (!demo || demoLive) && (pipelineLagMs() ?? 0) < 60_000 },
       );
 let relayStarted = false;
 function startRelay() {
