@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { addressOf } from '#server/orders/address-of.ts';
 import type { Executor } from '#db/client.ts';
 import { EventType } from '#server/core/events.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
@@ -19,7 +20,7 @@ export async function orderFactsOf(tx: Executor, orderIds: readonly string[]): P
   if (orderIds.length === 0) return new Map();
   const result = await tx.execute<{ id: string; channel: string; placed_at: Date | string; country: string | null; region: string | null; postal_code: string | null }>(sql`
     select o.id, o.channel, o.placed_at, a.country, a.region, a.postal_code
-    from orders o left join addresses a on a.id = o.shipping_address_id where o.id = any(${sql.param([...new Set(orderIds)])}::uuid[])`);
+    from orders o left join lateral (${addressOf(sql`o`)}) a on true where o.id = any(${sql.param([...new Set(orderIds)])}::uuid[])`);
   return new Map(
     result.rows.map((row) => [
       row.id,

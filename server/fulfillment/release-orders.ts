@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { addressOf } from '#server/orders/address-of.ts';
 import type { shipments } from '#db/schema/fulfillment.ts';
 import { executePrepared } from '#db/prepared-query.ts';
 import type { ServiceContext } from '#server/context.ts';
@@ -47,7 +48,7 @@ export async function releaseOrders(ctx: Pick<ServiceContext, 'db' | 'clock' | '
       lon: number | null;
     }>(sql`
       select o.id, o.placed_at, o.delivery_method, o.delivery_service, a.lat, a.lon from orders o
-      left join addresses a on a.id = o.shipping_address_id
+      left join lateral (${addressOf(sql`o`)}) a on true
       where o.status in ${RELEASABLE} and o.placed_at <= ${releasedAt} and ${hasUnreleasedAllocations(sql`o.id`)}
       order by o.placed_at, o.id
       limit ${input.limit}

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { addressOf } from '#server/orders/address-of.ts';
 import type { Executor } from '#db/client.ts';
 import type { ShipmentRoute } from './carrier-rules.ts';
 
@@ -23,7 +24,7 @@ export async function loadShipmentRoutes(tx: Executor, shipmentIds: readonly str
   }>(sql`
     select s.id, o.delivery_method as method, s.service, o.placed_at, l.kind, l.lat as location_lat, l.lon as location_lon, a.lat, a.lon
     from shipments s join orders o on o.id = s.order_id join locations l on l.id = s.location_id
-    left join addresses a on a.id = o.shipping_address_id
+    left join lateral (${addressOf(sql`o`)}) a on true
     where s.id = any(${sql.param([...shipmentIds])}::uuid[])`);
   return new Map(
     result.rows.map((r) => [
