@@ -20,3 +20,12 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export function isForeignKeyViolation(error: unknown): boolean {
   return pgError(error)?.code === '23503';
 }
+
+/**
+ * A deadlock or serialization failure: PostgreSQL rolled the statement (its transaction) back as
+ * a whole because of what ran beside it, so running it again may well succeed.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const code = pgError(error)?.code;
+  return code === '40P01' || code === '40001';
+}

@@ -13,7 +13,14 @@ export interface StatementBatcherSpec<In, Out> {
    * statement they could not be told apart, so the later one waits for the next.
    */
   conflictKeys?: (item: In) => readonly string[];
+  /**
+   * Errors that say nothing of the items, only of what ran beside them (a deadlock): the statement
+   * is run again, up to three times in all, before its items meet the error.
+   */
+  retryable?: (error: unknown) => boolean;
 }
+
+const ATTEMPTS = 3;
 
 interface Pending<In, Out> {
   item: In;
@@ -28,7 +35,8 @@ interface Pending<In, Out> {
  * for the cores), while an idle system runs each item at once, with no added wait.
  *
  * One item's failure never fails another: when a statement of several fails, each of its
- * items runs again alone and gets its own outcome.
+ * items runs again alone and gets its own outcome. A statement that failed for what ran beside
+ * it (`retryable`, a deadlock) is run again first.
  */
 export class StatementBatcher<In, Out> {
   readonly #spec: StatementBatcherSpec<In, Out>;
@@ -107,7 +115,18 @@ export class StatementBatcher<In, Out> {
 
   async #run(items: In[]): Promise<Out[]> {
     this.#statements++;
-    const outs = await this.#spec.run(items);
+    let outs: Out[];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        outs = await this.#spec.run(items);
+        break;
+      } catch (error) {
+        if (attempt >= ATTEMPTS || !this.#spec.retryable?.(error)) throw error;
+        this.#statements++;
+        // A moment apart, so the statements that met in a deadlock do not meet again at once.
+        await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
+      }
+    }
     if (outs.length !== items.length) throw new Error(`a batched statement answered ${outs.length} of ${items.length} items`);
     this.#items += items.length;
     return outs;

@@ -1,4 +1,5 @@
 import type { Database } from '#db/client.ts';
+import { isTransientConflict } from '#db/errors.ts';
 import { StatementBatcher, type StatementBatcherOptions } from '#server/core/statement-batcher.ts';
 import { writeOrders, type OrderDraft } from './write-orders.ts';
 
@@ -21,6 +22,9 @@ export class OrderWriter {
           this.#ordersWritten += written.size;
           return drafts.map((d) => written.get(d.orderId) ?? null);
         },
+        // Two statements writing returning customers and hot SKUs' stock may deadlock: PostgreSQL
+        // rolls one back whole, and it is run again (seen at Black Friday's rates in a backfill).
+        retryable: isTransientConflict,
         // Two orders with one idempotency key or external reference cannot share a statement.
         conflictKeys: ({ claim, input }) =>
           input.externalRef === undefined

@@ -63,4 +63,31 @@ describe('StatementBatcher', () => {
     const batcher = new StatementBatcher<number, string>({ run: async () => [] });
     await expect(batcher.submit(1)).rejects.toThrow('answered 0 of 1 items');
   });
+  it('runs a statement again when it failed for what ran beside it (retryable), at most three times in all; other errors are not retried', async () => {
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    let calls = 0;
+    const flaky = new StatementBatcher<number, string>(
+      {
+        run: async (items) => {
+          calls++;
+          if (calls <= 2) throw deadlock;
+          return items.map((n) => `#${n}`);
+        },
+        retryable: (error) => (error as { code?: string }).code === '40P01',
+      },
+      { maxInFlight: 1 },
+    );
+    expect(await flaky.submit(7)).toBe('#7');
+    expect(calls).toBe(3);
+
+    let stuck = 0;
+    const alwaysDeadlocked = new StatementBatcher<number, string>({ run: async () => (stuck++, Promise.reject(deadlock)), retryable: () => true }, { maxInFlight: 1 });
+    await expect(alwaysDeadlocked.submit(1)).rejects.toThrow('deadlock detected');
+    expect(stuck).toBe(3);
+
+    let refused = 0;
+    const other = new StatementBatcher<number, string>({ run: async () => (refused++, Promise.reject(new Error('out of stock'))), retryable: () => false }, { maxInFlight: 1 });
+    await expect(other.submit(1)).rejects.toThrow('out of stock');
+    expect(refused).toBe(1);
+  });
 });
