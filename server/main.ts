@@ -258,7 +258,6 @@ let live: LivePush | null = null;
 // A run right after the demo's backfill would read demand the relay has not delivered yet: wait for it too;
 // and for ClickHouse's tables (a run at start failed on them when its migrations came second).
 let clickHouseReady = false;
-void analytics.ready.then(() => (clickHouseReady = true)).catch(() => undefined);
 const forecastSchedule =
   config.FORECAST_SCHEDULE_HOUR_UTC === 'off'
     ? null
@@ -266,6 +265,11 @@ const forecastSchedule =
         { db: database.db, clock: systemClock, logger, runner: forecasts },
         { hourUtc: config.FORECAST_SCHEDULE_HOUR_UTC, ready: () => clickHouseReady && (!demo || demoLive) && (pipelineLagMs() ?? 0) < 60_000 },
       );
+// Its look at start came too early then: it looks again as soon as ClickHouse is ready, not a minute later.
+void analytics.ready.then(() => {
+  clickHouseReady = true;
+  return forecastSchedule?.check();
+});
 let relayStarted = false;
 function startRelay() {
   if (relayStarted) return;
