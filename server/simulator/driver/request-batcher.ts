@@ -45,8 +45,11 @@ export class RequestBatcher<In, Out> {
 
   private flush(): void {
     this.scheduled = false;
-    while (this.pending.length >= this.maxBatch) this.sendChunk(this.pending.splice(0, this.maxBatch));
-    if (this.pending.length === 0) return;
+    while (this.pending.length >= this.maxBatch) this.sendChunk(this.pending.splice(0, this.maxBatch), this.urgent);
+    if (this.pending.length === 0) {
+      this.urgent = false;
+      return;
+    }
     if (this.urgent || !this.pace) return this.sendAll();
     if (this.paced) return;
     this.paced = true;
@@ -58,13 +61,13 @@ export class RequestBatcher<In, Out> {
 
   private sendAll(): void {
     const all = this.pending;
+    const urgent = this.urgent;
     this.pending = [];
-    for (let i = 0; i < all.length; i += this.maxBatch) this.sendChunk(all.slice(i, i + this.maxBatch));
+    this.urgent = false;
+    for (let i = 0; i < all.length; i += this.maxBatch) this.sendChunk(all.slice(i, i + this.maxBatch), urgent);
   }
 
-  private sendChunk(chunk: Submitted<In, Out>[]): void {
-    const urgent = this.urgent;
-    if (this.pending.length === 0) this.urgent = false;
+  private sendChunk(chunk: Submitted<In, Out>[], urgent: boolean): void {
     this.send(
       chunk.map((p) => p.item),
       urgent,
