@@ -49,7 +49,10 @@ function selectOrders(where: SQL, options: { withEvents: boolean; limit: number 
           'discountCents', l.discount_cents, 'taxCents', l.tax_cents, 'backorderedQuantity', l.backordered_quantity,
           'allocations', (select coalesce(json_agg(json_build_object('locationId', al.location_id, 'quantity', al.quantity)
                                                    order by al.location_id), '[]'::json)
-                          from order_allocations al where al.order_line_id = l.id and al.released_at is null)
+                          from order_allocations al
+                          -- By the order first: order_line_id has no index of its own, and the line's
+                          -- alone walked every open allocation (3,300 buffers a line at 80,000 orders).
+                          where al.order_id = l.order_id and al.order_line_id = l.id and al.released_at is null)
         ) order by l.line_no), '[]'::json)
        from order_lines l where l.order_id = o.id) as lines,
       (select json_build_object('method', p.method, 'status', p.status, 'authorizedCents', p.authorized_cents,
