@@ -93,6 +93,8 @@ export const orderLines = pgTable(
   (t) => [
     unique('order_lines_order_line_no_key').on(t.orderId, t.lineNo),
     index('order_lines_sku_idx').on(t.sku),
+    // Backorders wait on a few lines among all: a receipt asks which of its SKUs any waits for.
+    index('order_lines_backordered_sku_idx').on(t.sku).where(sql`${t.backorderedQuantity} > 0`),
     check('order_lines_quantity_positive', sql`${t.quantity} > 0`),
     check('order_lines_backordered_range', sql`${t.backorderedQuantity} between 0 and ${t.quantity}`),
   ],
