@@ -9,7 +9,7 @@ import type { ServiceContext } from '#server/context.ts';
 import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { findIdempotencyKey } from '#server/idempotency/run-idempotent.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
-import { isStockMoved, lockStock, type LocatedStock } from '#server/inventory/reserve-stock.ts';
+import { lockStock, type LocatedStock } from '#server/inventory/reserve-stock.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
 import { redeemStoreCredit } from '#server/store-credit/redeem-store-credit.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
@@ -84,6 +84,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
       );
     }
     const draft = ({ plan, decision }: SourcedOrder): OrderDraft => ({
+      replan: (stock) => draft(source(onlyLocationId === null ? stock : stock.filter((s) => s.locationId === onlyLocationId))),
       orderId,
       lineIds,
       addressId,
@@ -122,14 +123,9 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
       // Not through the shared statements of order capture: the redemption must join the write.
       written = await writeLocked();
     } else {
-      try {
-        const optimistic = draft(sourced);
-        const number = await ctx.orderWriter.write(optimistic);
-        written = number === null ? null : { draft: optimistic, number };
-      } catch (error) {
-        if (!isStockMoved(error)) throw error;
-        written = await writeLocked();
-      }
+      // Planned again under lock by the writer itself when the units moved (OrderWriter).
+      const outcome = await ctx.orderWriter.write(draft(sourced));
+      written = outcome.number === null ? null : { draft: outcome.draft, number: outcome.number };
     }
     if (written) return { order: newOrderView(written.draft, written.number), created: true };
 

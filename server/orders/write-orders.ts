@@ -4,7 +4,7 @@ import type { Executor } from '#db/client.ts';
 import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { EventType } from '#server/core/events.ts';
 import type { AllocationPlan } from '#server/inventory/allocation-plan.ts';
-import { requirePlannedReservation, reservationRows, reservationStatements } from '#server/inventory/reserve-stock.ts';
+import { requirePlannedReservation, reservationRows, reservationStatements, type LocatedStock } from '#server/inventory/reserve-stock.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import type { Authorization } from '#server/payments/payment-provider.ts';
 import { STORE_CREDIT_PROVIDER } from '#server/payments/refund-order-payments.ts';
@@ -38,6 +38,12 @@ export interface OrderDraft {
   audit?: RequestAudit | undefined;
   /** Placed by a dated (historical) request: its commit need not wait for its flush (server/core/replayable-commits.ts). */
   replayable?: boolean | undefined;
+  /**
+   * The draft planned again from stock read under row locks (the pickup location's alone for a
+   * pickup), for when its planned units were taken first; throws the order's refusal when the
+   * stock left cannot serve it. OrderWriter uses it to write a shared statement again, locked.
+   */
+  replan?: ((stock: readonly LocatedStock[]) => OrderDraft) | undefined;
 }
 
 /**

@@ -86,6 +86,32 @@ describe('orders written together (group commit)', () => {
     expect(await books(plenty.sku)).toEqual({ on_hand: 1000, reserved: 20, ledger_reserved: 20, allocated: 20, lines: 20 });
   });
 
+  it('a shared statement whose planned units were taken is written again once, locked: nothing oversold, the others placed', async () => {
+    // Every order plans from the same unlocked read of 6 units, so the first statement takes
+    // them and those after it fail as a whole; each is planned again under lock at once, in
+    // order, rather than as one statement and then one locked transaction per order.
+    const scarce = (await stockedProduct(server.api, 6, { backorderable: false })).product;
+    const plenty = (await stockedProduct(server.api, 1000)).product;
+    const before = server.orderWriter.stats();
+    const results = await Promise.all(
+      Array.from({ length: 48 }, (_, i) => placeOrder(server.api, orderBody([{ sku: i % 3 === 0 ? scarce.sku : plenty.sku, quantity: 1 }]))),
+    );
+    const after = server.orderWriter.stats();
+    const scarceStatuses = results.filter((_, i) => i % 3 === 0).map((r) => r.status);
+    expect(scarceStatuses.filter((s) => s === 201)).toHaveLength(6);
+    expect(scarceStatuses.filter((s) => s === 409)).toHaveLength(10);
+    expect(results.filter((_, i) => i % 3 !== 0).map((r) => r.status)).toEqual(Array(32).fill(201));
+    expect(after.replanned - before.replanned).toBeGreaterThan(0);
+    // 48 orders in batches of at most 16: a few statements, not one or two per order.
+    expect(after.statements - before.statements).toBeLessThanOrEqual(8);
+    expect(await books(scarce.sku)).toEqual({ on_hand: 6, reserved: 6, ledger_reserved: 6, allocated: 6, lines: 6 });
+    expect(await books(plenty.sku)).toEqual({ on_hand: 1000, reserved: 32, ledger_reserved: 32, allocated: 32, lines: 32 });
+    // Planned again, an order keeps everything else it was: its decision names where its units come from.
+    const placed = results.filter((r, i) => i % 3 === 0 && r.status === 201).map((r) => r.body.id as string);
+    const decisions = await server.pool.query('select count(*)::int as n from order_sourcing_decisions where order_id = any($1::uuid[])', [placed]);
+    expect(decisions.rows[0].n).toBe(6);
+  });
+
   it('an order written in a shared statement leaves exactly the rows its twin leaves written alone', async () => {
     const first = await stockedProduct(server.api, 100);
     const second = await stockedProduct(server.api, 100);
