@@ -34,6 +34,22 @@ async function sourcingOf(orderId: string) {
 }
 
 describe('a backorder filled when stock arrives', () => {
+  it('gives arriving units to the oldest waiting orders and stops where they run out; the next arrival goes on from there', async () => {
+    const here = await createLocation(server.api, AUSTIN);
+    const product = await createProduct(server.api, { weightGrams: 500, priceCents: 4000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const placed = expectStatus(await placeOrder(server.api, orderBody([{ sku: product.sku, quantity: 1 }], { channel: 'phone' })), 201).body as { id: string };
+      ids.push(placed.id);
+    }
+    await addStock(server.api, product.sku, here.id, 2);
+    expect(await Promise.all(ids.map((id) => orderStatus(server, id)))).toEqual(['allocated', 'allocated', 'backordered', 'backordered']);
+    await addStock(server.api, product.sku, here.id, 1);
+    expect(await Promise.all(ids.map((id) => orderStatus(server, id)))).toEqual(['allocated', 'allocated', 'allocated', 'backordered']);
+    const { rows } = await server.pool.query('select reserved, on_hand from inventory_levels where sku = $1', [product.sku]);
+    expect(rows).toEqual([{ reserved: 3, on_hand: 3 }]);
+  });
+
   it('goes where the sourcing policy sends it: a cheaper warehouse farther away rather than the nearest', async () => {
     // Picking and packing at the nearest warehouse cost far more than the postage saved by its being near.
     const near = await createLocation(server.api, { ...AUSTIN, pickCostCents: 900, packCostCents: 900 });
