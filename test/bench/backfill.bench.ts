@@ -4,10 +4,12 @@
  * cancellations, releases, pick/pack/ship, carrier scans, returns and restocks, each at its
  * historical moment. Prints ONE JSON line on stdout; progress on stderr.
  *
- * Target (issue 6): 60 days of a 2,000-orders-a-day business in under 3 minutes. A full run
- * takes long when the target is missed, so the bench backfills BENCH_BACKFILL_DAYS (default 2)
- * of that business and projects the 60 days from the measured rate; BENCH_BACKFILL_DAYS=60
- * measures the whole thing. Other settings: DATABASE_URL (a server to create a scratch
+ * Target (issue 6): 60 days of a 2,000-orders-a-day business in under 3 minutes, measured
+ * whole (the default; 25 minutes while the target is missed). BENCH_BACKFILL_DAYS=N backfills
+ * fewer days for a quicker comparison and projects the 60 days from their rate, which can only
+ * flatter: an order's cost grows for its first days as deliveries, returns and restocks join the
+ * traffic (a 2-day run projected 460 s when the whole took 1,507 s), so only a whole run passes.
+ * Other settings: DATABASE_URL (a server to create a scratch
  * database on), BENCH_ORDERS_PER_DAY (2000), BENCH_CONCURRENCY (the driver's requests in
  * flight, 16), BENCH_KEEP_DATABASE (1: do not drop the scratch database), BENCH_ANALYZE_EVERY_SECONDS (60: analyze in autovacuum's stead when the server has
  * it off, as this machine's CI configuration does; 0 never), BENCH_SERVER_ENV, BENCH_SERVER_NODE_ARGS,
@@ -35,7 +37,7 @@ import { standInAutovacuum } from './support/stand-in-autovacuum.ts';
 import { benchServerEnv, releaseBenchServer, spawnTowerServer } from './support/tower-server.ts';
 
 const TARGET = { days: 60, ordersPerDay: 2_000, seconds: 180 };
-const days = Number(process.env.BENCH_BACKFILL_DAYS ?? 2);
+const days = Number(process.env.BENCH_BACKFILL_DAYS ?? TARGET.days);
 const ordersPerDay = Number(process.env.BENCH_ORDERS_PER_DAY ?? TARGET.ordersPerDay);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** How often to analyze in autovacuum's stead when the server has it off (0: never, as before 2026-12-06). */
@@ -108,8 +110,12 @@ async function measure() {
   const analyzeRuns = await stopAnalyzing();
   const seconds = summary.elapsedMs / 1000;
   const ordersPerSecond = summary.ordersPlaced / seconds;
-  const projectedSeconds = (TARGET.days * TARGET.ordersPerDay) / ordersPerSecond;
-  progress(`${summary.ordersPlaced} orders (${summary.requestsSent} requests) in ${round(seconds)} s; 60 days would take ${round(projectedSeconds)} s`);
+  const whole = days >= TARGET.days && ordersPerDay >= TARGET.ordersPerDay;
+  const projectedSeconds = whole ? seconds : (TARGET.days * TARGET.ordersPerDay) / ordersPerSecond;
+  progress(
+    `${summary.ordersPlaced} orders (${summary.requestsSent} requests) in ${round(seconds)} s; ` +
+      (whole ? `the 60 days measured whole` : `60 days would take at least ${round(projectedSeconds)} s (a projection, which cannot pass)`),
+  );
   return {
     bench: 'backfill',
     date: new Date().toISOString(),
@@ -122,8 +128,9 @@ async function measure() {
     driverCpuMsPerOrder: round(cpu.loadGeneratorMs / summary.ordersPlaced),
     machineBusyPct: round(cpu.machineBusyPct, 1),
     projected60DaySeconds: round(projectedSeconds),
+    measuredWhole: whole,
     target: TARGET,
-    pass: projectedSeconds < TARGET.seconds,
+    pass: whole && seconds < TARGET.seconds,
   };
 }
 
