@@ -122,9 +122,10 @@ const loads = new WeakMap<Database, DayCount>();
 
 /**
  * Shipments each location took on the UTC day of `now`, as last counted: sourcing's view of
- * the capacity already used. Counted at most every 10 s (of `now`; and of real time, a second) in the background, so an
- * order never waits for it; between counts, a location may take a few more than its capacity.
- * Another day (a backfill moving through history) starts from nothing until it is counted.
+ * the capacity already used. Counted in the background at most every 10 s of `now` and every
+ * second of real time, so an order never waits for it; between counts, a location may take a
+ * few more than its capacity. Another day (a backfill moving through history) starts from
+ * nothing until it is counted, which it is at once.
  */
 export function shipmentsToday(db: Database, now: Date): ReadonlyMap<string, number> {
   const day = Math.floor(now.getTime() / DAY_MS);
