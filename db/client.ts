@@ -47,10 +47,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // No JIT: every statement here is short OLTP, and a plan whose estimate crosses jit_above_cost
   // (stale statistics on a table that grew fast, as in a backfill) spent 20–35 ms compiling
   // code for a 1 ms query — the shipment listing went from 0.6 to 38 ms a call (RESULTS.md).
-  // Idle connections stay two minutes (pg's default is 10 s): under bursty load the pool closed
-  // and reopened three a second, each new backend warming its caches and preparing its statements
-  // again (1,500 sessions in a 12-minute backfill).
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, idleTimeoutMillis: 120_000, application_name: 'tower', options: '-c jit=off' });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, application_name: 'tower', options: '-c jit=off' });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.onLog?.(`postgres pool: ${error.message}`));
   try {
