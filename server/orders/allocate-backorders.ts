@@ -40,18 +40,22 @@ export async function allocateBackorders(ctx: ServiceContext, sku: string): Prom
   // Units of the SKU free anywhere, read without a lock: once the orders before have taken them
   // no later one can be filled, and trying each cost a transaction of ten statements (a returned
   // unit of a SKU that 200 orders waited for tried all 200: 0.2 tries an order placed, in a backfill).
-  // Stock arriving meanwhile runs this again for itself.
-  let free = await freeUnits(ctx.db, sku);
-  if (free <= 0) return [];
-  const waiting = await ctx.db.execute<{ id: string }>(sql`
-    select o.id from orders o
+  // Stock arriving meanwhile runs this again for itself. Read with the waiting orders, in the same
+  // statement: every positive stock adjustment asks, and most find no one waiting.
+  const waiting = await ctx.db.execute<{ id: string; free: number }>(sql`
+    select o.id, (select coalesce(sum(greatest(l.on_hand - l.reserved - l.safety_stock, 0)), 0)::int
+                  from inventory_levels l join locations loc on loc.id = l.location_id
+                  where l.sku = ${sku} and loc.active) as free
+    from orders o
     where o.status = any(${sql.param(WAITING)}::order_status[])
       and exists (select 1 from order_lines l where l.order_id = o.id and l.sku = ${sku} and l.backordered_quantity > 0)
     order by o.placed_at, o.id
     limit ${BATCH}`);
+  let free = waiting.rows[0]?.free ?? 0;
+  if (free <= 0) return [];
   const completed: string[] = [];
   // Counted once for the batch: the shipments for these units are only made later, by the release loop.
-  const today = waiting.rows.length > 0 ? await countShipmentsToday(ctx.db, ctx.clock.now()) : new Map<string, number>();
+  const today = await countShipmentsToday(ctx.db, ctx.clock.now());
   for (const { id } of waiting.rows) {
     if (free <= 0) break;
     let taken = 0;
@@ -97,15 +101,6 @@ export async function allocateBackordersOf(ctx: ServiceContext, skus: readonly s
   const completed: string[] = [];
   for (const sku of skus) if (waitedFor.has(sku)) completed.push(...(await allocateBackorders(ctx, sku)));
   return completed;
-}
-
-/** Units of the SKU that active locations hold beyond reservations and safety stock, as sourcing counts them. */
-async function freeUnits(db: Executor, sku: string): Promise<number> {
-  const result = await db.execute<{ free: number }>(sql`
-    select coalesce(sum(greatest(l.on_hand - l.reserved - l.safety_stock, 0)), 0)::int as free
-    from inventory_levels l join locations loc on loc.id = l.location_id
-    where l.sku = ${sku} and loc.active`);
-  return result.rows[0]!.free;
 }
 
 async function hasSourcingDecision(tx: Executor, orderId: string): Promise<boolean> {
