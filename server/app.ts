@@ -36,6 +36,7 @@ import type { ForecastRunner } from './forecasting/forecast-runner.ts';
 import { replenishmentRoutes } from './replenishment/replenishment.routes.ts';
 import { DEFAULT_REPLENISHMENT, type ReplenishmentDefaults } from './replenishment/propose-restock.ts';
 import { trackingRoutes } from './tracking/tracking.routes.ts';
+import { returnBatchRoutes } from './returns/return-batch.routes.ts';
 import { returnsRoutes } from './returns/returns.routes.ts';
 import { storeCreditRoutes } from './store-credit/store-credit.routes.ts';
 
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ordersBatchRoutes(deps));
   app.route('/', ordersRoutes(deps));
   app.route('/', fulfillmentRoutes(deps));
+  app.route('/', returnBatchRoutes(deps));
   app.route('/', returnsRoutes(deps));
   app.route('/', purchasingRoutes(deps));
   app.route('/', forecastsRoutes(deps));

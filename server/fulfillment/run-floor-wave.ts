@@ -4,14 +4,12 @@ import { insertAuditEntries } from '#server/audit/insert-audit-entries.ts';
 import type { AuditEntry, RequestAudit } from '#server/audit/audit-writer.ts';
 import { mayUseLocation, type Actor } from '#server/auth/actor.ts';
 import { runAsOf } from '#server/core/as-of.ts';
-import { DomainError, ForbiddenError, ValidationError, type FieldError } from '#server/core/errors.ts';
+import { auditOutcome, itemFieldErrors, itemMoment } from '#server/core/batch-item.ts';
+import { DomainError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { WaveItemEnvelope, type FloorStep } from './floor-wave.schemas.ts';
 import { lockShipments, type LockedShipment } from './lock-shipment.ts';
 import type { ShipmentStatus } from './shipment-status.ts';
-
-/** Clocks drift; more than this ahead is a mistake, not history (as for x-tower-as-of). */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /** One item of a wave, its shipment locked, as the set-based step sees it. */
 export interface WaveItem<B> {
@@ -128,27 +126,12 @@ function parseItem<B>(step: FloorWaveStep<B>, item: Record<string, unknown>, ind
   const { shipmentId, asOf, ...rest } = item;
   const envelope = WaveItemEnvelope.safeParse({ shipmentId, asOf });
   const body = step.body.safeParse(rest);
-  const errors: FieldError[] = [...(envelope.success ? [] : zodErrors(envelope.error)), ...(body.success ? [] : zodErrors(body.error))];
+  const errors: FieldError[] = [...(envelope.success ? [] : itemFieldErrors(envelope.error, '(shipment)')), ...(body.success ? [] : itemFieldErrors(body.error, '(shipment)'))];
   if (errors.length > 0 || !envelope.success || !body.success) throw new ValidationError(errors);
-  const moment = envelope.data.asOf === undefined ? undefined : new Date(envelope.data.asOf);
-  if (moment) {
-    if (!scope.mayDate) throw new ForbiddenError('asOf dates history, which these credentials may not write', [{ path: 'asOf', message: 'needs history:write' }]);
-    if (moment.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw ValidationError.field('asOf', 'is more than 5 minutes in the future');
-  }
-  return { index, shipmentId: envelope.data.shipmentId, asOf: moment, body: body.data };
+  return { index, shipmentId: envelope.data.shipmentId, asOf: itemMoment(envelope.data.asOf, scope.mayDate), body: body.data };
 }
 
 function auditEntry(scope: WaveScope, index: number, asOf: Date | undefined, shipmentId: string | null, status: number): AuditEntry {
   const base = scope.audit(index, asOf);
-  const outcome = status < 400 ? 'ok' : status === 401 || status === 403 || status === 429 ? 'denied' : status < 500 ? 'failed' : 'error';
-  return { ...base, targetType: 'fulfillment', targetId: shipmentId, status, outcome };
-}
-
-function zodErrors(error: { issues: readonly { path: readonly PropertyKey[]; message: string; code: string; keys?: readonly string[] }[] }): FieldError[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') return (issue.keys ?? []).map((k) => ({ path: [...path, k].join('.'), message: 'is not a known field' }));
-    const message = issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'is required' : issue.message;
-    return [{ path: path.join('.') || '(shipment)', message }];
-  });
+  return { ...base, targetType: 'fulfillment', targetId: shipmentId, status, outcome: auditOutcome(status) };
 }

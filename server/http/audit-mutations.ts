@@ -1,15 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AuditWriter, RequestAudit } from '#server/audit/audit-writer.ts';
+import { auditOutcome } from '#server/core/batch-item.ts';
 import { currentRequestId } from './request-context.ts';
 import type { AppEnv } from './router.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function outcomeOf(status: number): 'ok' | 'denied' | 'failed' | 'error' {
-  if (status < 400) return 'ok';
-  if (status === 401 || status === 403 || status === 429) return 'denied';
-  return status < 500 ? 'failed' : 'error';
-}
 
 /**
  * Records every mutating API request (allowed or not) in the audit log: who, which action on
@@ -22,7 +17,7 @@ export function auditMutations(writer: AuditWriter): MiddlewareHandler<AppEnv> {
     // A command may have written its own entry in its own statement (order capture does).
     if (c.var.audited) return;
     const target = c.var.auditTarget ?? (await targetOf(c));
-    await writer.record({ ...requestAudit(c), targetType: target?.type ?? null, targetId: target?.id ?? null, status: c.res.status, outcome: outcomeOf(c.res.status) });
+    await writer.record({ ...requestAudit(c), targetType: target?.type ?? null, targetId: target?.id ?? null, status: c.res.status, outcome: auditOutcome(c.res.status) });
   };
 }
 

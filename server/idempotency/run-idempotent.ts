@@ -73,3 +73,28 @@ export async function runCommand<T>(
   if (!idempotency.key) return { result: await db.transaction(work), replayed: false };
   return runIdempotent(db, { scope: idempotency.scope, key: idempotency.key, requestHash: idempotency.requestHash }, work);
 }
+
+/**
+ * Claims many keys of one scope in the caller's transaction, as runIdempotent claims one:
+ * answers the keys this call claimed. A key already claimed (an earlier request, or one still
+ * running) is left to the single command, which replays it, refuses a different body, or waits.
+ */
+export async function claimIdempotencyKeys(tx: Executor, scope: string, claims: readonly { key: string; requestHash: string }[]): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const result = await tx.execute<{ key: string }>(sql`
+    insert into idempotency_keys (scope, key, request_hash, result)
+    select ${scope}, c.key, c.hash, null from unnest(${sql.param(claims.map((c) => c.key))}::text[], ${sql.param(claims.map((c) => c.requestHash))}::text[]) as c(key, hash)
+    on conflict do nothing returning key`);
+  return new Set(result.rows.map((r) => r.key));
+}
+
+/** Remembers the results of keys claimed with claimIdempotencyKeys, and lets go of those whose work was refused (a retry may do it). */
+export async function settleIdempotencyKeys(tx: Executor, scope: string, results: readonly { key: string; result: unknown }[], refused: readonly string[]): Promise<void> {
+  if (results.length > 0) {
+    await tx.execute(sql`
+      update idempotency_keys k set result = r.result
+      from jsonb_to_recordset(${JSON.stringify(results)}::jsonb) as r(key text, result jsonb)
+      where k.scope = ${scope} and k.key = r.key`);
+  }
+  if (refused.length > 0) await tx.execute(sql`delete from idempotency_keys where scope = ${scope} and key = any(${sql.param([...refused])}::text[])`);
+}

@@ -1,4 +1,5 @@
 import { runAsOf } from '#server/core/as-of.ts';
+import { itemFieldErrors, itemMoment } from '#server/core/batch-item.ts';
 import { DomainError, ForbiddenError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
 import type { RequestAudit } from '#server/audit/audit-writer.ts';
@@ -8,8 +9,6 @@ import { placeOrder } from './place-order.ts';
 
 /** Orders of one batch being placed at once: enough to fill the group-committed statements of order capture. */
 const BATCH_CONCURRENCY = 64;
-/** Clocks drift; more than this ahead is a mistake, not history (as for x-tower-as-of). */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export type BatchItemOutcome =
   | { index: number; idempotencyKey: string | null; order: Order; created: boolean }
@@ -40,18 +39,14 @@ async function placeOne(ctx: ServiceContext, item: Record<string, unknown>, inde
     const { idempotencyKey, asOf, ...body } = item;
     const envelope = BatchItemEnvelope.safeParse({ idempotencyKey, asOf });
     const order = PlaceOrderInput.safeParse(body);
-    const errors: FieldError[] = [...(envelope.success ? [] : zodErrors(envelope.error)), ...(order.success ? [] : zodErrors(order.error))];
+    const errors: FieldError[] = [...(envelope.success ? [] : itemFieldErrors(envelope.error, '(order)')), ...(order.success ? [] : itemFieldErrors(order.error, '(order)'))];
     if (errors.length > 0 || !envelope.success || !order.success) throw new ValidationError(errors);
     if (!scope.mayUseChannel(order.data.channel)) {
       throw new ForbiddenError(`This API token may not create orders on the ${order.data.channel} channel`, [
         { path: 'channel', message: 'is not one of the channels of this API token' },
       ]);
     }
-    const moment = envelope.data.asOf === undefined ? undefined : new Date(envelope.data.asOf);
-    if (moment) {
-      if (!scope.mayDate) throw new ForbiddenError('asOf dates history, which these credentials may not write', [{ path: 'asOf', message: 'needs history:write' }]);
-      if (moment.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw ValidationError.field('asOf', 'is more than 5 minutes in the future');
-    }
+    const moment = itemMoment(envelope.data.asOf, scope.mayDate);
     const place = () => placeOrder(ctx, order.data, { idempotencyKey: envelope.data.idempotencyKey, audit: scope.audit(moment, index) });
     const placed = moment ? await runAsOf(moment, place) : await place();
     return { index, idempotencyKey: key, order: placed.order, created: placed.created };
@@ -59,15 +54,6 @@ async function placeOne(ctx: ServiceContext, item: Record<string, unknown>, inde
     if (!(error instanceof DomainError)) ctx.logger.error({ err: error, index, idempotencyKey: key }, 'could not place an order of a batch');
     return { index, idempotencyKey: key, error: error instanceof Error ? error : new Error(String(error)) };
   }
-}
-
-function zodErrors(error: { issues: readonly { path: readonly PropertyKey[]; message: string; code: string; keys?: readonly string[] }[] }): FieldError[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') return (issue.keys ?? []).map((k) => ({ path: [...path, k].join('.'), message: 'is not a known field' }));
-    const message = issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'is required' : issue.message;
-    return [{ path: path.join('.') || '(order)', message }];
-  });
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the results in input order. */

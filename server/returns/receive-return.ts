@@ -10,11 +10,12 @@ import type { ServiceContext } from '#server/context.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import { runCommand } from '#server/idempotency/run-idempotent.ts';
 import { allocateBackordersOf } from '#server/orders/allocate-backorders.ts';
-import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
+import type { NewEvent } from '#server/outbox/append-events.ts';
 import { lockReturn } from './lock-return.ts';
-import { orderFacts, returnEvent } from './return-events.ts';
+import { returnEvent } from './return-events.ts';
 import { findReturn } from './return-queries.ts';
 import { assertReturnTransition } from './return-status.ts';
+import { runStep, singleWork, type LockedTarget, type PreparedStep, type ReturnWork } from './return-step.ts';
 import type { ReceiveReturnInput, Return } from './returns.schemas.ts';
 import { settleOrderStatus } from './settle-order-status.ts';
 
@@ -47,39 +48,58 @@ export async function receiveReturn(
     throw new ForbiddenError('You may only receive returns at your own locations', [{ path: 'locationId', message: 'is not one of your locations' }]);
   }
   const occurredAt = ctx.clock.now();
-  const idempotency = { scope: 'returns.receive', key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
+  const idempotency = { scope: RECEIVE_SCOPE, key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
   const { result, replayed } = await runCommand(ctx.db, idempotency, async (tx) => {
-    const { rma, order } = await lockReturn(tx, idOrNumber);
-    // Validates the status before the input, so a closed RMA is a 409 whatever was sent.
-    assertReturnTransition(rma.status, 'received');
-    const [location] = await tx.select({ id: locations.id }).from(locations).where(eq(locations.id, input.locationId));
-    if (!location) throw ValidationError.field('locationId', 'no location has this id');
+    const work = singleWork(ctx, tx, occurredAt);
+    const done = await runStep(work, prepareReceive(work, await lockReturn(tx, idOrNumber), input));
+    return { id: done.returnId, restocked: done.restocked };
+  });
+  // Like any stock that arrives, restocked units may complete waiting orders.
+  if (!replayed) await allocateBackordersOf(ctx, result.restocked);
+  return (await findReturn(ctx.db, result.id))!;
+}
 
-    const stored = new Map(
-      (
-        await tx
-          .select({
-            id: returnLines.id,
-            sku: returnLines.sku,
-            category: returnLines.category,
-            quantity: returnLines.quantity,
-            reason: returnLines.reason,
-            receivedQuantity: returnLines.receivedQuantity,
-          })
-          .from(returnLines)
-          .where(eq(returnLines.returnId, rma.id))
-      ).map((l): [string, StoredLine] => [l.id, l]),
-    );
-    const errors: FieldError[] = [];
-    input.lines.forEach((line, i) => {
-      const have = stored.get(line.returnLineId);
-      if (!have) return errors.push({ path: `lines.${i}.returnLineId`, message: `is not a line of return ${rma.number}` });
-      const left = have.quantity - have.receivedQuantity;
-      if (line.quantity > left) errors.push({ path: `lines.${i}.quantity`, message: `only ${left} of the ${have.quantity} units of ${have.sku} are still expected` });
-      return undefined;
-    });
-    if (errors.length > 0) throw new ValidationError(errors);
+/** The idempotency scope of receipts; its remembered result is `{ id, restocked }`. */
+export const RECEIVE_SCOPE = 'returns.receive';
 
+/** Checks a receipt against the locked RMA and its lines (see receiveReturn); writing puts the units where they go. */
+export async function prepareReceive(work: ReturnWork, { rma, order }: LockedTarget, input: ReceiveReturnInput): Promise<PreparedStep> {
+  const { tx, occurredAt } = work;
+  // Validates the status before the input, so a closed RMA is a 409 whatever was sent.
+  assertReturnTransition(rma.status, 'received');
+  const [location] = await tx.select({ id: locations.id }).from(locations).where(eq(locations.id, input.locationId));
+  if (!location) throw ValidationError.field('locationId', 'no location has this id');
+
+  const stored = new Map(
+    (
+      await tx
+        .select({
+          id: returnLines.id,
+          sku: returnLines.sku,
+          category: returnLines.category,
+          quantity: returnLines.quantity,
+          reason: returnLines.reason,
+          receivedQuantity: returnLines.receivedQuantity,
+        })
+        .from(returnLines)
+        .where(eq(returnLines.returnId, rma.id))
+    ).map((l): [string, StoredLine] => [l.id, l]),
+  );
+  const errors: FieldError[] = [];
+  input.lines.forEach((line, i) => {
+    const have = stored.get(line.returnLineId);
+    if (!have) return errors.push({ path: `lines.${i}.returnLineId`, message: `is not a line of return ${rma.number}` });
+    const left = have.quantity - have.receivedQuantity;
+    if (line.quantity > left) errors.push({ path: `lines.${i}.quantity`, message: `only ${left} of the ${have.quantity} units of ${have.sku} are still expected` });
+    return undefined;
+  });
+  if (errors.length > 0) throw new ValidationError(errors);
+  for (const line of input.lines) stored.get(line.returnLineId)!.receivedQuantity += line.quantity;
+  const complete = [...stored.values()].every((l) => l.receivedQuantity === l.quantity);
+  const to = complete ? 'inspected' : 'received';
+  assertReturnTransition(rma.status, to);
+
+  return async () => {
     const events: NewEvent[] = [];
     for (const line of input.lines) {
       const d = line.disposition;
@@ -95,13 +115,9 @@ export async function receiveReturn(
         })
         .where(eq(returnLines.id, line.returnLineId));
       const have = stored.get(line.returnLineId)!;
-      have.receivedQuantity += line.quantity;
       if (d.restock > 0) events.push(await restock(tx, { sku: have.sku, locationId: input.locationId, quantity: d.restock, orderId: rma.orderId, rmaNumber: rma.number, occurredAt }));
     }
 
-    const complete = [...stored.values()].every((l) => l.receivedQuantity === l.quantity);
-    const to = complete ? 'inspected' : 'received';
-    assertReturnTransition(rma.status, to);
     await tx
       .update(returns)
       .set({
@@ -112,9 +128,10 @@ export async function receiveReturn(
         updatedAt: occurredAt,
       })
       .where(eq(returns.id, rma.id));
+    rma.status = to;
     const orderStatus = await settleOrderStatus(tx, order, occurredAt);
 
-    const facts = await orderFacts(tx, rma.orderId);
+    const facts = await work.facts(rma.orderId);
     const received = input.lines.map((line) => ({ line, stored: stored.get(line.returnLineId)! }));
     // The payload names one reason: the one behind most of the units of this receipt.
     const main = received.reduce((best, r) => (r.line.quantity > best.line.quantity ? r : best), received[0]!);
@@ -146,12 +163,8 @@ export async function receiveReturn(
         orderStatus,
       }),
     );
-    await appendEvents(tx, events);
-    return { id: rma.id, restocked: [...new Set(input.lines.filter((l) => l.disposition.restock > 0).map((l) => stored.get(l.returnLineId)!.sku))] };
-  });
-  // Like any stock that arrives, restocked units may complete waiting orders.
-  if (!replayed) await allocateBackordersOf(ctx, result.restocked);
-  return (await findReturn(ctx.db, result.id))!;
+    return { returnId: rma.id, events, restocked: [...new Set(input.lines.filter((l) => l.disposition.restock > 0).map((l) => stored.get(l.returnLineId)!.sku))] };
+  };
 }
 
 async function restock(

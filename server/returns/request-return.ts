@@ -6,14 +6,14 @@ import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import { runCommand } from '#server/idempotency/run-idempotent.ts';
-import { lockOrder } from '#server/orders/lock-order.ts';
+import { lockOrder, type LockedOrder } from '#server/orders/lock-order.ts';
 import { canTransition } from '#server/orders/order-status.ts';
 import type { OrderStatus } from '#server/orders/order.schemas.ts';
-import { appendEvents } from '#server/outbox/append-events.ts';
-import { orderFacts, returnEvent } from './return-events.ts';
+import { returnEvent } from './return-events.ts';
 import { findReturn } from './return-queries.ts';
 import { returnableLines } from './returnable-lines.ts';
 import { returnDeadline, returnWindows } from './return-window.ts';
+import { runStep, singleWork, type PreparedStep, type ReturnWork } from './return-step.ts';
 import type { CustomerReturnInput, Return } from './returns.schemas.ts';
 
 /** An order whose units are out with the customer: delivered, or already partly on an RMA. */
@@ -32,33 +32,45 @@ export interface ReturnRequest extends CustomerReturnInput {
  */
 export async function requestReturn(ctx: ServiceContext, input: ReturnRequest, options: { idempotencyKey?: string | undefined } = {}): Promise<Return> {
   const occurredAt = ctx.clock.now();
-  const { result: returnId } = await runCommand(ctx.db, { scope: 'returns.request', key: options.idempotencyKey, requestHash: requestHash(input) }, async (tx) => {
-    const order = await lockOrder(tx, input.order);
-    if (!RETURNABLE_ORDER.includes(order.status)) throw new InvalidTransitionError(order.status, 'return_requested');
-    const [customer] = await tx.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, order.id));
+  const { result: returnId } = await runCommand(ctx.db, { scope: REQUEST_SCOPE, key: options.idempotencyKey, requestHash: requestHash(input) }, async (tx) => {
+    const work = singleWork(ctx, tx, occurredAt);
+    return (await runStep(work, prepareRequest(work, await lockOrder(tx, input.order), input))).returnId;
+  });
+  return (await findReturn(ctx.db, returnId))!;
+}
 
-    const lines = await returnableLines(tx, order.id);
-    const windows = await returnWindows(tx, [...new Set([...lines.values()].map((l) => l.category))]);
-    const errors: FieldError[] = [];
-    input.lines.forEach((line, i) => {
-      const have = lines.get(line.sku);
-      if (!have) return errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is not on order ${input.order}` });
-      if (have.delivered === 0 || !have.deliveredAt) {
-        return errors.push({ path: `lines.${i}.quantity`, message: `no unit of ${line.sku} has been delivered yet` });
-      }
-      const left = have.delivered - have.onReturn;
-      if (line.quantity > left) {
-        errors.push({ path: `lines.${i}.quantity`, message: `only ${left} of the ${have.delivered} delivered units of ${line.sku} can still be returned` });
-      }
-      const windowDays = windows.get(have.category)!;
-      const deadline = returnDeadline(have.deliveredAt, windowDays);
-      if (occurredAt > deadline) {
-        errors.push({ path: `lines.${i}.sku`, message: `the ${windowDays}-day return window for ${have.category} ended at ${deadline.toISOString()}` });
-      }
-      return undefined;
-    });
-    if (errors.length > 0) throw new ValidationError(errors);
+/** The idempotency scope of RMA requests: a batch item's key is the single request's. */
+export const REQUEST_SCOPE = 'returns.request';
 
+/** Checks a request against the locked order (see requestReturn); writing opens the RMA. */
+export async function prepareRequest(work: ReturnWork, order: LockedOrder, input: ReturnRequest): Promise<PreparedStep> {
+  const { tx, occurredAt } = work;
+  if (!RETURNABLE_ORDER.includes(order.status)) throw new InvalidTransitionError(order.status, 'return_requested');
+  const [customer] = await tx.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, order.id));
+
+  const lines = await returnableLines(tx, order.id);
+  const windows = await returnWindows(tx, [...new Set([...lines.values()].map((l) => l.category))]);
+  const errors: FieldError[] = [];
+  input.lines.forEach((line, i) => {
+    const have = lines.get(line.sku);
+    if (!have) return errors.push({ path: `lines.${i}.sku`, message: `${line.sku} is not on order ${input.order}` });
+    if (have.delivered === 0 || !have.deliveredAt) {
+      return errors.push({ path: `lines.${i}.quantity`, message: `no unit of ${line.sku} has been delivered yet` });
+    }
+    const left = have.delivered - have.onReturn;
+    if (line.quantity > left) {
+      errors.push({ path: `lines.${i}.quantity`, message: `only ${left} of the ${have.delivered} delivered units of ${line.sku} can still be returned` });
+    }
+    const windowDays = windows.get(have.category)!;
+    const deadline = returnDeadline(have.deliveredAt, windowDays);
+    if (occurredAt > deadline) {
+      errors.push({ path: `lines.${i}.sku`, message: `the ${windowDays}-day return window for ${have.category} ended at ${deadline.toISOString()}` });
+    }
+    return undefined;
+  });
+  if (errors.length > 0) throw new ValidationError(errors);
+
+  return async () => {
     const [rma] = await tx
       .insert(returns)
       .values({
@@ -79,30 +91,31 @@ export async function requestReturn(ctx: ServiceContext, input: ReturnRequest, o
     });
     await tx.insert(returnLines).values(rows);
 
-    const to: OrderStatus = canTransition(order.status, 'return_requested') ? 'return_requested' : order.status;
-    if (to !== order.status) await tx.update(orders).set({ status: to, updatedAt: occurredAt }).where(eq(orders.id, order.id));
-    const facts = await orderFacts(tx, order.id);
-    await appendEvents(tx, [
-      returnEvent(EventType.returnRequested, order.id, occurredAt, {
-        channel: facts.channel,
-        destination: facts.destination,
-        returnId: rma!.id,
-        rmaNumber: rma!.number,
-        requestedBy: input.requestedBy,
-        from: order.status,
-        to,
-        lines: rows.map((r) => ({
-          sku: r.sku,
-          category: r.category,
-          quantity: r.quantity,
-          reason: r.reason,
-          deliveredAt: lines.get(r.sku)!.deliveredAt!.toISOString(),
-        })),
-      }),
-    ]);
-    return rma!.id;
-  });
-  return (await findReturn(ctx.db, returnId))!;
+    const from = order.status;
+    const to: OrderStatus = canTransition(from, 'return_requested') ? 'return_requested' : from;
+    if (to !== from) {
+      await tx.update(orders).set({ status: to, updatedAt: occurredAt }).where(eq(orders.id, order.id));
+      order.status = to;
+    }
+    const facts = await work.facts(order.id);
+    const event = returnEvent(EventType.returnRequested, order.id, occurredAt, {
+      channel: facts.channel,
+      destination: facts.destination,
+      returnId: rma!.id,
+      rmaNumber: rma!.number,
+      requestedBy: input.requestedBy,
+      from,
+      to,
+      lines: rows.map((r) => ({
+        sku: r.sku,
+        category: r.category,
+        quantity: r.quantity,
+        reason: r.reason,
+        deliveredAt: lines.get(r.sku)!.deliveredAt!.toISOString(),
+      })),
+    });
+    return { returnId: rma!.id, events: [event], restocked: [] };
+  };
 }
 
 /**

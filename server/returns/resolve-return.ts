@@ -4,13 +4,14 @@ import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { requestHash } from '#server/core/request-hash.ts';
 import { runCommand } from '#server/idempotency/run-idempotent.ts';
-import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
+import type { NewEvent } from '#server/outbox/append-events.ts';
 import { refundOrderPayments } from '#server/payments/refund-order-payments.ts';
 import { issueStoreCredit } from '#server/store-credit/issue-store-credit.ts';
 import { lockReturn } from './lock-return.ts';
-import { orderFacts, returnEvent } from './return-events.ts';
+import { returnEvent } from './return-events.ts';
 import { findReturn } from './return-queries.ts';
 import { assertReturnTransition } from './return-status.ts';
+import { runStep, singleWork, type LockedTarget, type PreparedStep, type ReturnWork } from './return-step.ts';
 import { returnValue } from './return-value.ts';
 import type { Return, ResolveReturnInput } from './returns.schemas.ts';
 import { settleOrderStatus } from './settle-order-status.ts';
@@ -35,15 +36,26 @@ export async function resolveReturn(
   options: { idempotencyKey?: string | undefined; exchange?: ExchangeOrder | undefined } = {},
 ): Promise<Return> {
   const occurredAt = ctx.clock.now();
-  const exchange = options.exchange;
-  const idempotency = { scope: 'returns.resolve', key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
+  const idempotency = { scope: RESOLVE_SCOPE, key: options.idempotencyKey, requestHash: requestHash({ idOrNumber, input }) };
   const { result: id } = await runCommand(ctx.db, idempotency, async (tx) => {
-    const { rma, order } = await lockReturn(tx, idOrNumber);
-    assertReturnTransition(rma.status, 'resolved');
+    const work = singleWork(ctx, tx, occurredAt);
+    return (await runStep(work, prepareResolve(work, await lockReturn(tx, idOrNumber), input, options.exchange))).returnId;
+  });
+  return (await findReturn(ctx.db, id))!;
+}
+
+/** The idempotency scope of resolutions; its remembered result is the RMA's id. */
+export const RESOLVE_SCOPE = 'returns.resolve';
+
+/** Checks that the locked RMA may be settled (see resolveReturn); writing pays it out. */
+export async function prepareResolve(work: ReturnWork, { rma, order }: LockedTarget, input: ResolveReturnInput, exchange?: ExchangeOrder): Promise<PreparedStep> {
+  assertReturnTransition(rma.status, 'resolved');
+  return async () => {
+    const { ctx, tx, occurredAt } = work;
     const value = await returnValue(tx, rma.id, rma.orderId);
     const shippingCents = input.kind !== 'exchange' && input.includeShipping ? value.shippingLeftCents : 0;
     const dueCents = value.goodsCents + shippingCents;
-    const facts = await orderFacts(tx, rma.orderId);
+    const facts = await work.facts(rma.orderId);
 
     const events: NewEvent[] = [];
     let refundedCents = 0;
@@ -58,7 +70,7 @@ export async function resolveReturn(
       refundedCents = dueCents;
     }
 
-    await tx
+    const [times] = await tx
       .update(returns)
       .set({
         status: 'resolved',
@@ -72,10 +84,11 @@ export async function resolveReturn(
         closedAt: occurredAt,
         updatedAt: occurredAt,
       })
-      .where(eq(returns.id, rma.id));
+      .where(eq(returns.id, rma.id))
+      .returning({ requestedAt: returns.requestedAt, receivedAt: returns.receivedAt });
+    rma.status = 'resolved';
     // Units never sent back are given up with the resolution: the order may now be returned.
     const orderStatus = await settleOrderStatus(tx, order, occurredAt);
-    const [times] = await tx.select({ requestedAt: returns.requestedAt, receivedAt: returns.receivedAt }).from(returns).where(eq(returns.id, rma.id));
     events.push(
       returnEvent(EventType.returnResolved, rma.orderId, occurredAt, {
         channel: facts.channel,
@@ -99,8 +112,6 @@ export async function resolveReturn(
         orderStatus,
       }),
     );
-    await appendEvents(tx, events);
-    return rma.id;
-  });
-  return (await findReturn(ctx.db, id))!;
+    return { returnId: rma.id, events, restocked: [] };
+  };
 }

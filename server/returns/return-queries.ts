@@ -104,3 +104,10 @@ export async function searchReturns(db: Executor, query: ReturnSearchQuery): Pro
   const result = await db.execute<ReturnRow>(sql`${SELECT} where ${sql.join(conditions, sql` and `)} order by r.requested_at desc, r.id limit ${query.limit}`);
   return result.rows.map(view);
 }
+
+/** RMAs by id, in one statement. */
+export async function findReturnsById(db: Executor, ids: readonly string[]): Promise<Map<string, Return>> {
+  if (ids.length === 0) return new Map();
+  const result = await db.execute<ReturnRow>(sql`${SELECT} where r.id = any(${sql.param([...new Set(ids)])}::uuid[])`);
+  return new Map(result.rows.map((row) => [row.id, view(row)]));
+}

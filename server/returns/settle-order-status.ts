@@ -8,7 +8,8 @@ import type { OrderStatus } from '#server/orders/order.schemas.ts';
 /**
  * Where a return_requested order goes once an RMA moved: `returned` when every unit still
  * requested on its live RMAs has come back and at least one did, `delivered` when no live
- * RMA is left and nothing came back, else it stays. Call it with the order locked.
+ * RMA is left and nothing came back, else it stays. Call it with the order locked; `order` is
+ * kept current, for a batch's later steps of the same order.
  */
 export async function settleOrderStatus(tx: Executor, order: LockedOrder, occurredAt: Date): Promise<{ from: OrderStatus; to: OrderStatus }> {
   if (order.status !== 'return_requested') return { from: order.status, to: order.status };
@@ -21,5 +22,7 @@ export async function settleOrderStatus(tx: Executor, order: LockedOrder, occurr
   const to: OrderStatus = outstanding > 0 ? 'return_requested' : received > 0 ? 'returned' : 'delivered';
   if (to === order.status || !canTransition(order.status, to)) return { from: order.status, to: order.status };
   await tx.update(orders).set({ status: to, updatedAt: occurredAt }).where(eq(orders.id, order.id));
-  return { from: order.status, to };
+  const from = order.status;
+  order.status = to;
+  return { from, to };
 }

@@ -2,12 +2,14 @@ import { placeOrderBody, type SimulatedOrder } from '../daily-orders.ts';
 import type { TowerShipment } from './floor-steps.ts';
 import { RequestBatcher } from './request-batcher.ts';
 import type { TowerClient } from './tower-client.ts';
-import type { BatchOrderResult, CarrierScanItem, CarrierScanResult, World } from './world.ts';
+import type { BatchOrderResult, CarrierScanItem, CarrierScanResult, ReturnBatches, ReturnStep, ReturnStepAnswer, ReturnStepItem, World } from './world.ts';
 
 /** Orders per POST /api/orders/batch. */
 const ORDERS_PER_BATCH = 200;
 /** Scans per carrier delivery (POST /api/carriers/{carrier}/events/batch). */
 const SCANS_PER_BATCH = 500;
+/** RMAs per returns batch (POST /api/returns/batch/{step}). */
+const RETURNS_PER_BATCH = 500;
 /** Shipments per floor wave (POST /api/fulfillment/waves/{step}). */
 const SHIPMENTS_PER_WAVE = 500;
 /**
@@ -63,7 +65,23 @@ export function createBulkRequests(client: TowerClient, locationIdByCode: () => 
     return results;
   }, SCANS_PER_BATCH, { client, atMost: GATHER_WHILE_OPEN_ABOVE });
 
-  return { orders, scans };
+  return { orders, scans, returns: returnBatches(client) };
+}
+
+/**
+ * The returns desk's work in history: the RMA steps (request, authorize, receive, resolve) the
+ * lanes reach together go out as one `POST /api/returns/batch/{step}`, each item dated with its
+ * own `asOf`, the request to the batch's last; Tower runs a batch in one transaction.
+ */
+function returnBatches(client: TowerClient): ReturnBatches {
+  const batcher = (step: ReturnStep) =>
+    new RequestBatcher<ReturnStepItem, ReturnStepAnswer>(async (batch, urgent) => {
+      const returns = batch.map(({ atMs, ...item }) => ({ ...item, ...(client.historical ? { asOf: new Date(atMs).toISOString() } : {}) }));
+      const asOf = Math.max(...batch.map((i) => i.atMs));
+      const { body } = await client.request<{ results: ReturnStepAnswer[] }>('POST', `/api/returns/batch/${step}`, { body: { returns }, asOf, priority: urgent });
+      return body.results;
+    }, RETURNS_PER_BATCH, { client, atMost: GATHER_WHILE_OPEN_ABOVE });
+  return { request: batcher('request'), authorize: batcher('authorize'), receive: batcher('receive'), resolve: batcher('resolve') };
 }
 
 export type FloorStep = 'claim' | 'pick' | 'pack' | 'ship' | 'ready-for-pickup' | 'picked-up';

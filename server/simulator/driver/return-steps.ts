@@ -1,6 +1,6 @@
 import { distanceKm } from '../geo.ts';
 import { TowerError } from './tower-client.ts';
-import { forgetOrder, type OrderState, type World } from './world.ts';
+import { forgetOrder, type OrderState, type ReturnStep, type World } from './world.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -38,6 +38,28 @@ async function deliveredInFull(world: World, state: OrderState): Promise<boolean
 }
 
 /**
+ * One step of an RMA: in history, its item in the returns batch of that step (one request for
+ * the lanes that reach it together); live, the single command. A refused item throws as the
+ * single command's answer would.
+ */
+async function returnStep(
+  world: World,
+  step: ReturnStep,
+  atMs: number,
+  item: Record<string, unknown>,
+  single: { path: string; idempotencyKey?: string; priority?: boolean },
+): Promise<TowerReturn> {
+  const { returnId, ...body } = item;
+  if (!world.bulk) {
+    const path = step === 'request' ? single.path : `${single.path}/${String(returnId)}/${step}`;
+    return (await world.client.request<TowerReturn>('POST', path, { body, asOf: atMs, priority: single.priority, ...(single.idempotencyKey ? { idempotencyKey: single.idempotencyKey } : {}) })).body;
+  }
+  const answer = await world.bulk.returns[step].submit({ ...item, atMs, ...(single.idempotencyKey ? { idempotencyKey: single.idempotencyKey } : {}) }, single.priority === true);
+  if (answer.status >= 300 || !answer.return) throw new TowerError('POST', `/api/returns/batch/${step}`, answer.status, answer.problem?.type ?? 'unknown', answer.problem?.detail ?? '');
+  return answer.return;
+}
+
+/**
  * The order's planned return, days after its last delivery: the RMA, its authorization two hours
  * later, the parcel received four days after that, and a refund the next day.
  */
@@ -59,7 +81,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
     let rma: TowerReturn;
     try {
       const body = { order: state.id, lines: plan.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, reason: l.reason })) };
-      rma = (await world.client.request<TowerReturn>('POST', '/api/returns', { body, idempotencyKey: `${state.sim.key}-rma`, asOf: requestedAtMs })).body;
+      rma = await returnStep(world, 'request', requestedAtMs, body, { path: '/api/returns', idempotencyKey: `${state.sim.key}-rma` });
     } catch (error) {
       // Fewer units arrived than planned (a short pick), or the window closed: no return.
       if (error instanceof TowerError && (error.status === 422 || error.status === 409)) return refused(world, state);
@@ -71,7 +93,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
       authorizedAtMs,
       lane,
       async () => {
-        await world.client.request('POST', `/api/returns/${rma.id}/authorize`, { body: {}, asOf: authorizedAtMs });
+        await returnStep(world, 'authorize', authorizedAtMs, { returnId: rma.id }, { path: '/api/returns' });
       },
       { feeds: false },
     );
@@ -87,7 +109,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
         disposition: SCRAPPED_REASONS.has(l.reason) ? { scrap: l.quantity } : { restock: l.quantity },
       }));
       // Releases after it wait for the restocked units: ahead of the lanes' other requests.
-      await world.client.request('POST', `/api/returns/${rma.id}/receive`, { body: { locationId, lines }, asOf: receivedAtMs, priority: true });
+      await returnStep(world, 'receive', receivedAtMs, { returnId: rma.id, locationId, lines }, { path: '/api/returns', priority: true });
       received = true;
     }, { gate: () => true });
     world.scheduler.at(resolvedAtMs, lane, async () => {
@@ -97,7 +119,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
       }
       // An order on invoice took no card payment to refund: the account gets credit instead.
       const kind = state.sim.draft.payment.method === 'invoice' ? 'store_credit' : 'refund';
-      await world.client.request('POST', `/api/returns/${rma.id}/resolve`, { body: { kind }, asOf: resolvedAtMs });
+      await returnStep(world, 'resolve', resolvedAtMs, { returnId: rma.id, kind }, { path: '/api/returns' });
       world.stats.returnsRefunded++;
       forgetOrder(world, state);
     }, { feeds: false });

@@ -111,6 +111,23 @@ export interface CarrierScanResult {
   problem?: { type: string; status: number; detail: string };
 }
 
+export type ReturnStep = 'request' | 'authorize' | 'receive' | 'resolve';
+
+/** One RMA's step in a returns batch: its moment and the single command's body (with `returnId`, or `order` for a request). */
+export interface ReturnStepItem {
+  atMs: number;
+  [field: string]: unknown;
+}
+
+/** One RMA's answer inside POST /api/returns/batch/{step}: what the single command would have answered. */
+export interface ReturnStepAnswer {
+  status: number;
+  return?: { id: string; lines: { id: string; sku: string; quantity: number; reason: string }[] };
+  problem?: { type: string; status: number; detail: string };
+}
+
+export type ReturnBatches = Record<ReturnStep, RequestBatcher<ReturnStepItem, ReturnStepAnswer>>;
+
 /** Restock through purchase orders: who sells each SKU (what is on order is Tower's to say). */
 export interface Purchasing {
   supplierIdByCode: Map<string, string>;
@@ -124,7 +141,7 @@ export interface World {
    * Bulk requests for history (a batch of orders, a carrier's batch of scans), or null to send
    * each order and scan on its own (live traffic: one customer at a time).
    */
-  bulk: { orders: RequestBatcher<SimulatedOrder, BatchOrderResult>; scans: RequestBatcher<CarrierScanItem, CarrierScanResult> } | null;
+  bulk: { orders: RequestBatcher<SimulatedOrder, BatchOrderResult>; scans: RequestBatcher<CarrierScanItem, CarrierScanResult>; returns: ReturnBatches } | null;
   /** A person's session for the floor (pick claims are made by people), or null: no floor work. */
   floor: TowerClient | null;
   scheduler: Scheduler;

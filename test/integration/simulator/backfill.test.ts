@@ -57,7 +57,7 @@ describe(`a ${DAYS}-day backfill through the public API`, () => {
     }
     expect([...unknown]).toEqual([]);
     // The whole life of an order is there: placement to refund, and the carriers' webhooks.
-    // History goes in bulk: orders in batches, the floor's steps in waves, the carriers' scans in deliveries.
+    // History goes in bulk: orders in batches, the floor's steps in waves, the carriers' scans in deliveries, the RMAs' steps in batches.
     for (const op of [
       'POST /api/orders/batch',
       'POST /api/orders/{id}/cancel',
@@ -67,7 +67,10 @@ describe(`a ${DAYS}-day backfill through the public API`, () => {
       'POST /api/fulfillment/waves/pack',
       'POST /api/fulfillment/waves/ship',
       'POST /api/carriers/{carrier}/events/batch',
-      'POST /api/returns',
+      'POST /api/returns/batch/request',
+      'POST /api/returns/batch/authorize',
+      'POST /api/returns/batch/receive',
+      'POST /api/returns/batch/resolve',
       'POST /api/inventory/adjustments',
       'POST /api/suppliers',
       'PUT /api/suppliers/{id}/products/{sku}',
