@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { insertAuditEntries } from '#server/audit/insert-audit-entries.ts';
 import { requestScopedClock, runAsOf } from '#server/core/as-of.ts';
 import { systemClock } from '#server/core/clock.ts';
 import { replayableCommits } from '#server/core/replayable-commits.ts';
@@ -48,5 +49,17 @@ describe('replayable commits', () => {
     expect(after).toHaveLength(8);
     const settings = await Promise.all(Array.from({ length: 8 }, () => server.db.transaction(async (tx) => (await tx.execute<{ value: string }>(setting)).rows[0]!.value)));
     expect(new Set(settings)).toEqual(new Set([serverSetting]));
+  });
+
+  it('audit entries of dated requests only commit asynchronously: with one live entry among them, the server setting holds', async () => {
+    const entry = (detail: Record<string, unknown>) => ({ actorKind: 'api_token' as const, action: 'POST /api/x', method: 'POST', path: '/api/x', status: 200, outcome: 'ok' as const, detail });
+    const after = (entries: ReturnType<typeof entry>[]) =>
+      server.db.transaction(async (tx) => {
+        await insertAuditEntries(tx, entries);
+        return (await tx.execute<{ value: string }>(setting)).rows[0]!.value;
+      });
+    const dated = { route: '/api/x', asOf: daysAgo(1).toISOString() };
+    expect(await after([entry(dated), entry(dated)])).toBe('off');
+    expect(await after([entry(dated), entry({ route: '/api/x' })])).toBe('on');
   });
 });
