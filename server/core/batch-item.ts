@@ -1,3 +1,4 @@
+import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { ForbiddenError, ValidationError, type FieldError } from './errors.ts';
 
 /** Clocks drift; more than this ahead is a mistake, not history (as for x-tower-as-of). */
@@ -31,4 +32,14 @@ export function auditOutcome(status: number): 'ok' | 'denied' | 'failed' | 'erro
   if (status < 400) return 'ok';
   if (status === 401 || status === 403 || status === 429) return 'denied';
   return status < 500 ? 'failed' : 'error';
+}
+
+/** What a batch's items need from their request (the HTTP layer knows it). */
+export interface BatchItemScope {
+  /** Whether items may carry their own `asOf` (history:write). */
+  mayDate: boolean;
+  /** The audit entry of each item, for its moment (target and outcome added by the batch). */
+  audit: (index: number, asOf: Date | undefined) => RequestAudit;
+  /** The status a refused item is answered with, for its audit entry. */
+  statusOf: (error: Error) => number;
 }

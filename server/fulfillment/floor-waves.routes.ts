@@ -1,10 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { can } from '#server/auth/actor.ts';
-import { AS_OF_PERMISSION } from '#server/http/as-of-header.ts';
-import { requestAudit } from '#server/http/audit-mutations.ts';
+import { batchItemScope, itemProblem } from '#server/http/batch-items.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
-import { problemFromUnknown, type Problem } from '#server/http/problem.ts';
 import { createRouter, type AppEnv, type RouteDeps } from '#server/http/router.ts';
 import { claimWave } from './claim-wave.ts';
 import { findShipments } from './fulfillment-queries.ts';
@@ -56,17 +53,7 @@ export function floorWavesRoutes(deps: RouteDeps) {
 }
 
 async function runWave<B>(deps: RouteDeps, c: Context<AppEnv>, step: FloorWaveStep<B>, input: FloorWaveInput) {
-  const actor = c.var.actor;
-  const base = requestAudit(c);
-  const outcomes = await runFloorWave(deps, actor, step, input.shipments, {
-    mayDate: actor !== null && can(actor, AS_OF_PERMISSION),
-    audit: (index, asOf) => ({
-      ...base,
-      occurredAt: new Date(),
-      detail: { ...(base.detail as Record<string, unknown>), step: step.step, batchIndex: index, ...(asOf ? { asOf: asOf.toISOString() } : {}) },
-    }),
-    statusOf: (error) => problemFromUnknown(error).status,
-  });
+  const outcomes = await runFloorWave(deps, c.var.actor, step, input.shipments, batchItemScope(c, { step: step.step }));
   const done = outcomes.flatMap((o) => ('shipmentStatus' in o ? [o.shipmentId!] : []));
   const shipments = input.withShipments ? new Map((await findShipments(deps.db, done)).map((s) => [s.id, s])) : null;
   const results = outcomes.map((o) => resultOf(o, shipments));
@@ -80,12 +67,6 @@ function resultOf(outcome: WaveOutcome, shipments: Map<string, Shipment> | null)
     const shipment = shipments?.get(shipmentId!);
     return { index, shipmentId, status: 200, shipmentStatus: shipment?.status ?? outcome.shipmentStatus, ...(shipment ? { shipment } : {}) };
   }
-  const problem = located(problemFromUnknown(outcome.error), index);
+  const problem = itemProblem(outcome.error, 'shipments', index, 'shipmentId');
   return { index, shipmentId, status: problem.status, problem };
-}
-
-/** The problem with every field path placed inside the wave: `items.0.sku` → `shipments.3.items.0.sku`; the single command's `id` is the item's `shipmentId`. */
-function located(problem: Problem, index: number): Problem {
-  const errors = problem.errors?.map((e) => ({ ...e, path: `shipments.${index}.${e.path === 'id' ? 'shipmentId' : e.path}` }));
-  return { ...problem, ...(errors ? { errors } : {}) };
 }

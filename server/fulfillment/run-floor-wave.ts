@@ -1,10 +1,10 @@
 import type { ZodType } from 'zod';
 import type { Executor } from '#db/client.ts';
 import { insertAuditEntries } from '#server/audit/insert-audit-entries.ts';
-import type { AuditEntry, RequestAudit } from '#server/audit/audit-writer.ts';
+import type { AuditEntry } from '#server/audit/audit-writer.ts';
 import { mayUseLocation, type Actor } from '#server/auth/actor.ts';
 import { runAsOf } from '#server/core/as-of.ts';
-import { auditOutcome, itemFieldErrors, itemMoment } from '#server/core/batch-item.ts';
+import { auditOutcome, itemFieldErrors, itemMoment, type BatchItemScope } from '#server/core/batch-item.ts';
 import { DomainError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { WaveItemEnvelope, type FloorStep } from './floor-wave.schemas.ts';
@@ -40,14 +40,6 @@ export interface FloorWaveStep<B> {
 
 export type WaveOutcome = { index: number; shipmentId: string | null } & ({ shipmentStatus: string } | { error: Error });
 
-export interface WaveScope {
-  /** Whether items may carry their own `asOf` (history:write). */
-  mayDate: boolean;
-  /** The audit entry of each item, for its moment (target and outcome added here). */
-  audit: (index: number, asOf: Date | undefined) => RequestAudit;
-  /** The status a refused item is answered with (the HTTP layer knows it), for its audit entry. */
-  statusOf: (error: Error) => number;
-}
 
 interface Parsed<B> {
   index: number;
@@ -62,7 +54,7 @@ interface Parsed<B> {
  * half-writes another. The plain items go through one transaction of set-based statements; the
  * others, and all of them should that transaction fail, through the single command one by one.
  */
-export async function runFloorWave<B>(ctx: ServiceContext, actor: Actor | null, step: FloorWaveStep<B>, raw: readonly Record<string, unknown>[], scope: WaveScope): Promise<WaveOutcome[]> {
+export async function runFloorWave<B>(ctx: ServiceContext, actor: Actor | null, step: FloorWaveStep<B>, raw: readonly Record<string, unknown>[], scope: BatchItemScope): Promise<WaveOutcome[]> {
   const requestMoment = ctx.clock.now();
   const outcomes = new Array<WaveOutcome>(raw.length);
   const parsed: Parsed<B>[] = [];
@@ -122,7 +114,7 @@ export async function runFloorWave<B>(ctx: ServiceContext, actor: Actor | null, 
   return outcomes;
 }
 
-function parseItem<B>(step: FloorWaveStep<B>, item: Record<string, unknown>, index: number, scope: WaveScope): Parsed<B> {
+function parseItem<B>(step: FloorWaveStep<B>, item: Record<string, unknown>, index: number, scope: BatchItemScope): Parsed<B> {
   const { shipmentId, asOf, ...rest } = item;
   const envelope = WaveItemEnvelope.safeParse({ shipmentId, asOf });
   const body = step.body.safeParse(rest);
@@ -131,7 +123,7 @@ function parseItem<B>(step: FloorWaveStep<B>, item: Record<string, unknown>, ind
   return { index, shipmentId: envelope.data.shipmentId, asOf: itemMoment(envelope.data.asOf, scope.mayDate), body: body.data };
 }
 
-function auditEntry(scope: WaveScope, index: number, asOf: Date | undefined, shipmentId: string | null, status: number): AuditEntry {
+function auditEntry(scope: BatchItemScope, index: number, asOf: Date | undefined, shipmentId: string | null, status: number): AuditEntry {
   const base = scope.audit(index, asOf);
   return { ...base, targetType: 'fulfillment', targetId: shipmentId, status, outcome: auditOutcome(status) };
 }

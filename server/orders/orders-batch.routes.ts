@@ -3,7 +3,7 @@ import { can, mayUseChannel } from '#server/auth/actor.ts';
 import { AS_OF_PERMISSION } from '#server/http/as-of-header.ts';
 import { requestAudit } from '#server/http/audit-mutations.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
-import { problemFromUnknown, type Problem } from '#server/http/problem.ts';
+import { itemProblem } from '#server/http/batch-items.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { MAX_BATCH_ORDERS, PlaceOrderBatchInput, PlaceOrderBatchResult, type PlaceOrderBatchItemResult } from './order-batch.schemas.ts';
 import { placeOrderBatch, type BatchItemOutcome } from './place-order-batch.ts';
@@ -52,12 +52,6 @@ export function ordersBatchRoutes(deps: RouteDeps) {
 function resultOf(outcome: BatchItemOutcome): PlaceOrderBatchItemResult {
   const { index, idempotencyKey } = outcome;
   if ('order' in outcome) return { index, idempotencyKey, status: outcome.created ? 201 : 200, order: outcome.order };
-  const problem = located(problemFromUnknown(outcome.error), index);
+  const problem = itemProblem(outcome.error, 'orders', index);
   return { index, idempotencyKey, status: problem.status, problem };
-}
-
-/** The problem with every field path placed inside the batch: `lines.0.quantity` → `orders.3.lines.0.quantity`. */
-function located(problem: Problem, index: number): Problem {
-  const errors = problem.errors?.map((e) => ({ ...e, path: `orders.${index}.${e.path}` }));
-  return { ...problem, ...(errors ? { errors } : {}) };
 }

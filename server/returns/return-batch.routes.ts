@@ -1,10 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { can } from '#server/auth/actor.ts';
-import { AS_OF_PERMISSION } from '#server/http/as-of-header.ts';
-import { requestAudit } from '#server/http/audit-mutations.ts';
+import { batchItemScope, itemProblem } from '#server/http/batch-items.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
-import { problemFromUnknown, type Problem } from '#server/http/problem.ts';
 import { createRouter, type AppEnv, type RouteDeps } from '#server/http/router.ts';
 import { authorizeBatch, receiveBatch, requestBatch, resolveBatch } from './return-batch-commands.ts';
 import { MAX_BATCH_RETURNS, ReturnBatchInput, ReturnBatchResult, type ReturnBatchItemResult, type ReturnBatchStep } from './return-batch.schemas.ts';
@@ -47,17 +44,7 @@ export function returnBatchRoutes(deps: RouteDeps) {
 }
 
 async function runBatch<B, T>(deps: RouteDeps, c: Context<AppEnv>, command: ReturnBatchCommand<B, T>, input: ReturnBatchInput) {
-  const actor = c.var.actor;
-  const base = requestAudit(c);
-  const outcomes = await runReturnBatch(deps, actor, command, input.returns, {
-    mayDate: actor !== null && can(actor, AS_OF_PERMISSION),
-    audit: (index, asOf) => ({
-      ...base,
-      occurredAt: new Date(),
-      detail: { ...(base.detail as Record<string, unknown>), step: command.step, batchIndex: index, ...(asOf ? { asOf: asOf.toISOString() } : {}) },
-    }),
-    statusOf: (error) => problemFromUnknown(error).status,
-  });
+  const outcomes = await runReturnBatch(deps, c.var.actor, command, input.returns, batchItemScope(c, { step: command.step }));
   const results = outcomes.map(resultOf);
   const applied = results.filter((r) => r.status < 300).length;
   return { summary: { returns: results.length, applied, failed: results.length - applied }, results };
@@ -66,12 +53,6 @@ async function runBatch<B, T>(deps: RouteDeps, c: Context<AppEnv>, command: Retu
 function resultOf(outcome: ReturnBatchOutcome): ReturnBatchItemResult {
   const { index, returnId } = outcome;
   if ('rma' in outcome) return { index, returnId, status: outcome.status, return: outcome.rma };
-  const problem = located(problemFromUnknown(outcome.error), index);
+  const problem = itemProblem(outcome.error, 'returns', index, 'returnId');
   return { index, returnId, status: problem.status, problem };
-}
-
-/** The problem with every field path placed inside the batch: `lines.0.quantity` → `returns.3.lines.0.quantity`; the single command's `id` is the item's `returnId`. */
-function located(problem: Problem, index: number): Problem {
-  const errors = problem.errors?.map((e) => ({ ...e, path: `returns.${index}.${e.path === 'id' ? 'returnId' : e.path}` }));
-  return { ...problem, ...(errors ? { errors } : {}) };
 }

@@ -1,10 +1,10 @@
 import type { ZodType } from 'zod';
 import type { Executor } from '#db/client.ts';
 import { insertAuditEntries } from '#server/audit/insert-audit-entries.ts';
-import type { AuditEntry, RequestAudit } from '#server/audit/audit-writer.ts';
+import type { AuditEntry } from '#server/audit/audit-writer.ts';
 import type { Actor } from '#server/auth/actor.ts';
 import { runAsOf } from '#server/core/as-of.ts';
-import { auditOutcome, itemFieldErrors, itemMoment } from '#server/core/batch-item.ts';
+import { auditOutcome, itemFieldErrors, itemMoment, type BatchItemScope } from '#server/core/batch-item.ts';
 import { DomainError, NotFoundError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { claimIdempotencyKeys, settleIdempotencyKeys } from '#server/idempotency/run-idempotent.ts';
@@ -42,14 +42,6 @@ export interface ReturnBatchCommand<B, T> {
 
 export type ReturnBatchOutcome = { index: number; returnId: string | null } & ({ rma: Return; status: number } | { error: Error });
 
-export interface ReturnBatchScope {
-  /** Whether items may carry their own `asOf` (history:write). */
-  mayDate: boolean;
-  /** The audit entry of each item, for its moment (target and outcome added here). */
-  audit: (index: number, asOf: Date | undefined) => RequestAudit;
-  /** The status a refused item is answered with (the HTTP layer knows it), for its audit entry. */
-  statusOf: (error: Error) => number;
-}
 
 interface Parsed<B> {
   index: number;
@@ -73,7 +65,7 @@ export async function runReturnBatch<B, T>(
   actor: Actor | null,
   command: ReturnBatchCommand<B, T>,
   raw: readonly Record<string, unknown>[],
-  scope: ReturnBatchScope,
+  scope: BatchItemScope,
 ): Promise<ReturnBatchOutcome[]> {
   const requestMoment = ctx.clock.now();
   const outcomes = new Array<ReturnBatchOutcome>(raw.length);
@@ -140,7 +132,7 @@ async function applyTogether<B, T>(
   command: ReturnBatchCommand<B, T>,
   candidates: Parsed<B>[],
   requestMoment: Date,
-  scope: ReturnBatchScope,
+  scope: BatchItemScope,
   done: Map<number, StepDone>,
   refused: Map<number, Error>,
 ): Promise<void> {
@@ -191,7 +183,7 @@ function returnIdOf<B>(command: ReturnBatchCommand<B, unknown>, item: Parsed<B>)
   return command.step === 'request' ? null : item.target;
 }
 
-function parseItem<B, T>(command: ReturnBatchCommand<B, T>, item: Record<string, unknown>, index: number, scope: ReturnBatchScope): Parsed<B> {
+function parseItem<B, T>(command: ReturnBatchCommand<B, T>, item: Record<string, unknown>, index: number, scope: BatchItemScope): Parsed<B> {
   const { returnId, idempotencyKey, asOf, ...rest } = item;
   const envelope = ReturnBatchEnvelope.safeParse({ returnId, idempotencyKey, asOf });
   const body = command.body.safeParse(command.step === 'request' ? rest : stripUndefined(rest));
@@ -208,7 +200,7 @@ function stripUndefined(record: Record<string, unknown>): Record<string, unknown
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
 
-function auditEntry(scope: ReturnBatchScope, index: number, asOf: Date | undefined, returnId: string | null, status: number): AuditEntry {
+function auditEntry(scope: BatchItemScope, index: number, asOf: Date | undefined, returnId: string | null, status: number): AuditEntry {
   const base = scope.audit(index, asOf);
   return { ...base, targetType: 'returns', targetId: returnId, status, outcome: auditOutcome(status) };
 }
