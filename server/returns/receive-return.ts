@@ -99,7 +99,8 @@ export async function prepareReceive(work: ReturnWork, { rma, order }: LockedTar
   const to = complete ? 'inspected' : 'received';
   assertReturnTransition(rma.status, to);
 
-  return async () => {
+  const stock = input.lines.filter((l) => l.disposition.restock > 0).map((l) => ({ sku: stored.get(l.returnLineId)!.sku, locationId: input.locationId }));
+  const write = async () => {
     const events: NewEvent[] = [];
     for (const line of input.lines) {
       const d = line.disposition;
@@ -163,8 +164,9 @@ export async function prepareReceive(work: ReturnWork, { rma, order }: LockedTar
         orderStatus,
       }),
     );
-    return { returnId: rma.id, events, restocked: [...new Set(input.lines.filter((l) => l.disposition.restock > 0).map((l) => stored.get(l.returnLineId)!.sku))] };
+    return { returnId: rma.id, events, restocked: [...new Set(stock.map((k) => k.sku))] };
   };
+  return Object.assign(write, { stock });
 }
 
 async function restock(

@@ -18,6 +18,7 @@ const byReturn = {
   lock: lockReturnsOf,
   orderOf: (target: LockedTarget) => target.order,
   status: 200 as const,
+  independent: true,
 };
 
 /** Staff open RMAs (POST /api/returns), each idempotent by its key as the single request is. */
@@ -27,6 +28,7 @@ export const requestBatch: ReturnBatchCommand<RequestReturnInput, LockedOrder> =
   target: (body) => body.order,
   idempotency: { scope: REQUEST_SCOPE, hash: (_order, body) => requestHash({ ...body, requestedBy: 'staff' }), remember: (done) => done.returnId },
   status: 201,
+  independent: false,
   together: () => true,
   lock: lockOrdersOf,
   orderOf: (order) => order,

@@ -1,5 +1,6 @@
 import type { Executor } from '#db/client.ts';
 import type { ServiceContext } from '#server/context.ts';
+import type { StockKey } from '#server/inventory/lock-stock-levels.ts';
 import type { LockedOrder } from '#server/orders/lock-order.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import type { LockedReturn } from './lock-return.ts';
@@ -34,9 +35,10 @@ export interface StepDone {
 /**
  * A step checked and ready to write. Preparing only reads and checks, so a refusal (a
  * DomainError) leaves nothing written and a batch goes on with its other items; writing
- * does not refuse.
+ * does not refuse. `stock` names the inventory levels writing will move, which a batch locks
+ * first, all at once in the stock commands' order.
  */
-export type PreparedStep = () => Promise<StepDone>;
+export type PreparedStep = (() => Promise<StepDone>) & { readonly stock?: readonly StockKey[] };
 
 export function singleWork(ctx: ServiceContext, tx: Executor, occurredAt: Date): ReturnWork {
   return { ctx, tx, occurredAt, facts: (orderId) => orderFacts(tx, orderId) };

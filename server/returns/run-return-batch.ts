@@ -8,6 +8,7 @@ import { auditOutcome, itemFieldErrors, itemMoment, type BatchItemScope } from '
 import { DomainError, NotFoundError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { claimIdempotencyKeys, settleIdempotencyKeys } from '#server/idempotency/run-idempotent.ts';
+import { lockStockLevels } from '#server/inventory/lock-stock-levels.ts';
 import type { LockedOrder } from '#server/orders/lock-order.ts';
 import { allocateBackordersOf } from '#server/orders/allocate-backorders.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
@@ -30,6 +31,12 @@ export interface ReturnBatchCommand<B, T> {
   target(body: B, returnId: string | undefined): string | undefined;
   /** The single command's idempotency scope, request hash and remembered result. */
   idempotency: { scope: string; hash(target: string, body: B): string; remember(done: StepDone): unknown } | null;
+  /**
+   * Whether an item's checks never read what another item of the batch writes (each RMA at most
+   * once): then every item is prepared before any is written, and the stock they move is locked
+   * in between. Requests are not: a second RMA of one order counts the units the first took.
+   */
+  independent: boolean;
   /** 201 for a new RMA, else 200. */
   status: 200 | 201;
   /** Items the batch leaves to the single command (an exchange places an order of its own). */
@@ -148,22 +155,32 @@ async function applyTogether<B, T>(
 
   const locked = await command.lock(tx, items.map((i) => i.target));
   const facts = await orderFactsOf(tx, [...locked.values()].map((t) => command.orderOf(t).id));
-  const events: NewEvent[] = [];
-  for (const item of items) {
+  const prepare = async (item: Parsed<B>): Promise<PreparedStep | null> => {
     const work: ReturnWork = { ctx, tx, occurredAt: item.asOf ?? requestMoment, facts: async (orderId) => facts.get(orderId) ?? orderFacts(tx, orderId) };
-    let write: PreparedStep;
     try {
       const target = locked.get(item.target);
       if (!target) throw new NotFoundError(command.step === 'request' ? `Order ${item.target}` : `Return ${item.target}`);
-      write = await command.prepare(work, target, item.body, actor);
+      return await command.prepare(work, target, item.body, actor);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       refused.set(item.index, error);
-      continue;
+      return null;
     }
-    const result = await write();
+  };
+  const events: NewEvent[] = [];
+  const write = async (item: Parsed<B>, prepared: PreparedStep | null) => {
+    if (!prepared) return;
+    const result = await prepared();
     done.set(item.index, result);
     events.push(...result.events);
+  };
+  if (command.independent) {
+    const prepared: (PreparedStep | null)[] = [];
+    for (const item of items) prepared.push(await prepare(item));
+    await lockStockLevels(tx, prepared.flatMap((p) => p?.stock ?? []));
+    for (const [k, item] of items.entries()) await write(item, prepared[k]!);
+  } else {
+    for (const item of items) await write(item, await prepare(item));
   }
   await appendEvents(tx, events);
   if (idempotency) {

@@ -81,9 +81,11 @@ function requestBody(delivered: DeliveredOrder) {
 }
 
 function receiptBody(delivered: DeliveredOrder, rma: ReturnBody) {
+  // In the order of the order's lines, not of their SKUs (random in each twin), so twins' receipts read alike.
+  const position = (sku: string) => delivered.products.findIndex((p) => p.sku === sku);
   return {
     locationId: delivered.location.id,
-    lines: rma.lines.map((l) => ({ returnLineId: l.id, quantity: l.quantity, disposition: l.reason === 'defective' ? { scrap: l.quantity } : { restock: l.quantity } })),
+    lines: [...rma.lines].sort((a, b) => position(a.sku) - position(b.sku)).map((l) => ({ returnLineId: l.id, quantity: l.quantity, disposition: l.reason === 'defective' ? { scrap: l.quantity } : { restock: l.quantity } })),
   };
 }
 
