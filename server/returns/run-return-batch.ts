@@ -61,11 +61,13 @@ interface Parsed<B> {
 /**
  * Runs one step over a batch of RMAs, each item on its own: the same checks, writes, events,
  * idempotency and audit entry as the single command, and a refused item writes nothing and never
- * blocks another. The items go through one transaction: their orders and RMAs locked in two
- * statements, each item prepared (a refusal is answered and the batch goes on) and written in
- * request order, everyone's events in one statement. Items the transaction cannot take (a key
- * already used, an RMA named twice, an exchange) and all of them should it fail run as the
- * single command, one by one, afterwards.
+ * blocks another. The items go through one transaction: their orders and RMAs locked together
+ * (orders first, in id order), each item prepared (a refusal is answered and the batch goes on)
+ * and written in request order (for steps whose items are independent, all prepared first and
+ * the stock they restock locked in the stock commands' order before any is written), everyone's
+ * events in one statement. Items the transaction cannot take (a key already used, an RMA named
+ * twice, an exchange) and all of them should it fail run as the single command, one by one,
+ * afterwards.
  */
 export async function runReturnBatch<B, T>(
   ctx: ServiceContext,
