@@ -43,8 +43,9 @@ export async function captureShipmentPayment(
   const last = othersOpen === 0 && shortUnits === 0 && (await unsentUnits(tx, shipment.orderId)) === 0;
   const amount = Math.min(remaining, last ? remaining : value + shipping);
   if (amount <= 0) return { capturedCents: 0, event: null };
-  // Keyed by what was captured before: a retry of this hand-over (after a failed commit) is the same capture.
-  const captureKey = `${payment.id}:${payment.captured_cents}`;
+  // Keyed by the shipment, which is handed over once: a retry of its hand-over after a failed commit
+  // (its own, or a wave's that captured it) is the same capture, whatever was retried before it.
+  const captureKey = shipmentCaptureKey(payment.id, shipment.id);
   await withProviderTimeout(ctx.paymentTimeoutMs, () => ctx.payments.capture(payment.provider_ref, amount, captureKey));
   await tx.execute(sql`
     update payments set captured_cents = captured_cents + ${amount}, status = 'captured', updated_at = ${occurredAt} where id = ${payment.id}`);
@@ -59,4 +60,13 @@ export async function captureShipmentPayment(
       payload: { amountCents: amount, currency: payment.currency, shipmentId: shipment.id },
     },
   };
+}
+
+/**
+ * The provider's idempotency key of a shipment's capture. Keyed by what had been captured before
+ * (as it was), a wave that failed after capturing and was retried shipment by shipment in another
+ * order shifted every key after the first and captured again what the provider already had.
+ */
+export function shipmentCaptureKey(paymentId: string, shipmentId: string): string {
+  return `${paymentId}:shipment:${shipmentId}`;
 }

@@ -4,6 +4,7 @@ import { EventType } from '#server/core/events.ts';
 import type { ServiceContext } from '#server/context.ts';
 import { appendEvents, type NewEvent } from '#server/outbox/append-events.ts';
 import { withProviderTimeout } from '#server/payments/with-timeout.ts';
+import { shipmentCaptureKey } from './capture-shipment-payment.ts';
 import { consumeWaveStock } from './consume-wave-stock.ts';
 import { orderFactsOf, packagesOfShipments, shipmentUnitsOf, shippedEvent } from './fulfillment-events.ts';
 import { packedGoodsValue } from './packed-goods-value.ts';
@@ -144,7 +145,7 @@ async function captureShares(ctx: Pick<ServiceContext, 'payments' | 'paymentTime
       events.push(null);
       continue;
     }
-    calls.push({ orderId: shipment.orderId, ref: payment.provider_ref, amount, key: `${payment.id}:${payment.captured_cents}` });
+    calls.push({ orderId: shipment.orderId, ref: payment.provider_ref, amount, key: shipmentCaptureKey(payment.id, shipment.id) });
     payment.captured_cents += amount;
     written.set(payment.id, { id: payment.id, captured: payment.captured_cents, at: item.occurredAt.toISOString() });
     amounts.push(amount);
