@@ -47,14 +47,16 @@ async function returnStep(
   step: ReturnStep,
   atMs: number,
   item: Record<string, unknown>,
-  single: { path: string; idempotencyKey?: string; priority?: boolean },
+  options: { idempotencyKey?: string; priority?: boolean } = {},
 ): Promise<TowerReturn> {
-  const { returnId, ...body } = item;
+  const key = options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {};
+  const priority = options.priority === true;
   if (!world.bulk) {
-    const path = step === 'request' ? single.path : `${single.path}/${String(returnId)}/${step}`;
-    return (await world.client.request<TowerReturn>('POST', path, { body, asOf: atMs, priority: single.priority, ...(single.idempotencyKey ? { idempotencyKey: single.idempotencyKey } : {}) })).body;
+    const { returnId, ...body } = item;
+    const path = step === 'request' ? '/api/returns' : `/api/returns/${String(returnId)}/${step}`;
+    return (await world.client.request<TowerReturn>('POST', path, { body, asOf: atMs, priority, ...key })).body;
   }
-  const answer = await world.bulk.returns[step].submit({ ...item, atMs, ...(single.idempotencyKey ? { idempotencyKey: single.idempotencyKey } : {}) }, single.priority === true);
+  const answer = await world.bulk.returns[step].submit({ ...item, atMs, ...key }, priority);
   if (answer.status >= 300 || !answer.return) throw new TowerError('POST', `/api/returns/batch/${step}`, answer.status, answer.problem?.type ?? 'unknown', answer.problem?.detail ?? '');
   return answer.return;
 }
@@ -81,7 +83,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
     let rma: TowerReturn;
     try {
       const body = { order: state.id, lines: plan.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, reason: l.reason })) };
-      rma = await returnStep(world, 'request', requestedAtMs, body, { path: '/api/returns', idempotencyKey: `${state.sim.key}-rma` });
+      rma = await returnStep(world, 'request', requestedAtMs, body, { idempotencyKey: `${state.sim.key}-rma` });
     } catch (error) {
       // Fewer units arrived than planned (a short pick), or the window closed: no return.
       if (error instanceof TowerError && (error.status === 422 || error.status === 409)) return refused(world, state);
@@ -93,7 +95,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
       authorizedAtMs,
       lane,
       async () => {
-        await returnStep(world, 'authorize', authorizedAtMs, { returnId: rma.id }, { path: '/api/returns' });
+        await returnStep(world, 'authorize', authorizedAtMs, { returnId: rma.id });
       },
       { feeds: false },
     );
@@ -109,7 +111,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
         disposition: SCRAPPED_REASONS.has(l.reason) ? { scrap: l.quantity } : { restock: l.quantity },
       }));
       // Releases after it wait for the restocked units: ahead of the lanes' other requests.
-      await returnStep(world, 'receive', receivedAtMs, { returnId: rma.id, locationId, lines }, { path: '/api/returns', priority: true });
+      await returnStep(world, 'receive', receivedAtMs, { returnId: rma.id, locationId, lines }, { priority: true });
       received = true;
     }, { gate: () => true });
     world.scheduler.at(resolvedAtMs, lane, async () => {
@@ -119,7 +121,7 @@ export function scheduleReturn(world: World, state: OrderState): void {
       }
       // An order on invoice took no card payment to refund: the account gets credit instead.
       const kind = state.sim.draft.payment.method === 'invoice' ? 'store_credit' : 'refund';
-      await returnStep(world, 'resolve', resolvedAtMs, { returnId: rma.id, kind }, { path: '/api/returns' });
+      await returnStep(world, 'resolve', resolvedAtMs, { returnId: rma.id, kind });
       world.stats.returnsRefunded++;
       forgetOrder(world, state);
     }, { feeds: false });
