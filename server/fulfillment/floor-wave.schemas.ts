@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { BatchItemAsOf } from '#server/http/batch-items.ts';
 import { ProblemSchema } from '#server/http/openapi-responses.ts';
 import { Shipment } from './fulfillment.schemas.ts';
 
@@ -33,7 +34,7 @@ export type EmptyWaveBody = Record<string, never>;
 /** What each item carries besides the single command's body. */
 export const WaveItemEnvelope = z.object({
   shipmentId: z.uuid('must be an id'),
-  asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with an offset (2026-10-01T14:03:00.000Z)' }).optional(),
+  asOf: BatchItemAsOf,
 });
 
 export const FloorWaveItemResult = z.object({

@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { BatchItemScope } from '#server/core/batch-item.ts';
 import { can } from '#server/auth/actor.ts';
@@ -5,6 +6,9 @@ import { AS_OF_PERMISSION } from './as-of-header.ts';
 import { requestAudit } from './audit-mutations.ts';
 import { problemFromUnknown, type Problem } from './problem.ts';
 import type { AppEnv } from './router.ts';
+
+/** A batch item's own moment (`asOf`): history:write only, checked with itemMoment. */
+export const BatchItemAsOf = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with an offset (2026-10-01T14:03:00.000Z)' }).optional();
 
 /**
  * What a batch endpoint's items need from the request: whether they may date themselves, each

@@ -17,38 +17,36 @@ export interface LockedOrder {
 /** Locks an order row for the rest of the transaction, so status changes happen one at a time. */
 export async function lockOrder(tx: Executor, idOrNumber: string): Promise<LockedOrder> {
   const where = UUID.test(idOrNumber) ? sql`id = ${idOrNumber}` : sql`number = ${idOrNumber}`;
-  const result = await tx.execute<{ id: string; status: OrderStatus; status_before_hold: OrderStatus | null; channel: string; currency: string; total_cents: number }>(
+  const result = await tx.execute<OrderRow>(
     sql`select id, status, status_before_hold, channel, currency, total_cents from orders where ${where} for update`,
   );
   const row = result.rows[0];
   if (!row) throw new NotFoundError(`Order ${idOrNumber}`);
-  return {
-    id: row.id,
-    status: row.status,
-    statusBeforeHold: row.status_before_hold,
-    channel: row.channel,
-    currency: row.currency,
-    totalCents: row.total_cents,
-  };
+  return lockedOrder(row);
+}
+
+type OrderRow = { id: string; status: OrderStatus; status_before_hold: OrderStatus | null; channel: string; currency: string; total_cents: number };
+
+function lockedOrder(row: OrderRow): LockedOrder {
+  return { id: row.id, status: row.status, statusBeforeHold: row.status_before_hold, channel: row.channel, currency: row.currency, totalCents: row.total_cents };
 }
 
 /**
  * Locks many orders, by id or number, in id order (as every batch that locks orders does, so
- * batches never deadlock each other). Answers each identifier that names an order; the same
- * order named twice (by id and by number) is one object.
+ * batches never deadlock each other). Answers each order under its id and its number: one
+ * object, however it was named.
  */
 export async function lockOrdersOf(tx: Executor, idsOrNumbers: readonly string[]): Promise<Map<string, LockedOrder>> {
   const ids = idsOrNumbers.filter((v) => UUID.test(v));
   const numbers = idsOrNumbers.filter((v) => !UUID.test(v));
-  const result = await tx.execute<{ id: string; number: string; status: OrderStatus; status_before_hold: OrderStatus | null; channel: string; currency: string; total_cents: number }>(sql`
+  const result = await tx.execute<OrderRow & { number: string }>(sql`
     select id, number, status, status_before_hold, channel, currency, total_cents from orders
     where id = any(${sql.param(ids)}::uuid[]) or number = any(${sql.param(numbers)}::text[])
     order by id for update`);
   const found = new Map<string, LockedOrder>();
   for (const row of result.rows) {
-    const order: LockedOrder = { id: row.id, status: row.status, statusBeforeHold: row.status_before_hold, channel: row.channel, currency: row.currency, totalCents: row.total_cents };
-    found.set(row.id, order);
-    found.set(row.number, order);
+    const order = lockedOrder(row);
+    found.set(row.id, order).set(row.number, order);
   }
-  return new Map(idsOrNumbers.flatMap((v) => (found.has(v) ? [[v, found.get(v)!] as const] : [])));
+  return found;
 }

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { BatchItemAsOf } from '#server/http/batch-items.ts';
 import { IdempotencyKeyHeader, ProblemSchema } from '#server/http/openapi-responses.ts';
 import { Order } from './order.schemas.ts';
 
@@ -28,7 +29,7 @@ export type PlaceOrderBatchInput = z.infer<typeof PlaceOrderBatchInput>;
 /** What each item of a batch carries besides its order. */
 export const BatchItemEnvelope = z.object({
   idempotencyKey: IdempotencyKeyHeader,
-  asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with an offset (2026-10-01T14:03:00.000Z)' }).optional(),
+  asOf: BatchItemAsOf,
 });
 
 export const PlaceOrderBatchItemResult = z.object({

@@ -1,9 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { can, mayUseChannel } from '#server/auth/actor.ts';
-import { AS_OF_PERMISSION } from '#server/http/as-of-header.ts';
-import { requestAudit } from '#server/http/audit-mutations.ts';
+import { mayUseChannel } from '#server/auth/actor.ts';
 import { jsonContent, problemResponses } from '#server/http/openapi-responses.ts';
-import { itemProblem } from '#server/http/batch-items.ts';
+import { batchItemScope, itemProblem } from '#server/http/batch-items.ts';
 import { createRouter, type RouteDeps } from '#server/http/router.ts';
 import { MAX_BATCH_ORDERS, PlaceOrderBatchInput, PlaceOrderBatchResult, type PlaceOrderBatchItemResult } from './order-batch.schemas.ts';
 import { placeOrderBatch, type BatchItemOutcome } from './place-order-batch.ts';
@@ -32,16 +30,7 @@ const placeOrderBatchRoute = createRoute({
 export function ordersBatchRoutes(deps: RouteDeps) {
   return createRouter().openapi(placeOrderBatchRoute, async (c) => {
     const actor = c.var.actor;
-    const base = requestAudit(c);
-    const outcomes = await placeOrderBatch(deps, c.req.valid('json').orders, {
-      mayUseChannel: (channel) => mayUseChannel(actor, channel),
-      mayDate: actor !== null && can(actor, AS_OF_PERMISSION),
-      audit: (asOf, index) => ({
-        ...base,
-        occurredAt: new Date(),
-        detail: { ...(base.detail as Record<string, unknown>), batchIndex: index, ...(asOf ? { asOf: asOf.toISOString() } : {}) },
-      }),
-    });
+    const outcomes = await placeOrderBatch(deps, c.req.valid('json').orders, { ...batchItemScope(c), mayUseChannel: (channel) => mayUseChannel(actor, channel) });
     const results = outcomes.map(resultOf);
     const summary = { orders: results.length, created: 0, repeated: 0, failed: 0 };
     for (const r of results) summary[r.status === 201 ? 'created' : r.status === 200 ? 'repeated' : 'failed'] += 1;

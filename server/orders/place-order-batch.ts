@@ -1,8 +1,7 @@
 import { runAsOf } from '#server/core/as-of.ts';
-import { itemFieldErrors, itemMoment } from '#server/core/batch-item.ts';
+import { itemFieldErrors, itemMoment, type BatchItemScope } from '#server/core/batch-item.ts';
 import { DomainError, ForbiddenError, ValidationError, type FieldError } from '#server/core/errors.ts';
 import type { ServiceContext } from '#server/context.ts';
-import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { BatchItemEnvelope } from './order-batch.schemas.ts';
 import { PlaceOrderInput, type Order } from './order.schemas.ts';
 import { placeOrder } from './place-order.ts';
@@ -14,12 +13,9 @@ export type BatchItemOutcome =
   | { index: number; idempotencyKey: string | null; order: Order; created: boolean }
   | { index: number; idempotencyKey: string | null; error: DomainError | Error };
 
-export interface BatchScope {
+/** The shared item scope; each created order is written with its `audit` entry. */
+export interface BatchScope extends BatchItemScope {
   mayUseChannel: (channel: string) => boolean;
-  /** Whether items may carry their own `asOf` (history:write). */
-  mayDate: boolean;
-  /** The audit entry each created order is written with, for its moment. */
-  audit: (asOf: Date | undefined, index: number) => RequestAudit;
 }
 
 /**
@@ -47,7 +43,7 @@ async function placeOne(ctx: ServiceContext, item: Record<string, unknown>, inde
       ]);
     }
     const moment = itemMoment(envelope.data.asOf, scope.mayDate);
-    const place = () => placeOrder(ctx, order.data, { idempotencyKey: envelope.data.idempotencyKey, audit: scope.audit(moment, index) });
+    const place = () => placeOrder(ctx, order.data, { idempotencyKey: envelope.data.idempotencyKey, audit: scope.audit(index, moment) });
     const placed = moment ? await runAsOf(moment, place) : await place();
     return { index, idempotencyKey: key, order: placed.order, created: placed.created };
   } catch (error) {

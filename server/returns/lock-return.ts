@@ -36,8 +36,8 @@ export async function lockReturn(tx: Executor, idOrNumber: string): Promise<{ rm
 
 /**
  * Locks many RMAs, by id or number, and their orders: the orders first, all in id order (as
- * lockReturn and every order batch do), then the RMAs in id order. Answers each identifier
- * that names an RMA; RMAs of one order share its object.
+ * lockReturn and every order batch do), then the RMAs in id order. Answers each RMA under its
+ * id and its number; RMAs of one order share its object.
  */
 export async function lockReturnsOf(tx: Executor, idsOrNumbers: readonly string[]): Promise<Map<string, { rma: LockedReturn; order: LockedOrder }>> {
   const ids = idsOrNumbers.filter((v) => UUID.test(v));
@@ -52,10 +52,9 @@ export async function lockReturnsOf(tx: Executor, idsOrNumbers: readonly string[
     const order = orders.get(row.order_id);
     if (!order) continue;
     const target = { rma: lockedReturn(row), order };
-    found.set(row.id, target);
-    found.set(row.number, target);
+    found.set(row.id, target).set(row.number, target);
   }
-  return new Map(idsOrNumbers.flatMap((v) => (found.has(v) ? [[v, found.get(v)!] as const] : [])));
+  return found;
 }
 
 type ReturnRow = {

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { BatchItemAsOf } from '#server/http/batch-items.ts';
 import { IdempotencyKeyHeader, ProblemSchema } from '#server/http/openapi-responses.ts';
 import { Return } from './returns.schemas.ts';
 
@@ -30,7 +31,7 @@ export type ReturnBatchInput = z.infer<typeof ReturnBatchInput>;
 export const ReturnBatchEnvelope = z.object({
   returnId: z.string().trim().min(1, 'is required').max(100).optional(),
   idempotencyKey: IdempotencyKeyHeader.optional(),
-  asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with an offset (2026-10-01T14:03:00.000Z)' }).optional(),
+  asOf: BatchItemAsOf,
 });
 
 export const ReturnBatchItemResult = z.object({

@@ -124,8 +124,9 @@ export async function runReturnBatch<B, T>(
       audits.push(auditEntry(scope, p.index, p.asOf, returnIdOf(command, p), scope.statusOf(failure)));
     }
   }
+  const wellFormed = new Set(parsed.map((p) => p.index));
   for (const o of outcomes) {
-    if ('error' in o && !parsed.some((p) => p.index === o.index)) audits.push(auditEntry(scope, o.index, undefined, o.returnId, scope.statusOf(o.error)));
+    if ('error' in o && !wellFormed.has(o.index)) audits.push(auditEntry(scope, o.index, undefined, o.returnId, scope.statusOf(o.error)));
   }
   if (audits.length > 0) {
     await insertAuditEntries(ctx.db, audits).catch((error: unknown) => ctx.logger.error({ err: error, lost: audits.length }, 'could not write audit entries of a return batch'));
