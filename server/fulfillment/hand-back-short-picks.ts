@@ -14,7 +14,7 @@ const HANDING_OVER: readonly OrderStatus[] = ['picking', 'packed'];
  * The units a short pick did not find, as their shipment leaves, in the caller's transaction and
  * before the hand-over takes the shipment's units out of stock: its lines shrink to the packed
  * units and the rest is handed back like a short-pick rejection (resource-order.ts), so the
- * location's on-hand is counted down and the engine sends the units from elsewhere or
+ * units not found are counted off the location and the engine sends the units from elsewhere or
  * backorders them, rather than the customer silently getting fewer.
  */
 export async function handBackShortPicks(ctx: Pick<ServiceContext, 'sourcingPolicy'>, tx: Executor, shipment: LockedShipment, at: Date): Promise<void> {

@@ -15,8 +15,8 @@ const DALLAS = { lat: 32.78, lon: -96.8 };
 const HOUSTON = { lat: 29.76, lon: -95.37 };
 
 /** A released order of `quantity` units from `near`, with stock of the SKU at the other locations given. */
-async function network(stock: { near: number; far?: number; other?: number }, quantity = 3) {
-  const near = await createLocation(server.api, AUSTIN);
+async function network(stock: { near: number; far?: number; other?: number }, quantity = 3, nearKind: 'warehouse' | 'store' = 'warehouse') {
+  const near = await createLocation(server.api, { ...AUSTIN, kind: nearKind });
   const far = await createLocation(server.api, DALLAS);
   const other = await createLocation(server.api, HOUSTON);
   const product = await createProduct(server.api, { weightGrams: 500, priceCents: 4000 });
@@ -70,11 +70,11 @@ describe('a location rejects a shipment', () => {
       [1, near.id, 'pending', [1]],
       [2, far.id, 'pending', [2]],
     ]);
-    // Near: 1 unit found for this order and nothing else there, so on hand is counted down to it.
-    expect(await level(sku, near.id)).toEqual({ onHand: 1, reserved: 1 });
+    // Near, a warehouse: 1 unit found for this order, the 2 not found written off; its other 2 units stay.
+    expect(await level(sku, near.id)).toEqual({ onHand: 3, reserved: 1 });
     expect(await level(sku, far.id)).toEqual({ onHand: 5, reserved: 2 });
     expect(await openAllocations(order.id)).toEqual({ [near.id]: 1, [far.id]: 2 });
-    expect(await ledger(order.id, near.id)).toEqual({ count: { onHand: -4, reserved: 0 }, release: { onHand: 0, reserved: -2 }, reservation: { onHand: 0, reserved: 3 } });
+    expect(await ledger(order.id, near.id)).toEqual({ count: { onHand: -2, reserved: 0 }, release: { onHand: 0, reserved: -2 }, reservation: { onHand: 0, reserved: 3 } });
     expect(await ledger(order.id, far.id)).toEqual({ reservation: { onHand: 0, reserved: 2 } });
 
     const sourcing = expectStatus(await server.api.get(`/api/orders/${order.id}/sourcing`), 200).body as any;
@@ -84,6 +84,29 @@ describe('a location rejects a shipment', () => {
     expect(sourcing.decision.history[0].log.reroute).toBeNull();
     const [event] = await outboxOf(server, order.id, 'order.rerouted');
     expect(event!.payload).toMatchObject({ fromLocationId: near.id, toLocationIds: [far.id], reason: 'short_pick', units: 2 });
+  });
+
+  it('a short pick at a store counts its shelf down to what is still reserved there: a store keeps its units in one place', async () => {
+    const { near, far, sku, order, shipment } = await network({ near: 5, far: 5 }, 3, 'store');
+
+    expectStatus(await reject(server.api, shipment, { reason: 'short_pick', lines: [{ shipmentLineId: shipment.lines[0]!.id, fulfillableQuantity: 1 }] }), 200);
+
+    expect(await level(sku, near.id)).toEqual({ onHand: 1, reserved: 1 });
+    expect(await level(sku, far.id)).toEqual({ onHand: 5, reserved: 2 });
+    expect(await ledger(order.id, near.id)).toMatchObject({ count: { onHand: -4, reserved: 0 } });
+  });
+
+  it('a warehouse never writes off units other orders still hold there', async () => {
+    const { near, sku, order, shipment } = await network({ near: 4, far: 5 });
+    const other = await placedOrder(server.api, orderBody([{ sku, quantity: 1 }]));
+    expect(await level(sku, near.id)).toEqual({ onHand: 4, reserved: 4 });
+
+    expectStatus(await reject(server.api, shipment, { reason: 'short_pick', lines: [{ shipmentLineId: shipment.lines[0]!.id, fulfillableQuantity: 0 }] }), 200);
+
+    // 3 not found, but 1 is still promised to the other order: on hand falls to it, not below.
+    expect(await level(sku, near.id)).toEqual({ onHand: 1, reserved: 1 });
+    expect(await ledger(order.id, near.id)).toMatchObject({ count: { onHand: -3, reserved: 0 } });
+    expect(await openAllocations(other.id)).toEqual({ [near.id]: 1 });
   });
 
   it('damaged units leave on-hand (ledger damage) and the rest comes from elsewhere', async () => {
@@ -192,7 +215,8 @@ describe('a location rejects a shipment', () => {
     expect(two!.locationId).toBe(far.id);
     expectStatus(await picker.client.post(`/api/fulfillment/shipments/${shipment.id}/pack`, { items: [{ sku, quantity: 1 }] }), 200);
     expectStatus(await picker.client.post(`/api/fulfillment/shipments/${shipment.id}/ship`), 200);
-    expect(await level(sku, near.id)).toEqual({ onHand: 0, reserved: 0 });
+    // 5, less the 2 not found and the 1 shipped.
+    expect(await level(sku, near.id)).toEqual({ onHand: 2, reserved: 0 });
     expect(await level(sku, far.id)).toEqual({ onHand: 5, reserved: 2 });
   });
 

@@ -13,12 +13,12 @@ afterAll(() => server.close());
 const AUSTIN = { lat: 30.3, lon: -97.7 };
 const DALLAS = { lat: 32.78, lon: -96.8 };
 
-/** A released order of 3 units from `near`, with `far` holding `farStock` of the SKU. */
-async function network(farStock: number) {
+/** A released order of 3 units from `near` (holding `nearStock`), with `far` holding `farStock` of the SKU. */
+async function network(farStock: number, nearStock = 5) {
   const near = await createLocation(server.api, AUSTIN);
   const far = await createLocation(server.api, DALLAS);
   const product = await createProduct(server.api, { weightGrams: 500, priceCents: 4000 });
-  await addStock(server.api, product.sku, near.id, 5);
+  await addStock(server.api, product.sku, near.id, nearStock);
   if (farStock > 0) await addStock(server.api, product.sku, far.id, farStock);
   const order = await placedOrder(server.api, orderBody([{ sku: product.sku, quantity: 3 }]));
   await release(server);
@@ -74,8 +74,8 @@ describe('a short-picked shipment leaves', () => {
     const { unit, shipping } = await unitAndShippingCents(order.id);
     expect(shipped.capturedCents).toBe(unit + shipping);
     expect(await orderStatus(server, order.id)).toBe('picking');
-    // Near found 1 unit and sent it: its on-hand was counted down to it, nothing stays reserved.
-    expect(await level(sku, near.id)).toEqual({ onHand: 0, reserved: 0 });
+    // Near, a warehouse, found 1 unit of 3 and sent it: the 2 not found are written off, its other 2 stay.
+    expect(await level(sku, near.id)).toEqual({ onHand: 2, reserved: 0 });
     expect(await level(sku, far.id)).toEqual({ onHand: 5, reserved: 2 });
     expect(await openAllocations(order.id)).toEqual({ [far.id]: 2 });
     const [rerouted] = await outboxOf(server, order.id, 'order.rerouted');
@@ -101,7 +101,8 @@ describe('a short-picked shipment leaves', () => {
   });
 
   it('with no stock elsewhere the units not found are backordered, and sent when stock arrives', async () => {
-    const { near, far, sku, order, shipment } = await network(0);
+    // Near holds only the order's 3: the 2 not found leave it with nothing for the backorder.
+    const { near, far, sku, order, shipment } = await network(0, 3);
 
     const shipped = await shipOneOfThree(shipment, sku);
 
@@ -143,7 +144,7 @@ describe('a short-picked shipment leaves', () => {
     expect(await orderStatus(server, order.id)).toBe('picking');
     const { rows } = await server.pool.query('select backordered_quantity from order_lines where order_id = $1', [order.id]);
     expect(rows).toEqual([{ backordered_quantity: 2 }]);
-    expect(await level(product.sku, near.id)).toEqual({ onHand: 0, reserved: 0 });
+    expect(await level(product.sku, near.id)).toEqual({ onHand: 2, reserved: 0 });
     const [rerouted] = await outboxOf(server, order.id, 'order.rerouted');
     expect(rerouted!.payload).toMatchObject({ reason: 'short_pick', moved: [], backordered: [{ lineIndex: 0, sku: product.sku, quantity: 2 }], orderStatus: 'picking' });
   });
