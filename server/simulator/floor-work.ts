@@ -15,7 +15,10 @@ export interface FloorTiming {
   collectionHourUtc: number;
   /** Extra days before a parcel leaves (a vendor processes electronically; stores pick between customers). */
   handlingDays: number;
-  /** Chance a picker does not find a unit (a short pick, re-sourced by Tower). */
+  /**
+   * Chance a pick line comes up short (a slot holds fewer than the books say: a short pick,
+   * re-sourced by Tower). Per line, not per unit: a case of 48 is one visit to one slot.
+   */
   shortPickRate: number;
 }
 
@@ -32,7 +35,9 @@ export interface FloorPlan {
   pickedAtMs: number;
   packedAtMs: number;
   shippedAtMs: number;
-  /** Units of the shipment the picker will not find (0 most of the time). */
+  /** Units of each line (in the order given) the picker will not find: 0 nearly always. */
+  shortByLine: number[];
+  /** Their sum. */
   shortUnits: number;
 }
 
@@ -44,15 +49,17 @@ const DAY = 24 * HOUR;
  * One shipment's way through the floor from its release. A location short of capacity (a
  * capacity_loss disruption) is modelled by the driver as a later release, not here.
  */
-export function planFloorWork(kind: LocationKind, releasedAtMs: number, units: number, random: Random): FloorPlan {
+export function planFloorWork(kind: LocationKind, releasedAtMs: number, lineQuantities: readonly number[], random: Random): FloorPlan {
   const t = floorTiming[kind];
+  const units = lineQuantities.reduce((sum, q) => sum + q, 0);
   const claimedAtMs = releasedAtMs + random.lognormal(Math.log(t.claimMedianHours), 0.5) * HOUR;
   const pickedAtMs = claimedAtMs + units * random.lognormal(Math.log(t.pickMedianMinutes), 0.4) * MINUTE;
   const packedAtMs = pickedAtMs + random.lognormal(Math.log(t.packMedianMinutes), 0.4) * MINUTE;
   const packedDay = packedAtMs - (packedAtMs % DAY);
   const collectionToday = packedDay + t.collectionHourUtc * HOUR;
   const collection = (packedAtMs <= collectionToday ? collectionToday : collectionToday + DAY) + t.handlingDays * DAY;
-  let shortUnits = 0;
-  for (let i = 0; i < units; i++) if (random.chance(t.shortPickRate)) shortUnits++;
-  return { claimedAtMs, pickedAtMs, packedAtMs, shippedAtMs: collection + random.uniform(0, 0.5) * HOUR, shortUnits };
+  const shippedAtMs = collection + random.uniform(0, 0.5) * HOUR;
+  // A short slot holds some of the line, or none of it.
+  const shortByLine = lineQuantities.map((q) => (random.chance(t.shortPickRate) ? random.int(1, q) : 0));
+  return { claimedAtMs, pickedAtMs, packedAtMs, shippedAtMs, shortByLine, shortUnits: shortByLine.reduce((sum, n) => sum + n, 0) };
 }

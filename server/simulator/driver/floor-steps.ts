@@ -60,8 +60,7 @@ function floorPlanOf(world: World, state: OrderState, shipment: TowerShipment, r
   if (!location || !world.floor) return null;
   const factor = world.capacityFactor.get(location.code);
   const startMs = factor ? releasedAtMs + (1 / factor - 1) * floorTiming[location.kind].claimMedianHours * HOUR : releasedAtMs;
-  const units = shipment.lines.reduce((n, l) => n + l.quantity, 0);
-  return planFloorWork(location.kind, startMs, units, createRandom(world.seed, 'floor', state.sim.key, shipment.number));
+  return planFloorWork(location.kind, startMs, shipment.lines.map((l) => l.quantity), createRandom(world.seed, 'floor', state.sim.key, shipment.number));
 }
 
 /**
@@ -114,12 +113,7 @@ async function claim(world: World, floor: TowerClient, state: OrderState, shipme
 
 async function pick(world: World, floor: TowerClient, state: OrderState, shipment: TowerShipment, plan: FloorPlan): Promise<void> {
   if (state.cancelled) return;
-  let short = plan.shortUnits;
-  let picked = shipment.lines.map((line) => {
-    const missing = Math.min(short, line.quantity);
-    short -= missing;
-    return { line, quantity: line.quantity - missing };
-  });
+  let picked = shipment.lines.map((line, i) => ({ line, quantity: line.quantity - (plan.shortByLine[i] ?? 0) }));
   try {
     // The whole shipment in one call; only short lines say how many were found.
     const lines = picked.filter((p) => p.quantity < p.line.quantity).map((p) => ({ shipmentLineId: p.line.id, quantity: p.quantity }));

@@ -12,8 +12,8 @@ describe('planFloorWork: a shipment through pick, pack and collection', () => {
 
   it('claims, picks, packs and ships in that order, the same for the same stream', () => {
     const released = Date.parse('2026-03-03T14:00:00Z');
-    const plan = planFloorWork('warehouse', released, 3, createRandom('floor', 1));
-    expect(plan).toEqual(planFloorWork('warehouse', released, 3, createRandom('floor', 1)));
+    const plan = planFloorWork('warehouse', released, [2, 1], createRandom('floor', 1));
+    expect(plan).toEqual(planFloorWork('warehouse', released, [2, 1], createRandom('floor', 1)));
     expect(released < plan.claimedAtMs && plan.claimedAtMs < plan.pickedAtMs && plan.pickedAtMs < plan.packedAtMs && plan.packedAtMs < plan.shippedAtMs).toBe(true);
   });
 
@@ -21,7 +21,7 @@ describe('planFloorWork: a shipment through pick, pack and collection', () => {
     const released = Date.parse('2026-03-03T13:00:00Z');
     const shippedDay = (kind: 'warehouse' | 'store' | 'dropship') => {
       const r = createRandom('collection', kind);
-      const days = Array.from({ length: 500 }, () => new Date(planFloorWork(kind, released, 1, r).shippedAtMs).toISOString().slice(0, 10));
+      const days = Array.from({ length: 500 }, () => new Date(planFloorWork(kind, released, [1], r).shippedAtMs).toISOString().slice(0, 10));
       return days.toSorted()[250];
     };
     expect(shippedDay('warehouse')).toBe('2026-03-03');
@@ -29,13 +29,26 @@ describe('planFloorWork: a shipment through pick, pack and collection', () => {
     expect(shippedDay('dropship')).toBe('2026-03-06');
   });
 
-  it('short-picks rarely in warehouses and more often in stores', () => {
-    const rate = (kind: 'warehouse' | 'store') => {
-      const r = createRandom('short', kind);
-      const short = Array.from({ length: 5_000 }, () => planFloorWork(kind, 0, 4, r).shortUnits).reduce((a, b) => a + b, 0);
-      return short / 20_000;
+  it('short-picks a line rarely in warehouses and more often in stores, whatever its quantity', () => {
+    const rate = (kind: 'warehouse' | 'store', quantity: number) => {
+      const r = createRandom('short', kind, quantity);
+      return Array.from({ length: 20_000 }, () => planFloorWork(kind, 0, [quantity], r).shortByLine[0]! > 0).filter(Boolean).length / 20_000;
     };
-    expect(rate('warehouse')).toBeLessThan(0.006);
-    expect(rate('store')).toBeGreaterThan(0.012);
+    expect(rate('warehouse', 1)).toBeLessThan(0.006);
+    // A case of 48 is one visit to one slot, not 48 chances to miss a unit.
+    expect(rate('warehouse', 48)).toBeLessThan(0.006);
+    expect(rate('store', 1)).toBeGreaterThan(0.012);
+  });
+
+  it('a short line misses some of its units or all of them, and the plan says which line', () => {
+    const r = createRandom('short', 'lines');
+    const plans = Array.from({ length: 20_000 }, () => planFloorWork('store', 0, [6, 1, 24], r));
+    const short = plans.filter((p) => p.shortUnits > 0);
+    expect(short.length).toBeGreaterThan(0);
+    for (const p of short) {
+      expect(p.shortUnits).toBe(p.shortByLine.reduce((a, b) => a + b, 0));
+      p.shortByLine.forEach((n, i) => expect(n).toBeLessThanOrEqual([6, 1, 24][i]!));
+    }
+    expect(short.some((p) => p.shortByLine[2]! > 0 && p.shortByLine[2]! < 24)).toBe(true);
   });
 });
