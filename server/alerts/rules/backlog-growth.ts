@@ -28,8 +28,10 @@ const Thresholds = z
     minArrivals: z.number().int().min(1).max(1_000_000).default(10),
     /** Hours to clear count only from this many shipments on the floor… */
     minBacklog: z.number().int().min(1).max(1_000_000).default(10),
-    /** …and the recent wait only from this many claims in the throughput window. */
+    /** …and the recent wait only from this many claims in the throughput window… */
     minClaims: z.number().int().min(1).max(1_000_000).default(5),
+    /** …against a usual wait of at least this many claims (a new floor's first few say nothing of its pace). */
+    minBaselineClaims: z.number().int().min(1).max(1_000_000).default(10),
     /** Critical from this load, from twice raiseSlowdown, or from twice raiseHoursToClear. */
     criticalLoad: z.number().positive().max(100).default(2),
     ...commonThresholds,
@@ -60,8 +62,9 @@ interface LocationLoad extends Record<string, unknown> {
   unclaimed: number;
   recent_claims: number;
   recent_wait_hours: number | null;
-  /** Mean hours from release to first claim over the baseline days (null: none claimed). */
+  /** Mean hours from release to first claim over the baseline days (null: none claimed), and how many claims. */
   baseline_wait_hours: number | null;
+  baseline_claims: number;
 }
 
 /** How far back a shipment handed over in the window may have been released (a vendor takes days). */
@@ -83,7 +86,8 @@ export function assessLoad(r: LocationLoad, t: Thresholds, held: boolean) {
   // The wait of the shipments claimed lately against the usual (work never claimed at all is for
   // hours-to-clear and stuck_orders: it would read a forgotten shipment as a slow floor).
   const waitHours = r.recent_wait_hours;
-  const slowdown = waitHours !== null && r.baseline_wait_hours && r.baseline_wait_hours > 0 ? waitHours / r.baseline_wait_hours : null;
+  const usual = r.baseline_claims >= t.minBaselineClaims && r.baseline_wait_hours && r.baseline_wait_hours > 0 ? r.baseline_wait_hours : null;
+  const slowdown = waitHours !== null && usual !== null ? waitHours / usual : null;
   const overLoad = r.arrived_shipments >= t.minArrivals && load >= (held ? t.clearLoad : t.raiseLoad);
   const slower =
     slowdown !== null && r.recent_claims >= t.minClaims && slowdown >= (held ? t.clearSlowdown : t.raiseSlowdown) && waitHours! - r.baseline_wait_hours! >= t.minExtraHours;
@@ -142,11 +146,12 @@ export const backlogGrowth = defineRule({
           count(*) filter (where status in ('pending', 'picking') and claimed_at is null and created_at >= ${from})::int as unclaimed,
           count(*) filter (where claimed_at >= ${claimsFrom} and claimed_at < ${now})::int as recent_claims,
           (avg(extract(epoch from claimed_at - created_at)) filter (where claimed_at >= ${claimsFrom} and claimed_at < ${now}) / 3600)::float8 as recent_wait_hours,
-          (avg(extract(epoch from claimed_at - created_at)) filter (where claimed_at >= ${baselineFrom} and claimed_at < ${claimsFrom}) / 3600)::float8 as baseline_wait_hours
+          (avg(extract(epoch from claimed_at - created_at)) filter (where claimed_at >= ${baselineFrom} and claimed_at < ${claimsFrom}) / 3600)::float8 as baseline_wait_hours,
+          count(*) filter (where claimed_at >= ${baselineFrom} and claimed_at < ${claimsFrom})::int as baseline_claims
         from units group by location_id
       )
       select l.id as location_id, l.code, l.kind, l.daily_capacity, p.backlog_shipments, p.backlog_units, p.floor_shipments, p.floor_units,
-        p.arrived_shipments, p.arrived_units, p.cleared_shipments, p.cleared_units, p.picked_shipments, p.unclaimed, p.recent_claims, p.recent_wait_hours, p.baseline_wait_hours
+        p.arrived_shipments, p.arrived_units, p.cleared_shipments, p.cleared_units, p.picked_shipments, p.unclaimed, p.recent_claims, p.recent_wait_hours, p.baseline_wait_hours, p.baseline_claims
       from per_location p join locations l on l.id = p.location_id
       where l.active
       order by l.code`);

@@ -79,14 +79,13 @@ describe('backlog_growth', () => {
     expect(await liveAt(location.id)).toEqual([]);
   });
 
-  it('opens when the shipments claimed lately waited far longer than usual for a picker (a floor short of hands)', async () => {
-    const engine = h.engine({ rules: [backlogGrowth] });
+  /** `usual` shipments three days back, each claimed an hour after its release; today 6 claimed after 5 to 7 h, 4 waiting. */
+  async function slowFloor(usual: number) {
     const location = await createLocation(h.server.api, { dailyCapacity: 1_000 });
     const product = await createProduct(h.server.api);
     await addStock(h.server.api, product.sku, location.id, 1_000);
     const start = h.clock.now().getTime();
-    // Three days back, ten orders an hour apart, each claimed an hour after its release: the usual wait is 1 h.
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < usual; i++) {
       h.clock.set(new Date(start - 3 * 24 * HOUR + i * HOUR));
       const order = await placedOrder(h.server.api, orderBody([{ sku: product.sku, quantity: 1 }]));
       await release(h.server);
@@ -94,7 +93,6 @@ describe('backlog_growth', () => {
       const [shipment] = await shipmentsOf(h.server, order.id);
       await pickAndPack((await signedInUser(h.server, ['staff'])).client, shipment!);
     }
-    // Today: 6 released 8 h ago and claimed in the last 3 h, after 5 to 7 h (6 h on average), 4 more waiting.
     h.clock.set(new Date(start - 8 * HOUR));
     const floor = (await signedInUser(h.server, ['staff'])).client;
     const claimed = [];
@@ -106,10 +104,23 @@ describe('backlog_growth', () => {
       await pickAndPack(floor, (await shipmentsOf(h.server, claimed[i]!.id))[0]!);
     }
     h.clock.set(new Date(start));
+    return location;
+  }
+
+  it('opens when the shipments claimed lately waited far longer than usual for a picker (a floor short of hands)', async () => {
+    const engine = h.engine({ rules: [backlogGrowth] });
+    const location = await slowFloor(10);
     await h.round(engine, 30_000);
     const [alert] = await liveAt(location.id);
     expect(alert).toMatchObject({ severity: 'critical', measured: { waitingForPicker: 4, claimsPerHour: 1, waitHours: 6, usualWaitHours: 1, slowdown: 6 } });
     expect(alert.measured.reasons).toContain('slowdown');
+  });
+
+  it('reads no slowdown against a usual wait of fewer than 10 claims: a floor\'s first few say nothing of its pace', async () => {
+    const engine = h.engine({ rules: [backlogGrowth] });
+    const location = await slowFloor(9);
+    await h.round(engine, 30_000);
+    expect(await liveAt(location.id)).toEqual([]);
   });
 
   it('opens on a floor that handed nothing over since the day\'s work was released, critical as it never clears', async () => {
