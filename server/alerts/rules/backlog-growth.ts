@@ -90,7 +90,7 @@ export function assessLoad(r: LocationLoad, t: Thresholds, held: boolean) {
   const slowdown = waitHours !== null && usual !== null ? waitHours / usual : null;
   const overLoad = r.arrived_shipments >= t.minArrivals && load >= (held ? t.clearLoad : t.raiseLoad);
   const slower =
-    slowdown !== null && r.recent_claims >= t.minClaims && slowdown >= (held ? t.clearSlowdown : t.raiseSlowdown) && waitHours! - r.baseline_wait_hours! >= t.minExtraHours;
+    slowdown !== null && r.recent_claims >= t.minClaims && slowdown >= (held ? t.clearSlowdown : t.raiseSlowdown) && waitHours! - usual! >= t.minExtraHours;
   const slow = r.floor_shipments >= t.minBacklog && hoursToClear >= (held ? t.clearHoursToClear : t.raiseHoursToClear);
   const critical = load >= t.criticalLoad || (slowdown ?? 0) >= 2 * t.raiseSlowdown || hoursToClear >= 2 * t.raiseHoursToClear;
   return { arrivalsPerDay, throughputPerDay, pickedPerDay, clearsPerDay, load, hoursToClear, waitHours, slowdown, growthPerDay: arrivalsPerDay.shipments - throughputPerDay.shipments, overLoad, slower, slow, critical };
