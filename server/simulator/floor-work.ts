@@ -9,6 +9,7 @@ import type { Random } from './random.ts';
 export interface FloorTiming {
   /** Hours from release until a picker claims the lines (median; lognormal spread 0.5). */
   claimMedianHours: number;
+  /** Minutes a pick line takes, to its slot and back (median; lognormal spread 0.4). */
   pickMedianMinutes: number;
   packMedianMinutes: number;
   /** The carrier's daily collection, UTC hour; work packed later leaves the next day. */
@@ -41,6 +42,11 @@ export interface FloorPlan {
   shortUnits: number;
 }
 
+/**
+ * Seconds each further unit of a pick line adds at its slot. Until 2026-12-07 every unit cost a
+ * whole pick (6 minutes in a warehouse): a b2b order of four cases of 24 took ten hours to pick.
+ */
+const UNIT_HANDLING_SECONDS = 10;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const DAY = 24 * HOUR;
@@ -51,9 +57,10 @@ const DAY = 24 * HOUR;
  */
 export function planFloorWork(kind: LocationKind, releasedAtMs: number, lineQuantities: readonly number[], random: Random): FloorPlan {
   const t = floorTiming[kind];
-  const units = lineQuantities.reduce((sum, q) => sum + q, 0);
   const claimedAtMs = releasedAtMs + random.lognormal(Math.log(t.claimMedianHours), 0.5) * HOUR;
-  const pickedAtMs = claimedAtMs + units * random.lognormal(Math.log(t.pickMedianMinutes), 0.4) * MINUTE;
+  // A picker's time goes on walking to each slot; the line's further units are taken there.
+  const pickMinutes = lineQuantities.reduce((sum, q) => sum + random.lognormal(Math.log(t.pickMedianMinutes), 0.4) + ((q - 1) * UNIT_HANDLING_SECONDS) / 60, 0);
+  const pickedAtMs = claimedAtMs + pickMinutes * MINUTE;
   const packedAtMs = pickedAtMs + random.lognormal(Math.log(t.packMedianMinutes), 0.4) * MINUTE;
   const packedDay = packedAtMs - (packedAtMs % DAY);
   const collectionToday = packedDay + t.collectionHourUtc * HOUR;

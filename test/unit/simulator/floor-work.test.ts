@@ -29,6 +29,25 @@ describe('planFloorWork: a shipment through pick, pack and collection', () => {
     expect(shippedDay('dropship')).toBe('2026-03-06');
   });
 
+  it('picks by slot visited: four cases of 24 take under an hour, four lines more than one', () => {
+    const medianPickMinutes = (lines: number[]) => {
+      const r = createRandom('pick-time', ...lines);
+      const minutes = Array.from({ length: 2_000 }, () => {
+        const plan = planFloorWork('warehouse', 0, lines, r);
+        return (plan.pickedAtMs - plan.claimedAtMs) / 60_000;
+      });
+      return minutes.toSorted((a, b) => a - b)[1_000]!;
+    };
+    const oneUnit = medianPickMinutes([1]);
+    const cases = medianPickMinutes([24, 24, 24, 24]);
+    expect(oneUnit).toBeGreaterThan(4);
+    expect(oneUnit).toBeLessThan(8);
+    // 96 units: four walks to a slot and 92 units taken there, not 96 walks (ten hours).
+    expect(cases).toBeGreaterThan(3 * oneUnit);
+    expect(cases).toBeLessThan(60);
+    expect(medianPickMinutes([1, 1, 1, 1])).toBeGreaterThan(3 * oneUnit);
+  });
+
   it('short-picks a line rarely in warehouses and more often in stores, whatever its quantity', () => {
     const rate = (kind: 'warehouse' | 'store', quantity: number) => {
       const r = createRandom('short', kind, quantity);
