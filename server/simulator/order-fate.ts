@@ -24,12 +24,27 @@ export const CANCEL_RATE: Record<Channel, number> = { web: 0.03, marketplace: 0.
 // Tower's default return window is 30 days; requests land inside it.
 const LATEST_RETURN_DAY = 28;
 
-function planReturn(lines: readonly BasketLine[], categories: ReadonlyMap<string, CategorySpec>, random: Random): PlannedReturn | null {
+/**
+ * A wholesale buyer's line comes back at this share of the product's (consumer) propensity, some
+ * of its case or all of it: damaged or mis-shipped goods, not a customer's change of mind. Until
+ * 2026-12-07 b2b units came back at the consumer's rate each, so 94 % of b2b orders sent some of
+ * their cases back and they made 84 % of all returned units.
+ */
+export const B2B_LINE_RETURN_SHARE = 0.2;
+
+/** Units of a line that come back. */
+function returnedUnits(channel: Channel, line: BasketLine, random: Random): number {
+  if (channel === 'b2b') return random.chance(line.product.returnRate * B2B_LINE_RETURN_SHARE) ? random.int(1, line.quantity) : 0;
+  // Propensity is per unit, so a line of three sweaters is likelier to send one back.
+  let units = 0;
+  for (let i = 0; i < line.quantity; i++) if (random.chance(line.product.returnRate)) units++;
+  return units;
+}
+
+function planReturn(channel: Channel, lines: readonly BasketLine[], categories: ReadonlyMap<string, CategorySpec>, random: Random): PlannedReturn | null {
   const returned: PlannedReturn['lines'] = [];
   for (const line of lines) {
-    // Propensity is per unit, so a line of three sweaters is likelier to send one back.
-    let units = 0;
-    for (let i = 0; i < line.quantity; i++) if (random.chance(line.product.returnRate)) units++;
+    const units = returnedUnits(channel, line, random);
     if (units === 0) continue;
     const reasons = categories.get(line.product.category)?.returnReasons ?? { other: 1 };
     const keys = Object.keys(reasons) as ReturnReason[];
@@ -46,7 +61,7 @@ export function decideFate(channel: Channel, paysByCard: boolean, lines: readonl
   const declineDraw = random.next();
   const cancelDraw = random.next();
   const cancelMinutes = Math.min(24 * 60, Math.max(2, Math.round(random.lognormal(Math.log(40), 1))));
-  const plannedReturn = planReturn(lines, categories, random);
+  const plannedReturn = planReturn(channel, lines, categories, random);
   if (paysByCard && declineDraw < DECLINE_RATE) return { declined: true, cancelAfterMinutes: null, return: null };
   if (cancelDraw < CANCEL_RATE[channel]) return { declined: false, cancelAfterMinutes: cancelMinutes, return: null };
   return { declined: false, cancelAfterMinutes: null, return: plannedReturn };
