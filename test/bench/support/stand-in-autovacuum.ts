@@ -66,7 +66,7 @@ async function readSettings(client: pg.Client) {
   const rows = (
     await client.query<{ name: string; setting: string }>(`
       select name, setting from pg_settings
-      where name in ('autovacuum', 'autovacuum_naptime', 'autovacuum_vacuum_cost_delay', 'autovacuum_vacuum_cost_limit', 'vacuum_cost_limit',
+      where name in ('autovacuum', 'autovacuum_naptime', 'autovacuum_vacuum_cost_delay', 'autovacuum_vacuum_cost_limit', 'vacuum_cost_delay', 'vacuum_cost_limit',
         'autovacuum_vacuum_threshold', 'autovacuum_vacuum_scale_factor', 'autovacuum_vacuum_insert_threshold',
         'autovacuum_vacuum_insert_scale_factor', 'autovacuum_analyze_threshold', 'autovacuum_analyze_scale_factor')`)
   ).rows;
@@ -80,12 +80,14 @@ async function readSettings(client: pg.Client) {
     analyzeThreshold: number('autovacuum_analyze_threshold'),
     analyzeScaleFactor: number('autovacuum_analyze_scale_factor'),
   };
+  // Either of autovacuum's own at -1 means vacuum's (PostgreSQL's rule for both).
+  const ownDelay = number('autovacuum_vacuum_cost_delay');
   const ownLimit = number('autovacuum_vacuum_cost_limit');
   return {
     on: setting.get('autovacuum') === 'on',
     naptimeMs: number('autovacuum_naptime') * 1000,
-    // Both in the units pg_settings gives them: milliseconds, and cost points (-1: vacuum's own).
-    costDelayMs: Math.max(0, number('autovacuum_vacuum_cost_delay')),
+    // In the units pg_settings gives them: milliseconds, and cost points.
+    costDelayMs: ownDelay >= 0 ? ownDelay : number('vacuum_cost_delay'),
     costLimit: ownLimit > 0 ? ownLimit : number('vacuum_cost_limit'),
     rules,
   };
