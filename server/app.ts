@@ -28,6 +28,7 @@ import { inventoryRoutes } from './inventory/inventory.routes.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { httpMetrics, METRICS_PATH, metricsRoutes } from './metrics/metrics.routes.ts';
 import { ordersBatchRoutes } from './orders/orders-batch.routes.ts';
+import { orderHistoryRoutes } from './order-history/order-history.routes.ts';
 import { ordersImportRoutes } from './orders/orders-import.routes.ts';
 import { ordersRoutes } from './orders/orders.routes.ts';
 import { purchasingRoutes } from './purchasing/purchasing.routes.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', inventoryRoutes(deps));
   app.route('/', ordersImportRoutes(deps));
   app.route('/', ordersBatchRoutes(deps));
+  app.route('/', orderHistoryRoutes(deps));
   app.route('/', ordersRoutes(deps));
   app.route('/', fulfillmentRoutes(deps));
   app.route('/', returnBatchRoutes(deps));

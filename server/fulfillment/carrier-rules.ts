@@ -47,7 +47,23 @@ export function chooseCarrier(route: ShipmentRoute, weightGrams: number, volumeM
   if (route.method === 'pickup') return { carrier: null, promisedAt: endOfDay(pickupReadyDay(placedMs, policy.pickup)) };
   const kg = billableKg(weightGrams, volumeMm3, policy.dimWeightDivisorCm3PerKg);
   const quote = cheapestQuote(policy.rates, route.service, distanceOf(route), kg) ?? fallbackQuote(policy, route.service);
-  return { carrier: quote.carrier, promisedAt: endOfDay(deliveryDay(shipDay(placedMs, policy.handling[route.location.kind]), quote.transitDays)) };
+  return { carrier: quote.carrier, promisedAt: promiseAfterTransit(route, quote.transitDays, policy) };
+}
+
+/**
+ * The promise a named carrier's table gives a parcel shipment (an imported order names the carrier
+ * that took it), or null when that carrier has no rate for the service.
+ */
+export function carrierPromise(route: ShipmentRoute, carrier: string, policy: SourcingPolicy = defaultSourcingPolicy): Date | null {
+  const rate = policy.rates.find((r) => r.carrier === carrier && r.service === route.service);
+  if (!rate) return null;
+  const zone = zoneFor(rate, distanceOf(route)) ?? rate.zones.at(-1)!;
+  return promiseAfterTransit(route, zone.transitDays, policy);
+}
+
+/** The end of the delivery day: the location's cutoff and handling days, then business-day transit. */
+function promiseAfterTransit(route: ShipmentRoute, transitDays: number, policy: SourcingPolicy): Date {
+  return endOfDay(deliveryDay(shipDay(route.placedAt.getTime(), policy.handling[route.location.kind]), transitDays));
 }
 
 /** No carrier reaches that far for the service: the first one listed, at its last band. */

@@ -86,9 +86,10 @@ function shipmentFacts(facts: OrderFacts, shipment: LockedShipment) {
 
 /**
  * `order.picking_started`: a shipment's first lines are claimed. `lines` are the units to pick,
- * `pickPackCostCents` the location's pick + pack labor for them.
+ * `pickPackCostCents` the location's pick + pack labor for them; `pickerId` is null in imported
+ * history, whose pickers are not Tower's users.
  */
-export function pickingStartedEvent(facts: OrderFacts, shipment: LockedShipment, pickerId: string, lines: ShipmentUnits, occurredAt: Date): NewEvent {
+export function pickingStartedEvent(facts: OrderFacts, shipment: LockedShipment, pickerId: string | null, lines: ShipmentUnits, occurredAt: Date): NewEvent {
   return {
     type: EventType.orderPickingStarted,
     aggregateType: 'order',

@@ -316,7 +316,11 @@ function totalsOf(priced: PricedOrder): Order['totals'] {
   };
 }
 
-function orderPlacedEvents(d: OrderDraft): NewEvent[] {
+/** What an order's first events are built from (history imports build them too). */
+export type PlacedEventsSource = Pick<OrderDraft, 'orderId' | 'input' | 'reference' | 'priced' | 'placedAt' | 'plan' | 'authorization' | 'provider' | 'status'>;
+
+/** `order.placed`, `payment.authorized` for a card, then `order.allocated` or `order.backordered`. */
+export function orderPlacedEvents(d: PlacedEventsSource): NewEvent[] {
   const { input, reference, priced, placedAt, plan } = d;
   const base = { aggregateType: 'order' as const, aggregateId: d.orderId, occurredAt: placedAt };
   const allocations = plan.allocations.map((a) => ({ sku: a.sku, locationId: a.locationId, quantity: a.quantity }));
