@@ -210,7 +210,7 @@ function createdResult(p: Parsed, plan: PlannedHistoryOrder, number: string): Im
       carrier: s.shipment.carrier,
       service: s.shipment.service,
       status: s.status,
-      packages: s.packages.map((pk) => ({ number: pk.row.number, trackingNumber: pk.row.trackingNumber, status: pk.status })),
+      packages: s.packages.map((pk) => ({ id: pk.id, number: pk.row.number, trackingNumber: pk.row.trackingNumber, status: pk.status })),
     })),
   };
 }
@@ -222,7 +222,7 @@ async function importedOrders(db: Executor, orderIds: readonly string[]): Promis
     select o.id, o.number, o.status,
       coalesce((select json_agg(json_build_object('id', s.id, 'number', s.number, 'locationId', s.location_id, 'carrier', s.carrier,
           'service', s.service, 'status', s.status,
-          'packages', (select coalesce(json_agg(json_build_object('number', p.number, 'trackingNumber', p.tracking_number, 'status', p.status) order by p.number), '[]'::json)
+          'packages', (select coalesce(json_agg(json_build_object('id', p.id, 'number', p.number, 'trackingNumber', p.tracking_number, 'status', p.status) order by p.number), '[]'::json)
                        from packages p where p.shipment_id = s.id)) order by s.number)
         from shipments s where s.order_id = o.id), '[]'::json) as shipments
     from orders o where o.id = any(${sql.param([...orderIds])}::uuid[])`);

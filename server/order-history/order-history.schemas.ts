@@ -91,7 +91,7 @@ export const ImportedShipment = z.object({
   carrier: z.string().nullable(),
   service: z.enum(['standard', 'express']),
   status: z.string(),
-  packages: z.array(z.object({ number: z.number().int(), trackingNumber: z.string(), status: z.string() })),
+  packages: z.array(z.object({ id: z.uuid(), number: z.number().int(), trackingNumber: z.string(), status: z.string() })),
 });
 
 export const ImportOrderHistoryItemResult = z.object({

@@ -1,6 +1,6 @@
 import type { HistoryOrderItem, HistoryReturn, HistoryShipment } from '#server/order-history/order-history.schemas.ts';
 import type { Business } from './business.ts';
-import { isWithin, msToDay } from './calendar.ts';
+import { dayToMs, isWithin, msToDay } from './calendar.ts';
 import type { SimProduct } from './catalog.ts';
 import { promisedTransitDays, type SimCarrier } from './carriers.ts';
 import { placeOrderBody, type SimulatedOrder } from './daily-orders.ts';
@@ -18,6 +18,8 @@ import type { Scenario } from './scenario.ts';
  */
 export type HistoryPlan =
   | { kind: 'declined' }
+  /** A line's SKU is out of stock (a scenario stock_out) where it would come from, and may not wait: Tower answers 409. */
+  | { kind: 'out_of_stock' }
   | { kind: 'live' }
   | {
       kind: 'import';
@@ -47,6 +49,10 @@ const UNKNOWN_DISTANCE_KM = 500;
 const SCRAPPED_REASONS = new Set(['defective', 'damaged']);
 
 const LIVE: HistoryPlan = { kind: 'live' };
+/** Channels Tower's seeded reference data lets backorder (sales_channels.allow_backorder). */
+const BACKORDER_CHANNELS = new Set(['phone', 'b2b']);
+/** The morning receipts of the day a stock-out ends bring the SKU back (driver/world.ts RECEIPTS_AT_MS). */
+const RECEIPTS_AT_MS = 6 * HOUR;
 
 /** Where one shipment leaves from and what it carries, before any floor work. */
 interface SourcedShipment {
@@ -87,11 +93,17 @@ function nearestTo(point: Point | null, locations: readonly SimLocation[]): SimL
   return locations.reduce((a, b) => (distanceKm(a, point) <= distanceKm(b, point) ? a : b));
 }
 
+/** The scenario's stock-out of `sku` at `locationCode` (or everywhere) on `day`, if one is on. */
+function stockOutOf(scenario: Scenario, sku: string, locationCode: string, day: string) {
+  return scenario.disruptions.find((d) => d.kind === 'stock_out' && d.sku === sku && (d.locationCode === null || d.locationCode === locationCode) && isWithin(day, d.start, d.end));
+}
+
 /**
- * A stand-in for Tower's sourcing, since imported history has no stock to weigh: a pickup from
- * its store; a parcel from the nearest warehouse or 3PL, drop-shipped products from their vendor.
+ * A stand-in for Tower's sourcing, since imported history has no stock to weigh but the
+ * scenario's stock-outs: a pickup from its store; a parcel from the nearest warehouse or 3PL that
+ * is not out of one of its lines, drop-shipped products from their vendor.
  */
-function sourceShipments(order: SimulatedOrder, business: Business): SourcedShipment[] {
+function sourceShipments(order: SimulatedOrder, business: Business, scenario: Scenario): SourcedShipment[] {
   const { products, locations } = catalogOf(business);
   const delivery = order.draft.delivery;
   if (delivery.method === 'pickup') return [{ location: locations.get(delivery.pickupLocationCode)!, lines: order.draft.lines }];
@@ -102,8 +114,10 @@ function sourceShipments(order: SimulatedOrder, business: Business): SourcedShip
     if (vendor) byVendor.set(vendor, [...(byVendor.get(vendor) ?? []), line]);
   }
   const shipments: SourcedShipment[] = [];
+  const day = msToDay(Date.parse(order.placedAt));
   const network = business.locations.filter((l) => l.kind === 'warehouse' || l.kind === '3pl');
-  const origin = nearestTo(addressPoint(order), network);
+  const stocked = network.filter((l) => own.every((line) => !stockOutOf(scenario, line.sku, l.code, day)));
+  const origin = nearestTo(addressPoint(order), stocked.length > 0 ? stocked : network);
   if (own.length > 0 && origin) shipments.push({ location: origin, lines: own });
   for (const [vendor, lines] of byVendor) shipments.push({ location: locations.get(vendor)!, lines });
   return shipments;
@@ -136,11 +150,30 @@ export function carrierFor(carriers: readonly SimCarrier[], service: DeliverySer
 /** A released shipment's floor work, from the stream the full path draws it from (floor-steps.ts `floorPlanOf`). */
 function floorPlanOf(order: SimulatedOrder, world: HistoryWorld, sourced: SourcedShipment, number: number): FloorPlan {
   const { location } = sourced;
-  const releasedAtMs = releaseSlotOf(Date.parse(order.placedAt), world.releaseEveryMinutes);
+  const releasedAtMs = releaseSlotOf(Math.max(Date.parse(order.placedAt), backorderedUntilMs(order, world.scenario, sourced)), world.releaseEveryMinutes);
   // A location short of capacity claims later, by the inverse of what it has left.
   const factor = capacityFactorAt(world.scenario, location.code, releasedAtMs);
   const startMs = releasedAtMs + (1 / factor - 1) * floorTiming[location.kind].claimMedianHours * HOUR;
   return planFloorWork(location.kind, startMs, sourced.lines.map((l) => l.quantity), createRandom(world.seed, 'floor', order.key, number));
+}
+
+/** A backordered shipment waits for the morning receipts of the day its stock-out ends (0: it waits for nothing). */
+function backorderedUntilMs(order: SimulatedOrder, scenario: Scenario, sourced: SourcedShipment): number {
+  const day = msToDay(Date.parse(order.placedAt));
+  const ends = sourced.lines.flatMap((l) => {
+    const out = stockOutOf(scenario, l.sku, sourced.location.code, day);
+    return out ? [dayToMs(out.end) + RECEIPTS_AT_MS] : [];
+  });
+  return ends.length > 0 ? Math.max(...ends) : 0;
+}
+
+/** Whether Tower refuses the order: a line out of stock where it would come from, on a channel or product that may not wait. */
+function refusedOutOfStock(order: SimulatedOrder, business: Business, scenario: Scenario, shipments: readonly SourcedShipment[]): boolean {
+  const { products } = catalogOf(business);
+  const day = msToDay(Date.parse(order.placedAt));
+  return shipments.some((s) =>
+    s.lines.some((l) => stockOutOf(scenario, l.sku, s.location.code, day) && !(BACKORDER_CHANNELS.has(order.draft.channel) && products.get(l.sku)?.backorderable === true)),
+  );
 }
 
 /** Most customers come by within a day of the "ready" email; a few take most of a week (floor-steps.ts `readyForPickup`). */
@@ -229,7 +262,9 @@ function historyShipment(shipment: PlannedShipment, world: HistoryWorld, cutMs: 
 export function historyOf(order: SimulatedOrder, world: HistoryWorld, cutMs: number): HistoryPlan {
   if (order.fate.declined) return { kind: 'declined' };
   const base = { idempotencyKey: order.key, placedAt: order.placedAt, order: placeOrderBody(order, world.locationIdByCode) };
-  const shipments = sourceShipments(order, world.business).map((s, i) => planShipmentLife(order, world, s, i + 1));
+  const sourced = sourceShipments(order, world.business, world.scenario);
+  if (refusedOutOfStock(order, world.business, world.scenario, sourced)) return { kind: 'out_of_stock' };
+  const shipments = sourced.map((s, i) => planShipmentLife(order, world, s, i + 1));
   // Tower cancels an order until one of its shipments has left (cancel-order-shipments.ts); later, the customer keeps it.
   const cancelAtMs = order.fate.cancelAfterMinutes === null ? null : Date.parse(order.placedAt) + order.fate.cancelAfterMinutes * MINUTE;
   if (cancelAtMs !== null && shipments.every((s) => cancelAtMs < s.shippedAtMs)) {

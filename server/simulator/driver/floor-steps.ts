@@ -194,6 +194,33 @@ async function ship(world: World, floor: TowerClient, state: OrderState, shipmen
   }
 }
 
+/**
+ * An imported shipment still with its carrier at `fromMs`: its parcels' scans from then on, each
+ * parcel on the timeline its first one was imported by (they travel together, and the import
+ * decided the shipment undelivered by parcel 1's scans).
+ */
+export function followImportedParcels(world: World, state: OrderState, shipment: TowerShipment, shippedAtMs: number, fromMs: number): void {
+  const location = world.locationById.get(shipment.locationId)!;
+  const address = state.sim.draft.shippingAddress;
+  const km = address?.lat !== undefined && address.lon !== undefined ? distanceKm(location, { lat: address.lat, lon: address.lon }) : 500;
+  const random = createRandom(world.seed, 'carrier', state.sim.key, shipment.number, 1);
+  const scans = planCarrierScans({ carrier: shipment.carrier ?? 'national-parcel', service: shipment.service, km, shippedAtMs }, world.scenario.disruptions, random);
+  const delivered = new Set<string>();
+  for (const parcel of shipment.packages) {
+    const lane = `${state.sim.key}/${parcel.trackingNumber}`;
+    scans.forEach((scan, i) => {
+      if (Date.parse(scan.at) >= fromMs) world.scheduler.at(Date.parse(scan.at), lane, () => postScan(world, state, shipment, parcel.trackingNumber, scan, i, delivered), QUIET);
+    });
+  }
+}
+
+/** An imported pickup waiting at the store's counter: the customer collects it at `collectedAtMs`. */
+export function followImportedPickup(world: World, state: OrderState, shipment: TowerShipment, collectedAtMs: number): void {
+  if (!world.floor) return;
+  const floor = world.floor;
+  world.scheduler.at(collectedAtMs, shipmentLane(state, shipment), () => pickedUp(world, floor, state, shipment, collectedAtMs), QUIET);
+}
+
 async function postScan(world: World, state: OrderState, shipment: TowerShipment, trackingNumber: string, scan: CarrierScan, index: number, delivered: Set<string>): Promise<void> {
   const body = { eventId: `${trackingNumber}-${index + 1}-${scan.status}`, trackingNumber, status: scan.status, occurredAt: scan.at };
   const carrier = shipment.carrier ?? 'national-parcel';

@@ -52,15 +52,12 @@ export async function receiveRestock(world: World, day: Day, atMs: number): Prom
   // What is on hand and what is on order, read together: units received now count as on order.
   const [open, levels] = await Promise.all([listOpenPurchaseOrders(world.client), listInventory(world.client)]);
   const onOrder = new Map<string, number>();
-  const receipts: { po: (typeof open)[number]; lines: (typeof open)[number]['lines'] }[] = [];
   for (const po of open) {
     const code = codeById.get(po.locationId);
     if (!code) continue;
     for (const line of po.lines) onOrder.set(`${line.sku}@${code}`, (onOrder.get(`${line.sku}@${code}`) ?? 0) + line.quantityOpen);
-    if (po.expectedAt === null || Date.parse(po.expectedAt) > atMs) continue;
-    const lines = po.lines.filter((l) => l.quantityOpen > 0 && !held(world, l.sku, code));
-    if (lines.length > 0) receipts.push({ po, lines });
   }
+  const receipts = dueReceipts(world, open, atMs);
   const positions: StockLevel[] = [];
   for (const l of levels) {
     const code = codeById.get(l.locationId);
@@ -87,6 +84,29 @@ export async function receiveRestock(world: World, day: Day, atMs: number): Prom
   // New purchase orders change nothing until they arrive: they go out beside the day's traffic.
   world.scheduler.at(atMs, 'purchasing', () => placePurchaseOrders(world, day, atMs, purchases), { feeds: false });
   await Promise.all([...receipts.map(({ po, lines }) => receivePurchaseOrder(world, po, lines, day, atMs)), ...vendor.map((r) => reportVendorStock(world, day, atMs, r))]);
+}
+
+type OpenPurchaseOrder = Awaited<ReturnType<typeof listOpenPurchaseOrders>>[number];
+
+/** The open purchase orders expected by `atMs`, each with the lines to receive (a stock-out's SKU waits). */
+function dueReceipts(world: World, open: readonly OpenPurchaseOrder[], atMs: number): { po: OpenPurchaseOrder; lines: OpenPurchaseOrder['lines'] }[] {
+  const codeById = new Map([...world.locationIdByCode].map(([code, id]) => [id, code]));
+  return open.flatMap((po) => {
+    const code = codeById.get(po.locationId);
+    if (!code || po.expectedAt === null || Date.parse(po.expectedAt) > atMs) return [];
+    const lines = po.lines.filter((l) => l.quantityOpen > 0 && !held(world, l.sku, code));
+    return lines.length > 0 ? [{ po, lines }] : [];
+  });
+}
+
+/**
+ * Imported days' mornings: the goods an earlier run ordered arrive when due (a restart after a
+ * gap), though imported history orders nothing (it moved no stock to reorder for).
+ */
+export async function receiveDuePurchaseOrders(world: World, day: Day, atMs: number): Promise<number> {
+  const open = await listOpenPurchaseOrders(world.client);
+  await Promise.all(dueReceipts(world, open, atMs).map(({ po, lines }) => receivePurchaseOrder(world, po, lines, day, atMs)));
+  return open.length;
 }
 
 /** What a SKU's purchase today must cover: demand over its supplier's lead time and the review period, then `cycleDays`. */

@@ -8,6 +8,9 @@ import { demandOver, expectedDemand, type UnitDemand } from '../expected-demand.
 import { initialStock } from '../stock-plan.ts';
 import { createSuppliers } from '../suppliers.ts';
 import { createBulkRequests } from './bulk-requests.ts';
+import { importHistory } from './import-history.ts';
+import { endDisruption, startDisruption } from './operations.ts';
+import { scheduleOrder } from './order-life.ts';
 import { EventQueue } from './event-queue.ts';
 import { openFloorSession, type FloorUser } from './floor-session.ts';
 import type { Progress } from './progress.ts';
@@ -56,6 +59,14 @@ export interface SimulationOptions {
   step?: { everyMs: number; run: (atMs: number) => Promise<void> };
   /** Simulated minutes between releases to the floor (default 30). */
   releaseEveryMinutes?: number;
+  /**
+   * The last days of history (before today; today too) that go the full path, each step of each
+   * order its own request as it happened; the history before them is imported whole
+   * (POST /api/orders/history), each order closed as of their start. Default 2; every day goes
+   * the full path when `historical` is off or `step` is given (a step judges Tower's state at
+   * past moments, which imported orders reach only in their final state).
+   */
+  fullPathDays?: number;
   /** Every request sent, as Tower answered it (tests record the run). */
   onRequest?: (request: SentRequest) => void;
   /**
@@ -95,6 +106,7 @@ export interface SimulationSummary {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const DEFAULT_ORDERS_PER_DAY = 400;
+const DEFAULT_FULL_PATH_DAYS = 2;
 /** Days of demand the opening stock and restock are sized from. */
 const SIZING_DAYS = 14;
 const PROGRESS_EVERY_MS = 250;
@@ -106,6 +118,24 @@ const ORDERS_PER_WINDOW = 100;
  */
 const MAX_WINDOW_DAYS = 4;
 
+
+const maxDay = (a: Day, b: Day): Day => (a > b ? a : b);
+
+/**
+ * The scenario's disruptions that began in imported history, brought to where they stand at the
+ * full path's first midnight: a capacity loss is applied at its start (and lifted at its end if
+ * that came too), a stock-out still on is counted down then. One that ended before the cut
+ * changed only what the import already says (later floor work, slower parcels).
+ */
+async function catchUpDisruptions(world: World, cutDay: Day): Promise<void> {
+  for (const d of world.scenario.disruptions) {
+    if (d.start >= cutDay) continue;
+    if (d.kind === 'capacity_loss') {
+      await startDisruption(world, d, dayToMs(d.start));
+      if (d.end < cutDay) await endDisruption(world, d, dayToMs(d.end));
+    } else if (d.kind === 'stock_out' && d.end > cutDay) await startDisruption(world, d, dayToMs(cutDay));
+  }
+}
 
 /**
  * Expected demand by day, from the model that generates that day's orders: the backfill's, or on
@@ -159,6 +189,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const { business, scenario, live, from, today } = plan;
   const demandOn = demandByDay(plan, today);
   const concurrency = options.concurrency ?? 16;
+  const imports = (options.historical ?? true) && !options.step;
+  // Where the full path starts: history before this midnight is imported whole.
+  const cutDay = imports ? maxDay(from, addDays(today, -(options.fullPathDays ?? DEFAULT_FULL_PATH_DAYS))) : from;
+  const cutMs = dayToMs(cutDay);
   // Stops the run when the caller aborts, or when Tower no longer answers at all.
   const stopper = new AbortController();
   setMaxListeners(0, stopper.signal);
@@ -183,8 +217,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     orders: new Map(),
     awaitingRelease: new Set(),
     heldReceipts: new Set(),
-    // The morning before the history: its first orders wait for no restock.
-    restockedAtMs: dayToMs(from) + RECEIPTS_AT_MS - DAY,
+    // The morning before the full path: its first orders wait for no restock.
+    restockedAtMs: dayToMs(cutDay) + RECEIPTS_AT_MS - DAY,
     purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map() },
     capacityFactor: new Map(),
     stats,
@@ -204,10 +238,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const scheduler = new Scheduler(new EventQueue(), { windowMs, onError, signal });
   world.scheduler = scheduler;
   const backfillFromMs = dayToMs(from);
+  // Imported history reaches this far before the scheduler takes over (the progress line follows it).
+  let importedToMs = backfillFromMs;
+  const reachedMs = () => Math.max(scheduler.nowMs, importedToMs);
   const progress = (): Progress => ({
     phase,
-    simulatedAt: new Date(Math.max(scheduler.nowMs, backfillFromMs)).toISOString(),
-    fraction: phase === 'seeding' ? 0 : phase === 'backfill' ? Math.min(1, Math.max(0, (scheduler.nowMs - backfillFromMs) / Math.max(1, liveFromMs - backfillFromMs))) : 1,
+    simulatedAt: new Date(reachedMs()).toISOString(),
+    fraction: phase === 'seeding' ? 0 : phase === 'backfill' ? Math.min(1, Math.max(0, (reachedMs() - backfillFromMs) / Math.max(1, liveFromMs - backfillFromMs))) : 1,
     stats: { ...stats },
     requestsSent: client.requestsSent,
     elapsedMs: Date.now() - startedAt,
@@ -219,26 +256,29 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const { suppliers, terms } = createSuppliers(business);
     const supplierByCode = new Map(suppliers.map((s) => [s.code, s]));
     world.purchasing.supplierOfSku = new Map(terms.map((t) => [t.sku, supplierByCode.get(t.supplierCode)!]));
-    // The business and its suppliers exist a day before its history; the opening stock, bought then, arrives an hour before it.
+    // The business and its suppliers exist a day before its history; the opening stock, bought a day
+    // before the full path (imported history moved no stock), arrives an hour before it.
     const seeded = await seedBusiness(client, business, scenario, backfillFromMs - DAY);
     world.locationIdByCode = seeded.locationIdByCode;
     world.locationById = new Map(business.locations.map((l) => [seeded.locationIdByCode.get(l.code)!, l]));
     world.purchasing.supplierIdByCode = await seedSuppliers(client, suppliers, terms, backfillFromMs - DAY);
     // Sized for the history's rate (a live-only run at thousands a minute restocks for it from its first morning).
-    const opening = initialStock(business, sizingDemand((day) => expectedDemand(business, scenario, plan.backfill, day), from), undefined, (sku) => world.purchasing.supplierOfSku.get(sku)?.leadTimeDays ?? 0);
-    await seedOpeningStock({ client, seed: options.seed, locationIdByCode: world.locationIdByCode, ...world.purchasing }, opening, backfillFromMs - DAY, backfillFromMs - HOUR);
+    const opening = initialStock(business, sizingDemand((day) => expectedDemand(business, scenario, plan.backfill, day), cutDay), undefined, (sku) => world.purchasing.supplierOfSku.get(sku)?.leadTimeDays ?? 0);
+    await seedOpeningStock({ client, seed: options.seed, locationIdByCode: world.locationIdByCode, ...world.purchasing }, opening, cutMs - DAY, cutMs - HOUR);
     const session = await openFloorSession(client, options.floorUser);
     world.floor = session.floor;
     seeding.floorSkipped = session.why;
     seeding.ms = Date.now() - startedAt;
 
     phase = 'backfill';
+    const releaseEveryMinutes = options.releaseEveryMinutes ?? 30;
     // History goes in bulk; live traffic comes one customer and one scan at a time.
     world.bulk = createBulkRequests(client, () => world.locationIdByCode, options.carrierSecret);
-    scheduleDay(world, plan, from, {
-      releaseEveryMinutes: options.releaseEveryMinutes ?? 30,
-      lastDay: live ? null : today,
-    });
+    const late = await importHistory(world, plan, { from, cutMs, releaseEveryMinutes, onDay: (ms) => (importedToMs = ms) });
+    await catchUpDisruptions(world, cutDay);
+    // Placed before the cut but still on the floor then: placed at their own moment, worked from the cut on.
+    for (const order of late) scheduleOrder(world, order);
+    scheduleDay(world, plan, cutDay, { releaseEveryMinutes, lastDay: live ? null : today });
     if (options.step) {
       const { everyMs, run } = options.step;
       for (let atMs = backfillFromMs + everyMs; !signal.aborted; atMs += everyMs) {
@@ -270,7 +310,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const seconds = Math.max(0.001, elapsedMs / 1000);
   return {
     from,
-    reached: new Date(Math.max(scheduler.nowMs, backfillFromMs)).toISOString(),
+    reached: new Date(reachedMs()).toISOString(),
     ordersPlaced: stats.ordersPlaced,
     ordersExisting: stats.ordersExisting,
     ordersDeclined: stats.ordersDeclined,

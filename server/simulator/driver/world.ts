@@ -14,7 +14,10 @@ export const RECEIPTS_AT_MS = 6 * 3_600_000;
 
 /** What the driver did, counted as Tower answered. */
 export interface DriverStats {
+  /** Orders Tower took: placed, or imported whole (POST /api/orders/history). */
   ordersPlaced: number;
+  /** Of ordersPlaced, imported with their closed history. */
+  ordersImported: number;
   /** Already in Tower from an earlier run (same Idempotency-Key): left alone. */
   ordersExisting: number;
   ordersDeclined: number;
@@ -46,6 +49,7 @@ export interface DriverStats {
 
 export const emptyStats = (): DriverStats => ({
   ordersPlaced: 0,
+  ordersImported: 0,
   ordersExisting: 0,
   ordersDeclined: 0,
   ordersOutOfStock: 0,

@@ -92,7 +92,7 @@ describe('importing closed orders', () => {
     expect(result).toMatchObject({ status: 201, orderStatus: 'returned', shipments: [{ number: 1, locationId: warehouse.id, status: 'delivered' }] });
     expect(result.shipments[0].packages[0]).toMatchObject({ number: 1, status: 'delivered' });
 
-    const order = expectStatus(await server.api.get(`/api/orders/${result.orderId}`), 200).body;
+    const order = expectStatus(await server.api.get(`/api/orders/${result.orderId}`), 200).body as any;
     expect(order).toMatchObject({ status: 'returned', placedAt: iso(placedAt), totals: { subtotal: 5200 } });
     expect(order.payment).toMatchObject({ method: 'card', status: 'partially_refunded', capturedCents: order.totals.total });
     expect(order.payment.refundedCents).toBeGreaterThan(2000);
@@ -146,7 +146,7 @@ describe('importing closed orders', () => {
     expect(results[0]).toMatchObject({ status: 201, orderStatus: 'cancelled', shipments: [] });
     expect(results[1]).toMatchObject({ status: 201, orderStatus: 'shipped', shipments: [{ status: 'shipped', packages: [{ status: 'in_transit' }] }] });
     expect(results[2]).toMatchObject({ status: 201, orderStatus: 'delivered', shipments: [{ status: 'picked_up', carrier: null }] });
-    const cancelledOrder = expectStatus(await server.api.get(`/api/orders/${results[0].orderId}`), 200).body;
+    const cancelledOrder = expectStatus(await server.api.get(`/api/orders/${results[0].orderId}`), 200).body as any;
     expect(cancelledOrder.payment).toMatchObject({ status: 'voided', capturedCents: 0 });
 
     // The parcel moves on with its carrier's scans, as a parcel Tower shipped itself would.
@@ -159,7 +159,7 @@ describe('importing closed orders', () => {
       body: raw,
     });
     expect(scan.status).toBe(200);
-    const delivered = expectStatus(await server.api.get(`/api/orders/${results[1].orderId}`), 200).body;
+    const delivered = expectStatus(await server.api.get(`/api/orders/${results[1].orderId}`), 200).body as any;
     expect(delivered.status).toBe('delivered');
   });
 

@@ -39,6 +39,8 @@ describe(`restock over a ${DAYS}-day backfill at ${ORDERS_PER_DAY} orders a day`
       days: DAYS,
       ordersPerDay: ORDERS_PER_DAY,
       live: false,
+      // Restock is the full path's: every day goes through it (imported history moves no stock).
+      fullPathDays: DAYS,
       floorUser: await createFloorUser(tower),
       now: () => now,
       onRequest: (r) => {

@@ -232,4 +232,31 @@ describe('historyOf over a day of orders, cut 40 days later', () => {
       expect(shipped, order.key).toEqual(order.draft.lines.toSorted((a, b) => a.sku.localeCompare(b.sku)));
     }
   });
+
+  describe('the scenario\'s stock-outs', () => {
+    const sku = ordinary.find((p) => !p.backorderable)!.sku;
+    const waiting = ordinary.find((p) => p.backorderable)!.sku;
+    const day = DAY_OF_ORDERS;
+    const withStockOut = (d: Omit<Extract<Disruption, { kind: 'stock_out' }>, 'kind' | 'id' | 'start' | 'end'>): HistoryWorld => ({
+      ...world,
+      scenario: { ...world.scenario, disruptions: [{ kind: 'stock_out', id: 'test-out', start: day, end: addDays(day, 5), ...d }] },
+    });
+
+    it('refuses an order whose line is out everywhere and may not wait, as Tower answers 409', () => {
+      expect(historyOf(orderWith([{ sku, quantity: 1 }]), withStockOut({ sku, locationCode: null }), longAfter)).toEqual({ kind: 'out_of_stock' });
+    });
+
+    it('sends it from the next nearest location when only the nearest is out', () => {
+      const nearest = codeById.get(imported(orderWith([{ sku, quantity: 1 }])).item.shipments![0]!.locationId)!;
+      const rerouted = imported(orderWith([{ sku, quantity: 1 }]), longAfter, withStockOut({ sku, locationCode: nearest }));
+      expect(codeById.get(rerouted.item.shipments![0]!.locationId)).not.toBe(nearest);
+    });
+
+    it('backorders a product that may wait on a channel that takes backorders: picked after the stock-out ends', () => {
+      const phone = { ...orderWith([{ sku: waiting, quantity: 1 }]), draft: { ...orderWith([{ sku: waiting, quantity: 1 }]).draft, channel: 'phone' as const } };
+      const plan = imported(phone, longAfter, withStockOut({ sku: waiting, locationCode: null }));
+      expect(ms(plan.item.shipments![0]!.pickingStartedAt)).toBeGreaterThanOrEqual(dayToMs(addDays(day, 5)) + 6 * 60 * MINUTE);
+      expect(historyOf({ ...phone, draft: { ...phone.draft, channel: 'web' } }, withStockOut({ sku: waiting, locationCode: null }), longAfter)).toEqual({ kind: 'out_of_stock' });
+    });
+  });
 });
