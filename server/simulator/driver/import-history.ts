@@ -10,8 +10,8 @@ import { RECEIPTS_AT_MS, sampleError, type OrderState, type World } from './worl
 
 /** Orders an import request carries (Tower's limit is 500: a few megabytes, one statement). */
 const ORDERS_PER_REQUEST = 500;
-/** Requests in flight: one planned by Tower while the statement of another runs. */
-const REQUESTS_IN_FLIGHT = 3;
+/** Requests in flight: Tower plans some while the statements of others run (3 left the machine a third idle). */
+const REQUESTS_IN_FLIGHT = 6;
 
 type Imported = Extract<HistoryPlan, { kind: 'import' }> & { order: SimulatedOrder };
 

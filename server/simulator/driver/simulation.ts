@@ -60,13 +60,13 @@ export interface SimulationOptions {
   /** Simulated minutes between releases to the floor (default 30). */
   releaseEveryMinutes?: number;
   /**
-   * The last days of history (before today; today too) that go the full path, each step of each
-   * order its own request as it happened; the history before them is imported whole
-   * (POST /api/orders/history), each order closed as of their start. Default 2; every day goes
-   * the full path when `historical` is off or `step` is given (a step judges Tower's state at
-   * past moments, which imported orders reach only in their final state).
+   * The last hours of history that go the full path, each step of each order its own request as
+   * it happened; the history before them is imported whole (POST /api/orders/history), each order
+   * as it stood then. Default 24; all of it goes the full path when `historical` is off or `step`
+   * is given (a step judges Tower's state at past moments, which imported orders reach only in
+   * their final state).
    */
-  fullPathDays?: number;
+  fullPathHours?: number;
   /** Every request sent, as Tower answered it (tests record the run). */
   onRequest?: (request: SentRequest) => void;
   /**
@@ -106,7 +106,7 @@ export interface SimulationSummary {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const DEFAULT_ORDERS_PER_DAY = 400;
-const DEFAULT_FULL_PATH_DAYS = 2;
+const DEFAULT_FULL_PATH_HOURS = 24;
 /** Days of demand the opening stock and restock are sized from. */
 const SIZING_DAYS = 14;
 const PROGRESS_EVERY_MS = 250;
@@ -119,7 +119,11 @@ const ORDERS_PER_WINDOW = 100;
 const MAX_WINDOW_DAYS = 4;
 
 
-const maxDay = (a: Day, b: Day): Day => (a > b ? a : b);
+/** The morning receipts' moment at or before `ms`. */
+const lastMorningBy = (ms: number): number => {
+  const morning = dayToMs(msToDay(ms)) + RECEIPTS_AT_MS;
+  return morning <= ms ? morning : morning - DAY;
+};
 
 /**
  * The scenario's disruptions that began in imported history, brought to where they stand at the
@@ -190,9 +194,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const demandOn = demandByDay(plan, today);
   const concurrency = options.concurrency ?? 16;
   const imports = (options.historical ?? true) && !options.step;
-  // Where the full path starts: history before this midnight is imported whole.
-  const cutDay = imports ? maxDay(from, addDays(today, -(options.fullPathDays ?? DEFAULT_FULL_PATH_DAYS))) : from;
-  const cutMs = dayToMs(cutDay);
+  // Where the full path starts (on the hour): history before it is imported whole.
+  const cutMs = imports ? Math.max(dayToMs(from), Math.floor((liveFromMs - (options.fullPathHours ?? DEFAULT_FULL_PATH_HOURS) * HOUR) / HOUR) * HOUR) : dayToMs(from);
+  const cutDay = msToDay(cutMs);
   // Stops the run when the caller aborts, or when Tower no longer answers at all.
   const stopper = new AbortController();
   setMaxListeners(0, stopper.signal);
@@ -217,8 +221,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     orders: new Map(),
     awaitingRelease: new Set(),
     heldReceipts: new Set(),
-    // The morning before the full path: its first orders wait for no restock.
-    restockedAtMs: dayToMs(cutDay) + RECEIPTS_AT_MS - DAY,
+    // The last morning before the full path (its opening stock stands for it): its first orders wait for no restock.
+    restockedAtMs: lastMorningBy(cutMs),
     purchasing: { supplierIdByCode: new Map(), supplierOfSku: new Map() },
     capacityFactor: new Map(),
     stats,
@@ -278,7 +282,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await catchUpDisruptions(world, cutDay);
     // Placed before the cut but still on the floor then: placed at their own moment, worked from the cut on.
     for (const order of late) scheduleOrder(world, order);
-    scheduleDay(world, plan, cutDay, { releaseEveryMinutes, lastDay: live ? null : today });
+    scheduleDay(world, plan, cutDay, { releaseEveryMinutes, lastDay: live ? null : today, fromMs: cutMs });
     if (options.step) {
       const { everyMs, run } = options.step;
       for (let atMs = backfillFromMs + everyMs; !signal.aborted; atMs += everyMs) {

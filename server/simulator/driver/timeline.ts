@@ -47,6 +47,11 @@ export interface TimelineOptions {
   releaseEveryMinutes: number;
   /** The last day to plan, or null to go on day after day (live). */
   lastDay: Day | null;
+  /**
+   * Where the first day starts, if not at its midnight (the full path after imported history):
+   * its orders, releases and restock before this moment are not planned.
+   */
+  fromMs?: number;
 }
 
 /**
@@ -59,20 +64,23 @@ export interface TimelineOptions {
  */
 export function scheduleDay(world: World, plan: DemandPlan, day: Day, options: TimelineOptions): void {
   const startMs = dayToMs(day);
-  world.scheduler.sync(startMs, async () => {
+  const fromMs = Math.max(startMs, options.fromMs ?? startMs);
+  world.scheduler.sync(fromMs, async () => {
     for (const d of world.scenario.disruptions) {
       if (d.end === day) await endDisruption(world, d, startMs);
       if (d.start === day) await startDisruption(world, d, startMs);
     }
-    for (const order of ordersOfDay(plan, day)) scheduleOrder(world, order);
+    for (const order of ordersOfDay(plan, day)) if (Date.parse(order.placedAt) >= fromMs) scheduleOrder(world, order);
     for (let t = startMs + options.releaseEveryMinutes * MINUTE; t <= startMs + DAY; t += options.releaseEveryMinutes * MINUTE) {
-      world.scheduler.sync(t, () => releaseToFloor(world, t));
+      if (t > fromMs) world.scheduler.sync(t, () => releaseToFloor(world, t));
     }
     // A sync point: the floor's work goes on meanwhile; orders placed after it wait for it (scheduleOrder).
-    world.scheduler.sync(startMs + RECEIPTS_AT_MS, async () => {
-      await receiveRestock(world, day, startMs + RECEIPTS_AT_MS);
-      world.restockedAtMs = startMs + RECEIPTS_AT_MS;
-    });
-    if (options.lastDay === null || day < options.lastDay) scheduleDay(world, plan, addDays(day, 1), options);
+    if (startMs + RECEIPTS_AT_MS >= fromMs) {
+      world.scheduler.sync(startMs + RECEIPTS_AT_MS, async () => {
+        await receiveRestock(world, day, startMs + RECEIPTS_AT_MS);
+        world.restockedAtMs = startMs + RECEIPTS_AT_MS;
+      });
+    }
+    if (options.lastDay === null || day < options.lastDay) scheduleDay(world, plan, addDays(day, 1), { ...options, fromMs: undefined });
   });
 }

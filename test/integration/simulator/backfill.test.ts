@@ -7,6 +7,7 @@ const DAY = 86_400_000;
 const DAYS = 16;
 /** The last days go the full path, the ones before are imported whole: the run exercises both. */
 const FULL_PATH_DAYS = 8;
+const HOUR = 3_600_000;
 
 /** Every OpenAPI path as a pattern: `{id}` stands for one path segment. */
 function operationsOf(document: { paths: Record<string, Record<string, unknown>> }): { method: string; pattern: RegExp; path: string }[] {
@@ -32,7 +33,7 @@ describe(`a ${DAYS}-day backfill through the public API (the last ${FULL_PATH_DA
       days: DAYS,
       ordersPerDay: 10,
       live: false,
-      fullPathDays: FULL_PATH_DAYS,
+      fullPathHours: FULL_PATH_DAYS * 24,
       floorUser: await createFloorUser(tower),
       now: () => now,
       onRequest: (r) => requests.push(r),
@@ -95,7 +96,7 @@ describe(`a ${DAYS}-day backfill through the public API (the last ${FULL_PATH_DA
       expect(Date.parse(r.asOf!)).toBeLessThanOrEqual(now.getTime());
     }
     // An import dates each order itself, every moment of it before the full path's first midnight.
-    const cutMs = from.getTime() + (DAYS - FULL_PATH_DAYS) * DAY;
+    const cutMs = Math.floor((now.getTime() - FULL_PATH_DAYS * DAY) / HOUR) * HOUR;
     const items = imports.flatMap((r) => (r.body as { orders: { placedAt: string; cancelledAt?: string; shipments?: { shippedAt: string; deliveredAt?: string }[] }[] }).orders);
     expect(items.length).toBeGreaterThan(0);
     for (const item of items) {

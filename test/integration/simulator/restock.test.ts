@@ -40,7 +40,7 @@ describe(`restock over a ${DAYS}-day backfill at ${ORDERS_PER_DAY} orders a day`
       ordersPerDay: ORDERS_PER_DAY,
       live: false,
       // Restock is the full path's: every day goes through it (imported history moves no stock).
-      fullPathDays: DAYS,
+      fullPathHours: (DAYS + 1) * 24,
       floorUser: await createFloorUser(tower),
       now: () => now,
       onRequest: (r) => {
