@@ -82,9 +82,7 @@ function returnEvents(order: PlannedHistoryOrder, facts: OrderFacts, rmaNumber: 
   const r = order.return!;
   const { channel, destination } = facts;
   const returnId = r.id;
-  const requestedAt = new Date(r.input.requestedAt);
-  const receivedAt = new Date(r.input.receivedAt);
-  const resolvedAt = new Date(r.input.resolvedAt);
+  const { requestedAt, receivedAt, resolvedAt } = r;
   const deliveredAt = new Map(order.shipments.flatMap((s) => s.lines.map((l) => [l.sku, s.deliveredAt!.toISOString()] as const)));
   const main = r.lines.reduce((best, l) => (l.quantity > best.quantity ? l : best), r.lines[0]!);
   const units = r.lines.reduce((sum, l) => sum + l.quantity, 0);
@@ -100,6 +98,9 @@ function returnEvents(order: PlannedHistoryOrder, facts: OrderFacts, rmaNumber: 
       lines: r.lines.map((l) => ({ sku: l.sku, category: l.category, quantity: l.quantity, reason: l.reason, deliveredAt: deliveredAt.get(l.sku) })),
     }),
     returnEvent(EventType.returnAuthorized, order.orderId, r.authorizedAt, { channel, returnId, rmaNumber }),
+  ];
+  if (!receivedAt) return events;
+  events.push(
     returnEvent(EventType.returnReceived, order.orderId, receivedAt, {
       channel,
       destination,
@@ -117,7 +118,8 @@ function returnEvents(order: PlannedHistoryOrder, facts: OrderFacts, rmaNumber: 
       complete: true,
       orderStatus: { from: 'return_requested', to: 'returned' },
     }),
-  ];
+  );
+  if (!resolvedAt) return events;
   if (r.refundedCents > 0 && order.payment) {
     events.push({
       type: EventType.paymentRefunded,
@@ -133,7 +135,7 @@ function returnEvents(order: PlannedHistoryOrder, facts: OrderFacts, rmaNumber: 
       destination,
       returnId,
       rmaNumber,
-      kind: r.input.resolution,
+      kind: r.input.resolution!,
       units,
       currency: order.input.currency,
       goodsValueCents: r.goodsCents,

@@ -76,7 +76,7 @@ export async function importOrderHistory(ctx: ServiceContext, items: readonly Re
   const written = await writeAll(ctx, planned.map((p) => ({ parsed: p, plan: plans.get(p.index)! })));
   for (const w of written) {
     if ('error' in w) outcomes[w.parsed.index] = { index: w.parsed.index, idempotencyKey: w.parsed.item.idempotencyKey, error: w.error };
-    else if (w.written) outcomes[w.parsed.index] = createdResult(w.parsed, w.plan, w.written.number);
+    else if (w.written) outcomes[w.parsed.index] = createdResult(w.parsed, w.plan, w.written);
     // A concurrent import of the same key won its claim: answered as that import's order.
     else repeats.push({ parsed: w.parsed, orderId: await claimedOrder(ctx.db, w.parsed) });
   }
@@ -138,7 +138,8 @@ async function historyReference(ctx: ServiceContext): Promise<HistoryReference> 
   };
 }
 
-type Written = { parsed: Parsed; plan: PlannedHistoryOrder } & ({ written: { number: string } | null } | { error: Error });
+type Written = { parsed: Parsed; plan: PlannedHistoryOrder } & ({ written: WrittenOrder | null } | { error: Error });
+type WrittenOrder = { number: string; rmaNumber: string | null };
 
 /** All in one statement; if that fails, each alone, so one order's clash fails only that order. */
 async function writeAll(ctx: ServiceContext, orders: { parsed: Parsed; plan: PlannedHistoryOrder }[]): Promise<Written[]> {
@@ -157,7 +158,7 @@ async function writeAll(ctx: ServiceContext, orders: { parsed: Parsed; plan: Pla
   }
 }
 
-async function writeTogether(ctx: ServiceContext, orders: { parsed: Parsed; plan: PlannedHistoryOrder }[]): Promise<Map<string, { number: string }>> {
+async function writeTogether(ctx: ServiceContext, orders: { parsed: Parsed; plan: PlannedHistoryOrder }[]): Promise<Map<string, WrittenOrder>> {
   return ctx.db.transaction(async (tx) => {
     // Imported history is sent again after a crash (its keys make that harmless): no need to wait for the flush.
     await tx.execute(sql`set local synchronous_commit = off`);
@@ -168,6 +169,11 @@ async function writeTogether(ctx: ServiceContext, orders: { parsed: Parsed; plan
       return { plan, claim: { scope: SCOPE, key: parsed.item.idempotencyKey }, requestHash: parsed.hash, rmaNumber, events: historyEvents(plan, rmaNumber) };
     });
     const written = await writeOrderHistory(tx, writes);
+    const answers = new Map<string, WrittenOrder>();
+    for (const w of writes) {
+      const order = written.get(w.plan.orderId);
+      if (order) answers.set(w.plan.orderId, { number: order.number, rmaNumber: w.rmaNumber });
+    }
     for (const { plan } of orders) {
       const r = plan.return;
       const order = written.get(plan.orderId);
@@ -178,11 +184,11 @@ async function writeTogether(ctx: ServiceContext, orders: { parsed: Parsed; plan
         currency: plan.input.currency,
         orderId: plan.orderId,
         returnId: r.id,
-        occurredAt: new Date(r.input.resolvedAt),
+        occurredAt: r.resolvedAt!,
         note: 'imported return',
       });
     }
-    return written;
+    return answers;
   });
 }
 
@@ -195,7 +201,8 @@ async function claimedOrder(db: Executor, p: Parsed): Promise<string> {
   return claim.order_id;
 }
 
-function createdResult(p: Parsed, plan: PlannedHistoryOrder, number: string): ImportOrderHistoryItemResult {
+function createdResult(p: Parsed, plan: PlannedHistoryOrder, { number, rmaNumber }: WrittenOrder): ImportOrderHistoryItemResult {
+  const r = plan.return;
   return {
     index: p.index,
     idempotencyKey: p.item.idempotencyKey,
@@ -212,6 +219,7 @@ function createdResult(p: Parsed, plan: PlannedHistoryOrder, number: string): Im
       status: s.status,
       packages: s.packages.map((pk) => ({ id: pk.id, number: pk.row.number, trackingNumber: pk.row.trackingNumber, status: pk.status })),
     })),
+    ...(r && rmaNumber ? { return: { id: r.id, number: rmaNumber, status: r.status, lines: r.lines.map((l) => ({ id: l.id, sku: l.sku, quantity: l.quantity, reason: l.reason })) } } : {}),
   };
 }
 

@@ -15,7 +15,7 @@ const importOrderHistoryRoute = createRoute({
   description: [
     `Up to ${MAX_HISTORY_ORDERS} orders that already ended: each the body of \`POST /api/orders\` as \`order\`, its \`idempotencyKey\`, \`placedAt\`,`,
     'and what became of it — `cancelledAt`, or `shipments` (where each left from, its units, when picking started, when it was packed and',
-    'shipped, and `deliveredAt` once delivered) and optionally a settled `return`. Tower prices each order as of `placedAt`, packs and costs',
+    'shipped, and `deliveredAt` once delivered) and optionally its `return` as far as it got (authorized, received, or resolved). Tower prices each order as of `placedAt`, packs and costs',
     'its shipments by its own rules, and writes the order in its final state with its whole timeline of events at their moments, as if it had',
     'lived here. Imported history moves no stock: stock levels are counted now, not replayed. A parcel imported without `deliveredAt` is',
     'still with its carrier and moves on with its carrier events. Each order succeeds or fails on its own (`results`, with the status',

@@ -28,16 +28,20 @@ export const HistoryShipment = z
   .openapi('HistoryShipment');
 export type HistoryShipment = z.infer<typeof HistoryShipment>;
 
-/** A return that was requested, received and settled: all of it happened, or it is not imported. */
+/**
+ * A return as it stood: requested and authorized; received (and inspected) too; or settled as
+ * well. What is left of it goes on through the returns API.
+ */
 export const HistoryReturn = z
   .strictObject({
     requestedAt: Moment,
-    receivedAt: Moment,
-    resolvedAt: Moment,
-    /** Where the goods came back to. */
+    authorizedAt: Moment,
+    receivedAt: Moment.optional(),
+    resolvedAt: Moment.optional(),
+    /** Where the goods come back to. */
     locationId: z.uuid('must be a location id'),
-    /** `refund` pays the card (or invoice) back; `store_credit` credits the customer's account. */
-    resolution: z.enum(['refund', 'store_credit']),
+    /** Once resolved: `refund` pays the card back; `store_credit` credits the customer's account. */
+    resolution: z.enum(['refund', 'store_credit']).optional(),
     lines: z
       .array(
         z.strictObject({
@@ -65,7 +69,7 @@ export const ImportOrderHistoryInput = z
           description:
             'A closed order: `idempotencyKey`, `placedAt`, `order` (the body of POST /api/orders), and what became of it — `cancelledAt` ' +
             '(cancelled before anything left), or `shipments` (every unit, each shipment shipped; `deliveredAt` once delivered) and ' +
-            'optionally a settled `return`.',
+            'optionally its `return` as far as it got.',
         }),
       )
       .min(1, 'an import needs at least one order')
@@ -102,6 +106,10 @@ export const ImportOrderHistoryItemResult = z.object({
   number: z.string().optional(),
   orderStatus: z.string().optional().openapi({ description: 'where the order stands: cancelled, shipped, delivered or returned' }),
   shipments: z.array(ImportedShipment).optional().openapi({ description: 'for 201: the shipments written, with their parcels' }),
+  return: z
+    .object({ id: z.uuid(), number: z.string(), status: z.string(), lines: z.array(z.object({ id: z.uuid(), sku: z.string(), quantity: z.number().int(), reason: z.string() })) })
+    .optional()
+    .openapi({ description: 'for 201: the RMA written, so what is left of it can go on through the returns API' }),
   problem: ProblemSchema.optional().openapi({ description: 'why it was refused; field paths start with `orders.<index>.`' }),
 });
 export type ImportOrderHistoryItemResult = z.infer<typeof ImportOrderHistoryItemResult>;

@@ -54,7 +54,12 @@ export interface PlannedShipment {
 export interface PlannedReturn {
   id: string;
   input: HistoryReturn;
+  /** How far it got: authorized (goods on their way back), inspected (received whole), resolved. */
+  status: 'authorized' | 'inspected' | 'resolved';
+  requestedAt: Date;
   authorizedAt: Date;
+  receivedAt: Date | null;
+  resolvedAt: Date | null;
   lines: { id: string; orderLineId: string; sku: string; category: string; quantity: number; reason: HistoryReturn['lines'][number]['reason']; restock: number; scrap: number }[];
   goodsCents: number;
   refundedCents: number;
@@ -72,7 +77,7 @@ export interface PlannedHistoryOrder {
   priced: PricedOrder;
   placedAt: Date;
   cancelledAt: Date | null;
-  status: 'cancelled' | 'shipped' | 'delivered' | 'returned';
+  status: 'cancelled' | 'shipped' | 'delivered' | 'return_requested' | 'returned';
   payment: { id: string; provider: string; method: 'card' | 'invoice'; status: string; authorizedCents: number; capturedCents: number; refundedCents: number; providerRef: string | null } | null;
   shipments: PlannedShipment[];
   return: PlannedReturn | null;
@@ -287,16 +292,26 @@ interface ReturnScope {
   now: Date;
 }
 
-/** A settled return of delivered units: requested after the last delivery, received, then resolved. */
+/**
+ * A return of delivered units as far as it got: requested after the last delivery and authorized,
+ * maybe received (whole: partial receipts are the returns API's), maybe resolved.
+ */
 function planReturn(r: HistoryReturn, scope: ReturnScope, errors: FieldError[]): PlannedReturn {
   const delivered = scope.shipments.map((s) => s.deliveredAt);
   if (delivered.some((d) => d === null)) errors.push({ path: 'return', message: 'only delivered orders are returned: every shipment needs deliveredAt' });
   const lastDelivery = Math.max(...delivered.map((d) => d?.getTime() ?? 0));
   const requestedAt = at(r.requestedAt);
   if (requestedAt.getTime() < lastDelivery) errors.push({ path: 'return.requestedAt', message: 'is before the last delivery' });
-  if (at(r.receivedAt) < requestedAt) errors.push({ path: 'return.receivedAt', message: 'is before requestedAt' });
-  if (at(r.resolvedAt) < at(r.receivedAt)) errors.push({ path: 'return.resolvedAt', message: 'is before receivedAt' });
-  if (at(r.resolvedAt) > scope.now) errors.push({ path: 'return.resolvedAt', message: 'is in the future' });
+  const steps: [string, string | undefined][] = [['authorizedAt', r.authorizedAt], ['receivedAt', r.receivedAt], ['resolvedAt', r.resolvedAt]];
+  let before: [string, Date] = ['requestedAt', requestedAt];
+  for (const [name, iso] of steps) {
+    if (iso === undefined) continue;
+    if (at(iso) < before[1]) errors.push({ path: `return.${name}`, message: `is before ${before[0]}` });
+    if (at(iso) > scope.now) errors.push({ path: `return.${name}`, message: 'is in the future' });
+    before = [name, at(iso)];
+  }
+  if (r.resolvedAt !== undefined && r.receivedAt === undefined) errors.push({ path: 'return.resolvedAt', message: 'a return is resolved once its goods are received: receivedAt is missing' });
+  if ((r.resolvedAt === undefined) !== (r.resolution === undefined)) errors.push({ path: 'return.resolution', message: 'goes with resolvedAt: how a resolved return was settled' });
   const seen = new Set<string>();
   let goodsCents = 0;
   const lines = r.lines.map((l, i) => {
@@ -318,20 +333,26 @@ function planReturn(r: HistoryReturn, scope: ReturnScope, errors: FieldError[]):
       scrap: l.disposition === 'scrap' ? l.quantity : 0,
     };
   });
+  const resolved = r.resolvedAt !== undefined;
   return {
     id: randomUUID(),
     input: r,
-    authorizedAt: requestedAt,
+    status: resolved ? 'resolved' : r.receivedAt !== undefined ? 'inspected' : 'authorized',
+    requestedAt,
+    authorizedAt: at(r.authorizedAt),
+    receivedAt: r.receivedAt === undefined ? null : at(r.receivedAt),
+    resolvedAt: r.resolvedAt === undefined ? null : at(r.resolvedAt),
     lines,
     goodsCents,
-    refundedCents: r.resolution === 'refund' ? goodsCents : 0,
-    storeCreditCents: r.resolution === 'store_credit' ? goodsCents : 0,
+    refundedCents: resolved && r.resolution === 'refund' ? goodsCents : 0,
+    storeCreditCents: resolved && r.resolution === 'store_credit' ? goodsCents : 0,
   };
 }
 
+/** As settle-order-status.ts has it: returned once every unit asked back came back, until then return_requested. */
 function orderStatusOf(item: HistoryOrderItem, shipments: readonly PlannedShipment[], planned: PlannedReturn | null): PlannedHistoryOrder['status'] {
   if (item.cancelledAt !== undefined) return 'cancelled';
-  if (planned) return 'returned';
+  if (planned) return planned.receivedAt ? 'returned' : 'return_requested';
   return shipments.every((s) => s.deliveredAt !== null) ? 'delivered' : 'shipped';
 }
 

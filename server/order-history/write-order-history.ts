@@ -116,20 +116,21 @@ export async function writeOrderHistory(tx: Executor, orders: readonly HistoryOr
     ), written_returns as (
       insert into returns (id, number, order_id, customer_id, status, requested_by, currency, location_id, resolution, refunded_cents,
         store_credit_cents, requested_at, authorized_at, received_at, inspected_at, resolved_at, closed_at, created_at, updated_at)
-      select r.id, r.number, r.order_id, w.customer_id, 'resolved', 'customer', r.currency, r.location_id, r.resolution, r.refunded_cents,
-        r.store_credit_cents, r.requested_at, r.authorized_at, r.received_at, r.received_at, r.resolved_at, r.resolved_at, r.requested_at, r.resolved_at
-      from json_to_recordset(${JSON.stringify(rows.returns)}::json) as r(id uuid, number text, order_id uuid, currency text, location_id uuid,
-        resolution return_resolution, refunded_cents int, store_credit_cents int, requested_at timestamptz, authorized_at timestamptz,
-        received_at timestamptz, resolved_at timestamptz)
+      select r.id, r.number, r.order_id, w.customer_id, r.status, 'customer', r.currency, r.location_id, r.resolution, r.refunded_cents,
+        r.store_credit_cents, r.requested_at, r.authorized_at, r.received_at, r.received_at, r.resolved_at, r.resolved_at, r.requested_at,
+        coalesce(r.resolved_at, r.received_at, r.authorized_at)
+      from json_to_recordset(${JSON.stringify(rows.returns)}::json) as r(id uuid, number text, order_id uuid, status return_status, currency text,
+        location_id uuid, resolution return_resolution, refunded_cents int, store_credit_cents int, requested_at timestamptz,
+        authorized_at timestamptz, received_at timestamptz, resolved_at timestamptz)
       join written w on w.id = r.order_id
       returning id
     ), written_return_lines as (
       insert into return_lines (id, return_id, order_line_id, sku, category, quantity, reason, received_quantity, restock_quantity,
         scrap_quantity, restock_location_id)
-      select l.id, l.return_id, l.order_line_id, l.sku, l.category, l.quantity, l.reason, l.quantity, l.restock, l.scrap,
+      select l.id, l.return_id, l.order_line_id, l.sku, l.category, l.quantity, l.reason, l.received, l.restock, l.scrap,
         case when l.restock > 0 then l.location_id end
       from json_to_recordset(${JSON.stringify(rows.returnLines)}::json) as l(order_id uuid, id uuid, return_id uuid, order_line_id uuid,
-        sku text, category text, quantity int, reason return_reason, restock int, scrap int, location_id uuid)
+        sku text, category text, quantity int, reason return_reason, received int, restock int, scrap int, location_id uuid)
       where l.return_id in (select id from written_returns)
       returning 1
     ), written_events as (
@@ -230,15 +231,16 @@ function tablesOf(orders: readonly HistoryOrderWrite[]) {
           id: r.id,
           number: rmaNumber,
           order_id: plan.orderId,
+          status: r.status,
           currency: plan.input.currency,
           location_id: r.input.locationId,
-          resolution: r.input.resolution,
+          resolution: r.input.resolution ?? null,
           refunded_cents: r.refundedCents,
           store_credit_cents: r.storeCreditCents,
-          requested_at: r.input.requestedAt,
+          requested_at: r.requestedAt.toISOString(),
           authorized_at: r.authorizedAt.toISOString(),
-          received_at: r.input.receivedAt,
-          resolved_at: r.input.resolvedAt,
+          received_at: r.receivedAt?.toISOString() ?? null,
+          resolved_at: r.resolvedAt?.toISOString() ?? null,
         },
       ];
     }),
@@ -252,8 +254,10 @@ function tablesOf(orders: readonly HistoryOrderWrite[]) {
         category: l.category,
         quantity: l.quantity,
         reason: l.reason,
-        restock: l.restock,
-        scrap: l.scrap,
+        // Not received yet: inspection has decided nothing.
+        received: plan.return!.receivedAt ? l.quantity : 0,
+        restock: plan.return!.receivedAt ? l.restock : 0,
+        scrap: plan.return!.receivedAt ? l.scrap : 0,
         location_id: plan.return!.input.locationId,
       })),
     ),
@@ -263,7 +267,8 @@ function tablesOf(orders: readonly HistoryOrderWrite[]) {
 
 function orderRow({ plan, claim, requestHash }: HistoryOrderWrite, n: number) {
   const { input, priced } = plan;
-  const last = [plan.placedAt, plan.cancelledAt, ...plan.shipments.flatMap((s) => [s.shippedAt, s.deliveredAt]), plan.return ? new Date(plan.return.input.resolvedAt) : null];
+  const r = plan.return;
+  const last = [plan.placedAt, plan.cancelledAt, ...plan.shipments.flatMap((s) => [s.shippedAt, s.deliveredAt]), r?.requestedAt, r?.receivedAt, r?.resolvedAt];
   return {
     n,
     id: plan.orderId,
@@ -295,7 +300,7 @@ function orderRow({ plan, claim, requestHash }: HistoryOrderWrite, n: number) {
 function paymentRow(plan: PlannedHistoryOrder) {
   const p = plan.payment!;
   const lastCapture = plan.shipments.at(-1)?.shippedAt ?? plan.cancelledAt ?? plan.placedAt;
-  const updatedAt = p.refundedCents > 0 && plan.return ? new Date(plan.return.input.resolvedAt) : lastCapture;
+  const updatedAt = p.refundedCents > 0 && plan.return?.resolvedAt ? plan.return.resolvedAt : lastCapture;
   return {
     id: p.id,
     order_id: plan.orderId,

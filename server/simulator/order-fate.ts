@@ -66,3 +66,17 @@ export function decideFate(channel: Channel, paysByCard: boolean, lines: readonl
   if (cancelDraw < CANCEL_RATE[channel]) return { declined: false, cancelAfterMinutes: cancelMinutes, return: null };
   return { declined: false, cancelAfterMinutes: null, return: plannedReturn };
 }
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * When a planned return's steps come, from the order's last delivery: the RMA its days after, its
+ * authorization two hours later, the parcel received four days after that, settled the next day.
+ */
+export function returnMoments(lastDeliveredAtMs: number, planned: PlannedReturn): { requestedAtMs: number; authorizedAtMs: number; receivedAtMs: number; resolvedAtMs: number } {
+  const requestedAtMs = lastDeliveredAtMs + planned.afterDeliveryDays * DAY_MS;
+  const authorizedAtMs = requestedAtMs + 2 * HOUR_MS;
+  const receivedAtMs = authorizedAtMs + 4 * DAY_MS;
+  return { requestedAtMs, authorizedAtMs, receivedAtMs, resolvedAtMs: receivedAtMs + DAY_MS };
+}

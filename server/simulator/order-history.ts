@@ -5,6 +5,7 @@ import type { SimProduct } from './catalog.ts';
 import { promisedTransitDays, type SimCarrier } from './carriers.ts';
 import { placeOrderBody, type SimulatedOrder } from './daily-orders.ts';
 import { floorTiming, planFloorWork, type FloorPlan } from './floor-work.ts';
+import { returnMoments } from './order-fate.ts';
 import { distanceKm, type Point } from './geo.ts';
 import type { SimLocation } from './locations.ts';
 import type { DeliveryService } from './order-body.ts';
@@ -28,9 +29,16 @@ export type HistoryPlan =
       inTransit: number[];
       /** When the last shipment was (or, for those in transit, will be, by parcel 1's scans) delivered or collected; null if cancelled. */
       lastDeliveredAtMs: number | null;
-      /** The order's planned return is not in the item (not resolved before cutMs): the driver requests it itself. */
-      returnLater: boolean;
+      /**
+       * What is left of the order's planned return after cutMs, for the driver to do through the
+       * returns API: all of it (not authorized by the cut), its receipt and resolution, or its
+       * resolution; null when nothing is (no return, or settled before the cut).
+       */
+      returnLeft: ReturnLeft;
     };
+
+/** What of a planned return the driver still has to do after the cut. */
+export type ReturnLeft = 'whole' | 'receipt' | 'resolution' | null;
 
 export interface HistoryWorld {
   business: Business;
@@ -42,7 +50,6 @@ export interface HistoryWorld {
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 /** The full path's driver assumes this distance when an address has no coordinates (floor-steps.ts `ship`). */
 const UNKNOWN_DISTANCE_KM = 500;
 /** Units that come back broken are scrapped (return-steps.ts). */
@@ -213,24 +220,25 @@ function receivingLocation(order: SimulatedOrder, business: Business, first: Sim
   return nearestTo(addressPoint(order), business.locations.filter((l) => l.kind === 'warehouse')) ?? first;
 }
 
-/** The planned return's RMA, days after the last delivery, timed as return-steps.ts `scheduleReturn` does. */
-function plannedReturn(order: SimulatedOrder, world: HistoryWorld, first: SimLocation, lastDeliveredAtMs: number): { item: HistoryReturn; resolvedAtMs: number } | null {
+/** The planned return's RMA as far as it got by the cut (its moments: order-fate.ts `returnMoments`, as the driver's). */
+function plannedReturn(order: SimulatedOrder, world: HistoryWorld, first: SimLocation, lastDeliveredAtMs: number, cutMs: number): { item: HistoryReturn | null; left: ReturnLeft } {
   const plan = order.fate.return;
-  if (!plan) return null;
-  const requestedAtMs = lastDeliveredAtMs + plan.afterDeliveryDays * DAY;
-  const authorizedAtMs = requestedAtMs + 2 * HOUR;
-  const receivedAtMs = authorizedAtMs + 4 * DAY;
-  const resolvedAtMs = receivedAtMs + DAY;
+  if (!plan) return { item: null, left: null };
+  const { requestedAtMs, authorizedAtMs, receivedAtMs, resolvedAtMs } = returnMoments(lastDeliveredAtMs, plan);
+  // Not authorized by the cut: the driver asks for all of it at its moments.
+  if (authorizedAtMs >= cutMs) return { item: null, left: 'whole' };
+  const received = receivedAtMs < cutMs;
+  const resolved = resolvedAtMs < cutMs;
   const item: HistoryReturn = {
     requestedAt: iso(requestedAtMs),
-    receivedAt: iso(receivedAtMs),
-    resolvedAt: iso(resolvedAtMs),
-    locationId: locationIdOf(world, receivingLocation(order, world.business, first)),
+    authorizedAt: iso(authorizedAtMs),
+    ...(received ? { receivedAt: iso(receivedAtMs) } : {}),
     // An order on invoice took no card payment to refund: the account gets credit instead.
-    resolution: order.draft.payment.method === 'invoice' ? 'store_credit' : 'refund',
+    ...(resolved ? { resolvedAt: iso(resolvedAtMs), resolution: order.draft.payment.method === 'invoice' ? 'store_credit' : 'refund' } : {}),
+    locationId: locationIdOf(world, receivingLocation(order, world.business, first)),
     lines: plan.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, reason: l.reason, disposition: SCRAPPED_REASONS.has(l.reason) ? 'scrap' : 'restock' })),
   };
-  return { item, resolvedAtMs };
+  return { item, left: resolved ? null : received ? 'resolution' : 'receipt' };
 }
 
 function locationIdOf(world: HistoryWorld, location: SimLocation): string {
@@ -269,14 +277,13 @@ export function historyOf(order: SimulatedOrder, world: HistoryWorld, cutMs: num
   const cancelAtMs = order.fate.cancelAfterMinutes === null ? null : Date.parse(order.placedAt) + order.fate.cancelAfterMinutes * MINUTE;
   if (cancelAtMs !== null && shipments.every((s) => cancelAtMs < s.shippedAtMs)) {
     if (cancelAtMs >= cutMs) return LIVE;
-    return { kind: 'import', item: { ...base, cancelledAt: iso(cancelAtMs) }, inTransit: [], lastDeliveredAtMs: null, returnLater: false };
+    return { kind: 'import', item: { ...base, cancelledAt: iso(cancelAtMs) }, inTransit: [], lastDeliveredAtMs: null, returnLeft: null };
   }
   // No shipments only when the business has nowhere to send from: the full path finds out what Tower does.
   if (shipments.length === 0 || shipments.some((s) => s.shippedAtMs >= cutMs)) return LIVE;
   const lastDeliveredAtMs = Math.max(...shipments.map((s) => s.deliveredAtMs));
-  const rma = plannedReturn(order, world, shipments[0]!.location, lastDeliveredAtMs);
-  const returned = rma !== null && rma.resolvedAtMs < cutMs;
-  const item: HistoryOrderItem = { ...base, shipments: shipments.map((s) => historyShipment(s, world, cutMs)), ...(returned ? { return: rma.item } : {}) };
+  const rma = plannedReturn(order, world, shipments[0]!.location, lastDeliveredAtMs, cutMs);
+  const item: HistoryOrderItem = { ...base, shipments: shipments.map((s) => historyShipment(s, world, cutMs)), ...(rma.item ? { return: rma.item } : {}) };
   const inTransit = shipments.flatMap((s, i) => (s.deliveredAtMs >= cutMs ? [i] : []));
-  return { kind: 'import', item, inTransit, lastDeliveredAtMs, returnLater: rma !== null && !returned };
+  return { kind: 'import', item, inTransit, lastDeliveredAtMs, returnLeft: rma.left };
 }

@@ -3,6 +3,7 @@ import { addDays, dayToMs, type Day } from '../calendar.ts';
 import type { SimulatedOrder } from '../daily-orders.ts';
 import { historyOf, type HistoryPlan } from '../order-history.ts';
 import { followImportedParcels, followImportedPickup, settleOrder, type TowerShipment } from './floor-steps.ts';
+import { resumeReturn } from './return-steps.ts';
 import { ordersOfDay, type DemandPlan } from './timeline.ts';
 import { TowerError } from './tower-client.ts';
 import { receiveDuePurchaseOrders } from './restock.ts';
@@ -106,10 +107,8 @@ function countImported(world: World, { item, order }: Imported): void {
     else stats.shipmentsShipped++;
     if (s.deliveredAt) stats.deliveries++;
   }
-  if (item.return) {
-    stats.returnsRequested++;
-    stats.returnsRefunded++;
-  }
+  if (item.return) stats.returnsRequested++;
+  if (item.return?.resolvedAt) stats.returnsRefunded++;
 }
 
 /**
@@ -117,7 +116,7 @@ function countImported(world: World, { item, order }: Imported): void {
  * The order is followed like one the full path placed, so its return waits for its deliveries.
  */
 function follow(world: World, imported: Imported, result: ImportOrderHistoryResult['results'][number], cutMs: number): void {
-  if (imported.inTransit.length === 0 && !imported.returnLater) return;
+  if (imported.inTransit.length === 0 && imported.returnLeft === null) return;
   const shipments = (result.shipments ?? []).map((s): TowerShipment => ({ ...s, orderId: result.orderId!, lines: [], packages: s.packages.map((p) => ({ id: p.id, number: p.number, trackingNumber: p.trackingNumber })) }));
   const items = imported.item.shipments ?? [];
   const delivered = items.flatMap((s) => (s.deliveredAt ? [Date.parse(s.deliveredAt)] : []));
@@ -139,7 +138,10 @@ function follow(world: World, imported: Imported, result: ImportOrderHistoryResu
     if (shipment.carrier === null) followImportedPickup(world, state, shipment, imported.lastDeliveredAtMs!);
     else followImportedParcels(world, state, shipment, shippedAtMs, cutMs);
   }
-  // Delivered in full already: the planned return comes (settleOrder schedules it); else it waits for the last delivery.
-  if (state.openShipments === 0) settleOrder(world, state);
+  // An RMA the history left open goes on from where it stood; a return not yet asked for is
+  // planned once the order is delivered in full (settleOrder), now or at its last delivery.
+  const { returnLeft } = imported;
+  if ((returnLeft === 'receipt' || returnLeft === 'resolution') && result.return) resumeReturn(world, state, result.return, returnLeft);
+  else if (state.openShipments === 0) settleOrder(world, state);
 }
 

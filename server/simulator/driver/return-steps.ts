@@ -1,13 +1,12 @@
 import { distanceKm } from '../geo.ts';
+import { returnMoments } from '../order-fate.ts';
 import { TowerError } from './tower-client.ts';
 import { forgetOrder, type OrderState, type ReturnStep, type World } from './world.ts';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 /** Units that come back broken are scrapped; everything else goes back on the shelf. */
 const SCRAPPED_REASONS = new Set(['defective', 'damaged']);
 
-interface TowerReturn {
+export interface TowerReturn {
   id: string;
   lines: { id: string; sku: string; quantity: number; reason: string }[];
 }
@@ -62,15 +61,14 @@ async function returnStep(
 }
 
 /**
- * The order's planned return, days after its last delivery: the RMA, its authorization two hours
- * later, the parcel received four days after that, and a refund the next day.
+ * The order's planned return, days after its last delivery (order-fate.ts `returnMoments`): the
+ * RMA, its authorization two hours later, the parcel received four days after that, and a refund
+ * the next day.
  */
 export function scheduleReturn(world: World, state: OrderState): void {
   const plan = state.sim.fate.return!;
-  const requestedAtMs = state.lastDeliveredAtMs + plan.afterDeliveryDays * DAY;
-  const authorizedAtMs = requestedAtMs + 2 * HOUR;
-  const receivedAtMs = authorizedAtMs + 4 * DAY;
-  const resolvedAtMs = receivedAtMs + DAY;
+  const moments = returnMoments(state.lastDeliveredAtMs, plan);
+  const { requestedAtMs, authorizedAtMs, receivedAtMs } = moments;
   const lane = state.sim.key;
   // What the request does concerns releases only once the parcel comes back and is restocked.
   world.scheduler.at(requestedAtMs, lane, async () => {
@@ -99,9 +97,27 @@ export function scheduleReturn(world: World, state: OrderState): void {
       },
       { feeds: false },
     );
-    // Nothing to resolve when nothing came back: Tower would refuse it (409).
-    let received = false;
-    // Restocked units may fill backorders, which a release before this moment must not see.
+    scheduleSettling(world, state, rma, moments, true);
+  }, { feedsFrom: receivedAtMs });
+}
+
+/**
+ * An imported RMA the history left open (authorized, or received too): what is left of it, its
+ * receipt and resolution or its resolution alone, at their planned moments.
+ */
+export function resumeReturn(world: World, state: OrderState, rma: TowerReturn, left: 'receipt' | 'resolution'): void {
+  state.returnScheduled = true;
+  scheduleSettling(world, state, rma, returnMoments(state.lastDeliveredAtMs, state.sim.fate.return!), left === 'receipt');
+}
+
+/** The parcel received (restocked, scrapped when broken) and the RMA settled by refund, or store credit for an invoice. */
+function scheduleSettling(world: World, state: OrderState, rma: TowerReturn, moments: { receivedAtMs: number; resolvedAtMs: number }, receive: boolean): void {
+  const { receivedAtMs, resolvedAtMs } = moments;
+  const lane = state.sim.key;
+  // Nothing to resolve when nothing came back: Tower would refuse it (409).
+  let received = !receive;
+  // Restocked units may fill backorders, which a release before this moment must not see.
+  if (receive) {
     world.scheduler.at(receivedAtMs, lane, async () => {
       const locationId = receivingLocation(world, state);
       if (!locationId) return refused(world, state);
@@ -114,16 +130,16 @@ export function scheduleReturn(world: World, state: OrderState): void {
       await returnStep(world, 'receive', receivedAtMs, { returnId: rma.id, locationId, lines }, { priority: true });
       received = true;
     }, { gate: () => true });
-    world.scheduler.at(resolvedAtMs, lane, async () => {
-      if (!received) {
-        forgetOrder(world, state);
-        return;
-      }
-      // An order on invoice took no card payment to refund: the account gets credit instead.
-      const kind = state.sim.draft.payment.method === 'invoice' ? 'store_credit' : 'refund';
-      await returnStep(world, 'resolve', resolvedAtMs, { returnId: rma.id, kind });
-      world.stats.returnsRefunded++;
+  }
+  world.scheduler.at(resolvedAtMs, lane, async () => {
+    if (!received) {
       forgetOrder(world, state);
-    }, { feeds: false });
-  }, { feedsFrom: receivedAtMs });
+      return;
+    }
+    // An order on invoice took no card payment to refund: the account gets credit instead.
+    const kind = state.sim.draft.payment.method === 'invoice' ? 'store_credit' : 'refund';
+    await returnStep(world, 'resolve', resolvedAtMs, { returnId: rma.id, kind });
+    world.stats.returnsRefunded++;
+    forgetOrder(world, state);
+  }, { feeds: false });
 }

@@ -79,6 +79,7 @@ describe('importing closed orders', () => {
     const item = shippedItem(placedAt, 50, {
       return: {
         requestedAt: iso(hours(placedAt, 24 * 7)),
+        authorizedAt: iso(hours(placedAt, 24 * 7 + 2)),
         receivedAt: iso(hours(placedAt, 24 * 11)),
         resolvedAt: iso(hours(placedAt, 24 * 12)),
         locationId: warehouse.id,
@@ -161,6 +162,35 @@ describe('importing closed orders', () => {
     expect(scan.status).toBe(200);
     const delivered = expectStatus(await server.api.get(`/api/orders/${results[1].orderId}`), 200).body as any;
     expect(delivered.status).toBe('delivered');
+  });
+
+  it('imports a return as far as it got; what is left of it goes on through the returns API', async () => {
+    const placedAt = daysAgo(12);
+    const returnOf = (extra: Record<string, unknown>) =>
+      shippedItem(placedAt, 50, {
+        return: {
+          requestedAt: iso(hours(placedAt, 24 * 7)),
+          authorizedAt: iso(hours(placedAt, 24 * 7 + 2)),
+          locationId: warehouse.id,
+          lines: [{ sku: tee.sku, quantity: 2, reason: 'size_or_fit', disposition: 'restock' }],
+          ...extra,
+        },
+      });
+    const { results } = await importOrders([returnOf({}), returnOf({ receivedAt: iso(hours(placedAt, 24 * 9)) }), returnOf({ resolvedAt: iso(hours(placedAt, 24 * 9)), resolution: 'refund' })]);
+    const [authorized, received, unreceived] = results;
+    expect(authorized).toMatchObject({ status: 201, orderStatus: 'return_requested', return: { status: 'authorized', lines: [{ sku: tee.sku, quantity: 2 }] } });
+    expect(received).toMatchObject({ status: 201, orderStatus: 'returned', return: { status: 'inspected' } });
+    expect(unreceived).toMatchObject({ status: 422, problem: { errors: [{ path: 'orders.2.return.resolvedAt' }] } });
+    expect((await outboxAt(server, authorized.orderId)).map((e) => e.type).slice(-2)).toEqual(['return.requested', 'return.authorized']);
+
+    // The goods arrive and the RMA is settled as if it had been opened here.
+    const line = authorized.return.lines[0];
+    const receipt = await server.api.post(`/api/returns/${authorized.return.id}/receive`, { locationId: warehouse.id, lines: [{ returnLineId: line.id, quantity: 2, disposition: { restock: 2 } }] }, { 'idempotency-key': randomUUID() });
+    expect(receipt.status).toBe(200);
+    const resolved = await server.api.post(`/api/returns/${received.return.id}/resolve`, { kind: 'refund' }, { 'idempotency-key': randomUUID() });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', refundedCents: expect.any(Number) });
+    expect((resolved.body as { refundedCents: number }).refundedCents).toBeGreaterThan(0);
   });
 
   it('a delivered import takes a live return like any order', async () => {

@@ -122,8 +122,9 @@ describe('historyOf: the closed history of one simulated order at a cut', () => 
     it('is resolved in full long after, to the location that sent it', () => {
       expect(whole.item.return).toMatchObject({ locationId: shipment.locationId, resolution: 'refund', lines: [{ disposition: 'restock' }] });
       expect(whole.inTransit).toEqual([]);
-      expect(whole.returnLater).toBe(false);
+      expect(whole.returnLeft).toBeNull();
       expect(ms(whole.item.return!.requestedAt) - whole.lastDeliveredAtMs!).toBe(7 * DAY);
+      expect(ms(whole.item.return!.authorizedAt) - ms(whole.item.return!.requestedAt)).toBe((2 / 24) * DAY);
       expect(ms(whole.item.return!.resolvedAt) - ms(whole.item.return!.requestedAt)).toBe((2 / 24 + 4 + 1) * DAY);
     });
 
@@ -138,20 +139,31 @@ describe('historyOf: the closed history of one simulated order at a cut', () => 
       expect(plan.item.shipments![0]!.deliveredAt).toBeUndefined();
       expect(plan.lastDeliveredAtMs).toBe(ms(shipment.deliveredAt));
       expect(plan.item.return).toBeUndefined();
-      expect(plan.returnLater).toBe(true);
+      expect(plan.returnLeft).toBe('whole');
     });
 
-    it('leaves its return to the driver with a cut inside it', () => {
-      const plan = imported(order, ms(whole.item.return!.resolvedAt));
+    it('leaves all of its return to the driver with a cut before it is authorized', () => {
+      const plan = imported(order, ms(whole.item.return!.authorizedAt));
       expect(plan.item.shipments![0]!.deliveredAt).toBe(shipment.deliveredAt);
       expect(plan.item.return).toBeUndefined();
-      expect(plan.returnLater).toBe(true);
+      expect(plan.returnLeft).toBe('whole');
+    });
+
+    it('carries its return as far as it got with a cut inside it, and leaves the rest to the driver', () => {
+      const authorized = imported(order, ms(whole.item.return!.receivedAt));
+      const { receivedAt, resolvedAt, resolution, ...asked } = whole.item.return!;
+      expect([receivedAt, resolvedAt, resolution]).not.toContain(undefined);
+      expect(authorized.item.return).toEqual(asked);
+      expect(authorized.returnLeft).toBe('receipt');
+      const received = imported(order, ms(whole.item.return!.resolvedAt));
+      expect(received.item.return).toEqual({ ...asked, receivedAt });
+      expect(received.returnLeft).toBe('resolution');
     });
 
     it('carries its return with a cut just after it is resolved', () => {
       const plan = imported(order, ms(whole.item.return!.resolvedAt) + 1);
       expect(plan.item.return).toEqual(whole.item.return);
-      expect(plan.returnLater).toBe(false);
+      expect(plan.returnLeft).toBeNull();
     });
   });
 
@@ -164,7 +176,7 @@ describe('historyOf: the closed history of one simulated order at a cut', () => 
         const order = orderWith([{ sku: ordinary[2]!.sku, quantity: 1 }], { cancelAfterMinutes: minutes });
         const plan = imported(order);
         expect(plan.item).toEqual({ idempotencyKey: order.key, placedAt: order.placedAt, order: placeOrderBody(order, locationIdByCode), cancelledAt: new Date(ms(order.placedAt) + minutes * MINUTE).toISOString() });
-        expect(plan).toMatchObject({ inTransit: [], lastDeliveredAtMs: null, returnLater: false });
+        expect(plan).toMatchObject({ inTransit: [], lastDeliveredAtMs: null, returnLeft: null });
         expect(historyOf(order, world, ms(plan.item.cancelledAt))).toEqual({ kind: 'live' });
       }
     });
