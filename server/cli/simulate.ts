@@ -20,6 +20,8 @@ const HELP = `Usage: npm run simulate -- [options]
   --seed S              the business and its history come from this seed (default 42)
   --orders-per-day N    the backfill's orders a day (default 400, before season and trend)
   --no-live             stop once the history is written
+  --full-path-hours N   the last N hours of history go step by step through every order's
+                        calls; the history before them is imported whole (default 24)
   --concurrency N       requests in flight (default 16)
   --url URL             Tower's address (TOWER_URL, else http://HOST:PORT)
   --token T             an API token with roles manager,simulator (TOWER_TOKEN, else DATA_DIR/simulator-token)
@@ -46,7 +48,7 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
 function summaryLines(s: SimulationSummary): string {
   return [
     `history from ${s.from} to ${s.reached}`,
-    `orders placed ${s.ordersPlaced} (already there ${s.ordersExisting}), declined ${s.ordersDeclined}, out of stock ${s.ordersOutOfStock}, refused ${s.ordersRejected}, cancelled ${s.ordersCancelled}`,
+    `orders placed ${s.ordersPlaced} (imported whole ${s.stats.ordersImported}, already there ${s.ordersExisting}), declined ${s.ordersDeclined}, out of stock ${s.ordersOutOfStock}, refused ${s.ordersRejected}, cancelled ${s.ordersCancelled}`,
     `shipments shipped ${s.shipmentsShipped}, deliveries ${s.deliveries}, returns ${s.returns} (refunded ${s.refunds})`,
     `${s.requestsSent} requests in ${(s.elapsedMs / 1000).toFixed(1)} s: ${s.ordersPerSecond.toFixed(1)} orders/s, ${s.requestsPerSecond.toFixed(1)} requests/s`,
     ...(s.floorSkipped ? [`no floor work: ${s.floorSkipped}`] : []),
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
       'orders-per-day': { type: 'string' },
       live: { type: 'boolean', default: true },
       'no-live': { type: 'boolean' },
+      'full-path-hours': { type: 'string' },
       concurrency: { type: 'string' },
       url: { type: 'string' },
       token: { type: 'string' },
@@ -123,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
     days: positiveInt('days', values.days, 90),
     ordersPerDay: values['orders-per-day'] === undefined ? undefined : positiveInt('orders-per-day', values['orders-per-day'], 400),
     live: live ? { ordersPerMinute } : false,
+    fullPathHours: values['full-path-hours'] === undefined ? undefined : positiveInt('full-path-hours', values['full-path-hours'], 24),
     concurrency: Math.max(1, positiveInt('concurrency', values.concurrency, 16)),
     signal: controller.signal,
     floorUser,
