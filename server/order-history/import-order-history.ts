@@ -52,7 +52,7 @@ export async function importOrderHistory(ctx: ServiceContext, items: readonly Re
 
   const raws = await readOrderContexts(
     ctx.db,
-    parsed.map((p) => ({ input: p.input, at: new Date(p.item.placedAt), idempotency: { scope: SCOPE, key: p.item.idempotencyKey } })),
+    parsed.map((p) => ({ input: p.input, at: new Date(p.item.placedAt), idempotency: { scope: SCOPE, key: p.item.idempotencyKey }, withStock: false })),
   );
   const reference = await historyReference(ctx);
   const planned: Parsed[] = [];

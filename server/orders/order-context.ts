@@ -39,6 +39,8 @@ export interface OrderContextRequest {
   input: PlaceOrderInput;
   at: Date;
   idempotency: { scope: string; key: string };
+  /** False: no stock read (an imported order's units left long ago); else today's available to promise. */
+  withStock?: boolean;
 }
 
 /**
@@ -50,8 +52,9 @@ export interface OrderContextRequest {
  * the others of its statement.
  */
 export async function readOrderContexts(db: Executor, requests: readonly OrderContextRequest[]): Promise<RawOrderContext[]> {
-  const rows = requests.map(({ input, at, idempotency }, n) => ({
+  const rows = requests.map(({ input, at, idempotency, withStock }, n) => ({
     n,
+    with_stock: withStock !== false,
     skus: input.lines.map((l) => l.sku),
     country: input.shippingAddress?.country ?? '',
     region: input.shippingAddress?.region.toUpperCase() ?? '',
@@ -101,7 +104,7 @@ export async function readOrderContexts(db: Executor, requests: readonly OrderCo
           'packCostCents', loc.pack_cost_cents, 'dailyCapacity', loc.daily_capacity,
           'shipsToCustomers', loc.ships_to_customers, 'offersPickup', loc.offers_pickup)), '[]'::json)
         from inventory_levels l join locations loc on loc.id = l.location_id
-        where l.sku = any(r.skus) and loc.active),
+        where r.with_stock and l.sku = any(r.skus) and loc.active),
       'priorRequest', (select json_build_object('requestHash', k.request_hash, 'orderId', k.result->>'orderId')
         from idempotency_keys k where k.scope = r.scope and k.key = r.key),
       -- Orders without a reference skip the lookup, and the channel is compared as text: only the
@@ -114,7 +117,7 @@ export async function readOrderContexts(db: Executor, requests: readonly OrderCo
       'pickupLocation', (select json_build_object('id', pl.id, 'lat', pl.lat, 'lon', pl.lon, 'offersPickup', pl.offers_pickup, 'active', pl.active)
                          where pl.id is not null)
     ) as ctx
-    from json_to_recordset(${JSON.stringify(rows)}::json) as r(n int, skus text[], country text, region text, is_pickup boolean,
+    from json_to_recordset(${JSON.stringify(rows)}::json) as r(n int, with_stock boolean, skus text[], country text, region text, is_pickup boolean,
       pickup_id uuid, channel sales_channel, service delivery_service, currency text, promotion_code text, external_ref text,
       at timestamptz, scope text, key text)
     left join locations pl on pl.id = r.pickup_id
