@@ -6,7 +6,7 @@ import { planPackages, type Packaging, type PackUnit, type PlannedPackage } from
 import type { LockedShipment } from '#server/fulfillment/lock-shipment.ts';
 import type { OrderContext } from '#server/orders/order-context.ts';
 import type { PlaceOrderInput } from '#server/orders/order.schemas.ts';
-import { priceOrder, type PricedOrder } from '#server/orders/pricing.ts';
+import { priceInContext, type PricedOrder } from '#server/orders/pricing.ts';
 import { unitsValueCents } from '#server/returns/return-value.ts';
 import type { SourcingPolicy } from '#server/sourcing/sourcing-policy.ts';
 import type { HistoryOrderItem, HistoryReturn, HistoryShipment } from './order-history.schemas.ts';
@@ -106,13 +106,7 @@ export function planHistoryOrder(item: HistoryOrderItem, input: PlaceOrderInput,
   if (item.return && item.cancelledAt !== undefined) errors.push({ path: 'return', message: 'a cancelled order has nothing to return' });
   if (errors.length > 0) throw new ValidationError(errors);
 
-  const priced = priceOrder({
-    currency: input.currency,
-    lines: input.lines.map((line) => ({ product: reference.products.get(line.sku)!, quantity: line.quantity })),
-    promotions: reference.promotions,
-    taxRatePpm: reference.taxRatePpm,
-    shippingRate: reference.shippingRate,
-  });
+  const priced = priceInContext(input, reference);
   const orderId = randomUUID();
   const lineIds = input.lines.map(() => randomUUID());
   const shipments = (item.shipments ?? []).map((s, i) => planShipment(s, i, { orderId, input, reference, lineIds, placedAt, history }, errors));

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { executePrepared } from '#db/prepared-query.ts';
+import { lineRows, orderCtes, orderRow } from '#server/orders/write-orders.ts';
 import type { NewEvent } from '#server/outbox/append-events.ts';
 import type { PlannedHistoryOrder } from './plan-history-order.ts';
 
@@ -31,49 +32,7 @@ export async function drawReturnNumbers(tx: Executor, count: number): Promise<st
 export async function writeOrderHistory(tx: Executor, orders: readonly HistoryOrderWrite[]): Promise<Map<string, { number: string; customerId: string }>> {
   const rows = tablesOf(orders);
   const result = await executePrepared<{ id: string; number: string; customer_id: string }>(tx, 'write-order-history', sql`
-    with input_orders as (
-      select o.* from json_to_recordset(${JSON.stringify(rows.orders)}::json) as o(n int, id uuid, scope text, key text, request_hash text,
-        channel sales_channel, external_ref text, email text, customer_name text, address_id uuid, address json,
-        status order_status, currency text, subtotal_cents int, discount_cents int, tax_cents int, shipping_cents int, total_cents int,
-        delivery_method delivery_method, delivery_service delivery_service, pickup_location_id uuid, promotion_code text,
-        placed_at timestamptz, updated_at timestamptz)
-    ), claim as (
-      insert into idempotency_keys (scope, key, request_hash, result)
-      select scope, key, request_hash, jsonb_build_object('orderId', id) from input_orders order by n
-      on conflict do nothing
-      returning (result ->> 'orderId')::uuid as order_id
-    ), claimed as (
-      select o.* from input_orders o where o.id in (select order_id from claim)
-    ), customer as (
-      insert into customers (email, name)
-      select distinct on (email) email, customer_name from claimed order by email, n desc
-      on conflict (email) do update set name = excluded.name, updated_at = now()
-      returning id, email
-    ), address as (
-      insert into addresses (id, customer_id, line1, line2, city, region, postal_code, country, lat, lon, created_at)
-      select o.address_id, c.id, a.line1, a.line2, a.city, a.region, a."postalCode", a.country, a.lat, a.lon, o.placed_at
-      from claimed o join customer c on c.email = o.email,
-        json_to_record(o.address) as a(line1 text, line2 text, city text, region text, "postalCode" text, country text, lat float8, lon float8)
-      where o.address is not null
-      returning 1
-    ), written as (
-      insert into orders (id, channel, external_ref, customer_id, shipping_address_id, status, currency,
-        subtotal_cents, discount_cents, tax_cents, shipping_cents, total_cents, delivery_method, delivery_service,
-        pickup_location_id, promotion_code, request_hash, placed_at, created_at, updated_at)
-      select o.id, o.channel, o.external_ref, c.id, case when o.address is null then null else o.address_id end, o.status, o.currency,
-        o.subtotal_cents, o.discount_cents, o.tax_cents, o.shipping_cents, o.total_cents, o.delivery_method, o.delivery_service,
-        o.pickup_location_id, o.promotion_code, o.request_hash, o.placed_at, o.placed_at, o.updated_at
-      from claimed o join customer c on c.email = o.email
-      order by o.n
-      returning id, number, customer_id
-    ), written_lines as (
-      insert into order_lines (id, order_id, line_no, sku, name, category, quantity, unit_price_cents, discount_cents, tax_cents)
-      select l.id, l.order_id, l.line_no, l.sku, l.name, l.category, l.quantity, l.unit_price_cents, l.discount_cents, l.tax_cents
-      from json_to_recordset(${JSON.stringify(rows.lines)}::json) as l(order_id uuid, id uuid, line_no int, sku text, name text, category text,
-        quantity int, unit_price_cents int, discount_cents int, tax_cents int)
-      where l.order_id in (select order_id from claim)
-      returning 1
-    ), written_payments as (
+    with ${orderCtes(rows.orders, rows.lines)}, written_payments as (
       insert into payments (id, order_id, provider, method, status, currency, authorized_cents, captured_cents, refunded_cents, provider_ref, created_at, updated_at)
       select p.id, p.order_id, p.provider, p.method, p.status, p.currency, p.authorized_cents, p.captured_cents, p.refunded_cents, p.provider_ref, p.created_at, p.updated_at
       from json_to_recordset(${JSON.stringify(rows.payments)}::json) as p(id uuid, order_id uuid, provider text, method payment_method,
@@ -122,7 +81,7 @@ export async function writeOrderHistory(tx: Executor, orders: readonly HistoryOr
       from json_to_recordset(${JSON.stringify(rows.returns)}::json) as r(id uuid, number text, order_id uuid, status return_status, currency text,
         location_id uuid, resolution return_resolution, refunded_cents int, store_credit_cents int, requested_at timestamptz,
         authorized_at timestamptz, received_at timestamptz, resolved_at timestamptz)
-      join written w on w.id = r.order_id
+      join placed w on w.id = r.order_id
       returning id
     ), written_return_lines as (
       insert into return_lines (id, return_id, order_line_id, sku, category, quantity, reason, received_quantity, restock_quantity,
@@ -144,28 +103,15 @@ export async function writeOrderHistory(tx: Executor, orders: readonly HistoryOr
     )
     -- Data-modifying CTEs run whether or not the answer reads them.
     select w.id, w.number, w.customer_id
-    from written w`);
+    from placed w`);
   return new Map(result.rows.map((row) => [row.id, { number: row.number, customerId: row.customer_id }]));
 }
 
 /** The batch as one JSON document per table (a json value is parsed anew at every `->` taken from it). */
 function tablesOf(orders: readonly HistoryOrderWrite[]) {
   return {
-    orders: orders.map(orderRow),
-    lines: orders.flatMap(({ plan }) =>
-      plan.priced.lines.map((line, i) => ({
-        order_id: plan.orderId,
-        id: plan.lineIds[i],
-        line_no: i + 1,
-        sku: line.sku,
-        name: plan.reference.products.get(line.sku)!.name,
-        category: plan.reference.products.get(line.sku)!.category,
-        quantity: line.quantity,
-        unit_price_cents: line.unitPriceCents,
-        discount_cents: line.discountCents,
-        tax_cents: line.taxCents,
-      })),
-    ),
+    orders: orders.map(historyOrderRow),
+    lines: orders.flatMap(({ plan }) => lineRows(plan)),
     payments: orders.flatMap(({ plan }) => (plan.payment ? [{ ...paymentRow(plan) }] : [])),
     shipments: orders.flatMap(({ plan }) =>
       plan.shipments.map((s) => ({
@@ -265,34 +211,12 @@ function tablesOf(orders: readonly HistoryOrderWrite[]) {
   };
 }
 
-function orderRow({ plan, claim, requestHash }: HistoryOrderWrite, n: number) {
-  const { input, priced } = plan;
+/** The order's row, in its final state, last touched at its life's last moment. */
+function historyOrderRow({ plan, claim, requestHash }: HistoryOrderWrite, n: number) {
   const r = plan.return;
   const last = [plan.placedAt, plan.cancelledAt, ...plan.shipments.flatMap((s) => [s.shippedAt, s.deliveredAt]), r?.requestedAt, r?.receivedAt, r?.resolvedAt];
   return {
-    n,
-    id: plan.orderId,
-    scope: claim.scope,
-    key: claim.key,
-    request_hash: requestHash,
-    channel: input.channel,
-    external_ref: input.externalRef ?? null,
-    email: input.customer.email,
-    customer_name: input.customer.name,
-    address_id: plan.addressId,
-    address: input.shippingAddress ?? null,
-    status: plan.status,
-    currency: input.currency,
-    subtotal_cents: priced.subtotalCents,
-    discount_cents: priced.discountCents,
-    tax_cents: priced.taxCents,
-    shipping_cents: priced.shippingCents,
-    total_cents: priced.totalCents,
-    delivery_method: input.delivery.method,
-    delivery_service: input.delivery.service,
-    pickup_location_id: plan.reference.pickupLocation?.id ?? null,
-    promotion_code: input.promotionCode ?? null,
-    placed_at: plan.placedAt.toISOString(),
+    ...orderRow({ ...plan, claim, requestHash }, n, plan.status),
     updated_at: new Date(Math.max(...last.map((d) => d?.getTime() ?? 0))).toISOString(),
   };
 }

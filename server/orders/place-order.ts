@@ -16,7 +16,7 @@ import { withProviderTimeout } from '#server/payments/with-timeout.ts';
 import type { OrderContext } from './order-context.ts';
 import { findOrder, findOrderIdByExternalRef } from './order-queries.ts';
 import type { Order, PlaceOrderInput } from './order.schemas.ts';
-import { priceOrder } from './pricing.ts';
+import { priceInContext } from './pricing.ts';
 import { shipmentsToday, sourceOrder, type SourcedOrder } from './source-order.ts';
 import { newOrderView, writeOrders, type OrderDraft } from './write-orders.ts';
 
@@ -54,13 +54,7 @@ export async function placeOrder(ctx: ServiceContext, input: PlaceOrderInput, op
   if (reference.priorRequest) return replayOf(ctx, reference.priorRequest, hash);
   if (reference.priorOrder) return repeatOf(ctx, reference.priorOrder, hash, input.externalRef!);
 
-  const priced = priceOrder({
-    currency: input.currency,
-    lines: input.lines.map((line) => ({ product: reference.products.get(line.sku)!, quantity: line.quantity })),
-    promotions: reference.promotions,
-    taxRatePpm: reference.taxRatePpm,
-    shippingRate: reference.shippingRate,
-  });
+  const priced = priceInContext(input, reference);
   const skus = input.lines.map((line) => line.sku);
   const onlyLocationId = reference.pickupLocation?.id ?? null;
   const source = (stock: readonly LocatedStock[]) =>

@@ -1,3 +1,5 @@
+import type { OrderContext } from './order-context.ts';
+import type { PlaceOrderInput } from './order.schemas.ts';
 import { allocateProportionally, applyPercentBp, applyRatePpm } from '#server/core/money.ts';
 
 export interface PricedProduct {
@@ -135,4 +137,15 @@ function record(applied: Map<string, { id: string; name: string; discountCents: 
   const entry = applied.get(promo.id) ?? { id: promo.id, name: promo.name, discountCents: 0 };
   entry.discountCents += cents;
   applied.set(promo.id, entry);
+}
+
+/** An order priced against its context: the catalog, promotions, tax and shipping as of its moment (capture and history import alike). */
+export function priceInContext(input: PlaceOrderInput, reference: OrderContext): PricedOrder {
+  return priceOrder({
+    currency: input.currency,
+    lines: input.lines.map((line) => ({ product: reference.products.get(line.sku)!, quantity: line.quantity })),
+    promotions: reference.promotions,
+    taxRatePpm: reference.taxRatePpm,
+    shippingRate: reference.shippingRate,
+  });
 }

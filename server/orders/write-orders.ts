@@ -1,5 +1,5 @@
 import { executePrepared } from '#db/prepared-query.ts';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import type { RequestAudit } from '#server/audit/audit-writer.ts';
 import { EventType } from '#server/core/events.ts';
@@ -63,8 +63,8 @@ export async function writeOrders(db: Executor, drafts: readonly OrderDraft[]): 
   // One parameter per table, since a json value is parsed anew at every `->` taken from it. The
   // large ones (decisions, event payloads, audit details) go as jsonb: parsed once into what their
   // columns store, rather than checked as json, parsed out of it and parsed again into jsonb.
-  const orders = drafts.map(orderRow);
-  const lines = drafts.flatMap(lineRows);
+  const orders = drafts.map((d, n) => orderRow(d, n, d.status));
+  const lines = drafts.flatMap((d) => lineRows(d, d.plan.shortByLine));
   const payments = drafts.flatMap((d) => paymentRows(d).map((payment) => ({ order_id: d.orderId, ...payment, at: d.placedAt.toISOString() })));
   const events = drafts.flatMap((d) => orderPlacedEvents(d).map((e) => ({ order_id: d.orderId, type: e.type, payload: e.payload, occurred_at: d.placedAt.toISOString() })));
   const audits = drafts.flatMap((d) => (d.audit ? [{ order_id: d.orderId, ...auditRow(d.audit) }] : []));
@@ -75,49 +75,7 @@ export async function writeOrders(db: Executor, drafts: readonly OrderDraft[]): 
     with commit_mode as (
       -- Asynchronous commit only when every order is historical; else the session's own setting.
       select set_config('synchronous_commit', case when ${drafts.length > 0 && drafts.every((d) => d.replayable === true)}::boolean then 'off' else current_setting('synchronous_commit') end, true)
-    ), input_orders as (
-      select o.* from commit_mode, json_to_recordset(${JSON.stringify(orders)}::json) as o(n int, id uuid, scope text, key text, request_hash text,
-        channel sales_channel, external_ref text, email text, customer_name text, address_id uuid, address json,
-        status order_status, currency text, subtotal_cents int, discount_cents int, tax_cents int, shipping_cents int, total_cents int,
-        delivery_method delivery_method, delivery_service delivery_service, pickup_location_id uuid, promotion_code text, placed_at timestamptz)
-    ), claim as (
-      insert into idempotency_keys (scope, key, request_hash, result)
-      select scope, key, request_hash, jsonb_build_object('orderId', id) from input_orders order by n
-      on conflict do nothing
-      returning (result ->> 'orderId')::uuid as order_id
-    ), claimed as (
-      select o.* from input_orders o where o.id in (select order_id from claim)
-    ), customer as (
-      -- One row per email: an upsert may not touch the same row twice in one statement.
-      insert into customers (email, name)
-      select distinct on (email) email, customer_name from claimed order by email, n desc
-      on conflict (email) do update set name = excluded.name, updated_at = now()
-      returning id, email
-    ), address as (
-      insert into addresses (id, customer_id, line1, line2, city, region, postal_code, country, lat, lon)
-      select o.address_id, c.id, a.line1, a.line2, a.city, a.region, a."postalCode", a.country, a.lat, a.lon
-      from claimed o join customer c on c.email = o.email,
-        json_to_record(o.address) as a(line1 text, line2 text, city text, region text, "postalCode" text, country text, lat float8, lon float8)
-      where o.address is not null
-      returning 1
-    ), placed as (
-      insert into orders (id, channel, external_ref, customer_id, shipping_address_id, status, currency,
-        subtotal_cents, discount_cents, tax_cents, shipping_cents, total_cents, delivery_method, delivery_service,
-        pickup_location_id, promotion_code, request_hash, placed_at, created_at, updated_at)
-      select o.id, o.channel, o.external_ref, c.id, case when o.address is null then null else o.address_id end, o.status, o.currency,
-        o.subtotal_cents, o.discount_cents, o.tax_cents, o.shipping_cents, o.total_cents, o.delivery_method, o.delivery_service,
-        o.pickup_location_id, o.promotion_code, o.request_hash, o.placed_at, o.placed_at, o.placed_at
-      from claimed o join customer c on c.email = o.email
-      order by o.n
-      returning id, number
-    ), placed_lines as (
-      insert into order_lines (id, order_id, line_no, sku, name, category, quantity, unit_price_cents, discount_cents, tax_cents, backordered_quantity)
-      select l.id, l.order_id, l.line_no, l.sku, l.name, l.category, l.quantity, l.unit_price_cents, l.discount_cents, l.tax_cents, l.backordered_quantity
-      from json_to_recordset(${JSON.stringify(lines)}::json) as l(order_id uuid, id uuid, line_no int, sku text, name text, category text,
-        quantity int, unit_price_cents int, discount_cents int, tax_cents int, backordered_quantity int)
-      where l.order_id in (select order_id from claim)
-      returning 1
-    ), placed_payment as (
+    ), ${orderCtes(orders, lines, sql`commit_mode`)}, placed_payment as (
       insert into payments (order_id, provider, method, status, currency, authorized_cents, captured_cents, provider_ref, created_at, updated_at)
       select p.order_id, p.provider, p.method, p.status, p.currency, p.authorized_cents, p.captured_cents, p.provider_ref, p.at, p.at
       from json_to_recordset(${JSON.stringify(payments)}::json) as p(order_id uuid, provider text, method payment_method,
@@ -163,7 +121,64 @@ function sourcingRow(orderId: string, decision: SourcingDecision) {
   };
 }
 
-function orderRow(d: OrderDraft, n: number) {
+/**
+ * The statements every order writer starts with, from its orders' rows (orderRow) and their lines
+ * (lineRows): `claim` (each order's idempotency key; an order whose key is taken writes nothing,
+ * and every later CTE filters on it), `customer` (upserted by email, one row per email: an upsert
+ * may not touch a row twice in one statement), `address`, `placed` (id, number, customer_id) and
+ * `placed_lines`. `after` names a CTE the orders are read behind (write-orders' commit mode).
+ */
+export function orderCtes(orders: readonly ReturnType<typeof orderRow>[], lines: readonly ReturnType<typeof lineRows>[number][], after?: SQL): SQL {
+  return sql`input_orders as (
+      select o.* from ${after ? sql`${after}, ` : sql``}json_to_recordset(${JSON.stringify(orders)}::json) as o(n int, id uuid, scope text, key text, request_hash text,
+        channel sales_channel, external_ref text, email text, customer_name text, address_id uuid, address json,
+        status order_status, currency text, subtotal_cents int, discount_cents int, tax_cents int, shipping_cents int, total_cents int,
+        delivery_method delivery_method, delivery_service delivery_service, pickup_location_id uuid, promotion_code text,
+        placed_at timestamptz, updated_at timestamptz)
+    ), claim as (
+      insert into idempotency_keys (scope, key, request_hash, result)
+      select scope, key, request_hash, jsonb_build_object('orderId', id) from input_orders order by n
+      on conflict do nothing
+      returning (result ->> 'orderId')::uuid as order_id
+    ), claimed as (
+      select o.* from input_orders o where o.id in (select order_id from claim)
+    ), customer as (
+      insert into customers (email, name)
+      select distinct on (email) email, customer_name from claimed order by email, n desc
+      on conflict (email) do update set name = excluded.name, updated_at = now()
+      returning id, email
+    ), address as (
+      insert into addresses (id, customer_id, line1, line2, city, region, postal_code, country, lat, lon, created_at)
+      select o.address_id, c.id, a.line1, a.line2, a.city, a.region, a."postalCode", a.country, a.lat, a.lon, o.placed_at
+      from claimed o join customer c on c.email = o.email,
+        json_to_record(o.address) as a(line1 text, line2 text, city text, region text, "postalCode" text, country text, lat float8, lon float8)
+      where o.address is not null
+      returning 1
+    ), placed as (
+      insert into orders (id, channel, external_ref, customer_id, shipping_address_id, status, currency,
+        subtotal_cents, discount_cents, tax_cents, shipping_cents, total_cents, delivery_method, delivery_service,
+        pickup_location_id, promotion_code, request_hash, placed_at, created_at, updated_at)
+      select o.id, o.channel, o.external_ref, c.id, case when o.address is null then null else o.address_id end, o.status, o.currency,
+        o.subtotal_cents, o.discount_cents, o.tax_cents, o.shipping_cents, o.total_cents, o.delivery_method, o.delivery_service,
+        o.pickup_location_id, o.promotion_code, o.request_hash, o.placed_at, o.placed_at, o.updated_at
+      from claimed o join customer c on c.email = o.email
+      order by o.n
+      returning id, number, customer_id
+    ), placed_lines as (
+      insert into order_lines (id, order_id, line_no, sku, name, category, quantity, unit_price_cents, discount_cents, tax_cents, backordered_quantity)
+      select l.id, l.order_id, l.line_no, l.sku, l.name, l.category, l.quantity, l.unit_price_cents, l.discount_cents, l.tax_cents, l.backordered_quantity
+      from json_to_recordset(${JSON.stringify(lines)}::json) as l(order_id uuid, id uuid, line_no int, sku text, name text, category text,
+        quantity int, unit_price_cents int, discount_cents int, tax_cents int, backordered_quantity int)
+      where l.order_id in (select order_id from claim)
+      returning 1
+    )`;
+}
+
+/** What an order being written is made of, for its order and line rows (capture and history import alike). */
+export type OrderRowSource = Pick<OrderDraft, 'orderId' | 'lineIds' | 'addressId' | 'input' | 'reference' | 'priced' | 'placedAt' | 'claim' | 'requestHash'>;
+
+/** An order's row as the writing statements' JSON carries it; `status` is where the order stands. */
+export function orderRow(d: OrderRowSource, n: number, status: string) {
   const { input, priced } = d;
   return {
     n,
@@ -177,7 +192,7 @@ function orderRow(d: OrderDraft, n: number) {
     customer_name: input.customer.name,
     address_id: d.addressId,
     address: input.shippingAddress ?? null,
-    status: d.status,
+    status,
     currency: input.currency,
     subtotal_cents: priced.subtotalCents,
     discount_cents: priced.discountCents,
@@ -189,10 +204,12 @@ function orderRow(d: OrderDraft, n: number) {
     pickup_location_id: d.reference.pickupLocation?.id ?? null,
     promotion_code: input.promotionCode ?? null,
     placed_at: d.placedAt.toISOString(),
+    updated_at: d.placedAt.toISOString(),
   };
 }
 
-function lineRows(d: OrderDraft) {
+/** An order's line rows, priced and named from the catalog; `backorderedByLine` the units each waits for. */
+export function lineRows(d: Pick<OrderDraft, 'orderId' | 'lineIds' | 'reference' | 'priced'>, backorderedByLine: ReadonlyMap<number, number> = new Map()) {
   return d.priced.lines.map((line, i) => {
     const product = d.reference.products.get(line.sku)!;
     return {
@@ -206,7 +223,7 @@ function lineRows(d: OrderDraft) {
       unit_price_cents: line.unitPriceCents,
       discount_cents: line.discountCents,
       tax_cents: line.taxCents,
-      backordered_quantity: d.plan.shortByLine.get(i) ?? 0,
+      backordered_quantity: backorderedByLine.get(i) ?? 0,
     };
   });
 }
