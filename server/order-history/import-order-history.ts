@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '#db/errors.ts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#db/client.ts';
 import { itemFieldErrors } from '#server/core/batch-item.ts';
@@ -77,8 +78,14 @@ export async function importOrderHistory(ctx: ServiceContext, items: readonly Re
   for (const w of written) {
     if ('error' in w) outcomes[w.parsed.index] = { index: w.parsed.index, idempotencyKey: w.parsed.item.idempotencyKey, error: w.error };
     else if (w.written) outcomes[w.parsed.index] = createdResult(w.parsed, w.plan, w.written);
-    // A concurrent import of the same key won its claim: answered as that import's order.
-    else repeats.push({ parsed: w.parsed, orderId: await claimedOrder(ctx.db, w.parsed) });
+    else {
+      // A concurrent import of the same key (or an earlier item of this one) won its claim: answered as that order.
+      try {
+        repeats.push({ parsed: w.parsed, orderId: await claimedOrder(ctx.db, w.parsed) });
+      } catch (error) {
+        outcomes[w.parsed.index] = { index: w.parsed.index, idempotencyKey: w.parsed.item.idempotencyKey, error: error as Error };
+      }
+    }
   }
   const existing = await importedOrders(ctx.db, repeats.map((r) => r.orderId));
   for (const r of repeats) {
@@ -149,8 +156,12 @@ async function writeAll(ctx: ServiceContext, orders: { parsed: Parsed; plan: Pla
     return orders.map((o) => ({ ...o, written: numbers.get(o.plan.orderId) ?? null }));
   } catch (error) {
     if (orders.length === 1) {
-      if (!(error instanceof DomainError)) ctx.logger.error({ err: error, idempotencyKey: orders[0]!.parsed.item.idempotencyKey }, 'could not import an order');
-      return [{ ...orders[0]!, error: error as Error }];
+      const only = orders[0]!;
+      if (isUniqueViolation(error, 'orders_external_ref_channel_key')) {
+        return [{ ...only, error: new IdempotencyConflictError(`externalRef ${only.parsed.input.externalRef} already belongs to a different order on this channel`) }];
+      }
+      if (!(error instanceof DomainError)) ctx.logger.error({ err: error, idempotencyKey: only.parsed.item.idempotencyKey }, 'could not import an order');
+      return [{ ...only, error: error as Error }];
     }
     const alone: Written[] = [];
     for (const o of orders) alone.push(...(await writeAll(ctx, [o])));

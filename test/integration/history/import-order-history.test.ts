@@ -235,6 +235,17 @@ describe('importing closed orders', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('two orders of one import under one external reference: the first is imported, the second is a conflict', async () => {
+    const first = shippedItem(daysAgo(6));
+    const ref = `EXT-${randomUUID().slice(0, 8)}`;
+    first.order = { ...first.order, externalRef: ref } as typeof first.order;
+    const second = shippedItem(daysAgo(6));
+    second.order = { ...second.order, externalRef: ref } as typeof second.order;
+    const { results } = await importOrders([first, second]);
+    expect(results.map((r) => r.status)).toEqual([201, 422]);
+    expect(results[1]).toMatchObject({ problem: { type: 'idempotency_conflict' } });
+  });
+
   it('is for the history backfill only: an admin without history:write is refused', async () => {
     const response = await server.api.post('/api/orders/history', { orders: [shippedItem(daysAgo(4))] });
     expect(response.status).toBe(403);
