@@ -126,10 +126,11 @@ const lastMorningBy = (ms: number): number => {
 };
 
 /**
- * The scenario's disruptions that began in imported history, brought to where they stand at the
- * full path's first midnight: a capacity loss is applied at its start (and lifted at its end if
- * that came too), a stock-out still on is counted down then. One that ended before the cut
- * changed only what the import already says (later floor work, slower parcels).
+ * The scenario's disruptions that began before the cut's day, brought to where they stand when the
+ * full path takes over (those of the cut's day are its first sync point's): a capacity loss is
+ * applied at its start (and lifted at its end if that came too), a stock-out still on is counted
+ * down at the cut's midnight. One that ended before changed only what the import already says
+ * (later floor work, slower parcels, orders sent from elsewhere or refused).
  */
 async function catchUpDisruptions(world: World, cutDay: Day): Promise<void> {
   for (const d of world.scenario.disruptions) {
