@@ -21,8 +21,8 @@ export interface ImportHistoryOptions {
   /** Orders whose life up to their hand-over (or cancel) is over before this moment are imported; the rest go the full path. */
   cutMs: number;
   releaseEveryMinutes: number;
-  /** After each day is sent: the day's end, for the progress line. */
-  onDay?: (dayEndMs: number) => void;
+  /** As each request is answered: the moment of its last order, for the progress line. */
+  onImported?: (placedAtMs: number) => void;
 }
 
 /**
@@ -40,7 +40,9 @@ export async function importHistory(world: World, plan: DemandPlan, options: Imp
   const send = async () => {
     const items = batch;
     batch = [];
-    const request = sendImport(world, items, options.cutMs).finally(() => inFlight.delete(request));
+    const request = sendImport(world, items, options.cutMs)
+      .then(() => options.onImported?.(Math.max(...items.map((i) => Date.parse(i.order.placedAt)))))
+      .finally(() => inFlight.delete(request));
     inFlight.add(request);
     if (inFlight.size >= REQUESTS_IN_FLIGHT) await Promise.race(inFlight);
   };
@@ -57,7 +59,6 @@ export async function importHistory(world: World, plan: DemandPlan, options: Imp
       else batch.push({ ...decided, order });
       if (batch.length >= ORDERS_PER_REQUEST) await send();
     }
-    options.onDay?.(Math.min(options.cutMs, dayToMs(addDays(day, 1))));
   }
   if (batch.length > 0) await send();
   await Promise.all(inFlight);

@@ -243,7 +243,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const scheduler = new Scheduler(new EventQueue(), { windowMs, onError, signal });
   world.scheduler = scheduler;
   const backfillFromMs = dayToMs(from);
-  // Imported history reaches this far before the scheduler takes over (the progress line follows it).
+  // Imported history Tower has taken reaches this far before the scheduler takes over (the progress line follows it).
   let importedToMs = backfillFromMs;
   const reachedMs = () => Math.max(scheduler.nowMs, importedToMs);
   const progress = (): Progress => ({
@@ -279,7 +279,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const releaseEveryMinutes = options.releaseEveryMinutes ?? 30;
     // History goes in bulk; live traffic comes one customer and one scan at a time.
     world.bulk = createBulkRequests(client, () => world.locationIdByCode, options.carrierSecret);
-    const late = await importHistory(world, plan, { from, cutMs, releaseEveryMinutes, onDay: (ms) => (importedToMs = ms) });
+    const late = await importHistory(world, plan, { from, cutMs, releaseEveryMinutes, onImported: (ms) => (importedToMs = Math.max(importedToMs, ms)) });
     await catchUpDisruptions(world, cutDay);
     // Placed before the cut but still on the floor then: placed at their own moment, worked from the cut on.
     for (const order of late) scheduleOrder(world, order);
