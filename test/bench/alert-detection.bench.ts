@@ -12,7 +12,8 @@
  * disrupted run's days before yesterday; it ends yesterday 23:59), BENCH_DETECTION_QUIET_DAYS (4),
  * BENCH_DETECTION_ORDERS_PER_DAY (200 at the model's anchor: about 320 in December),
  * BENCH_DETECTION_STEP_SECONDS (30), BENCH_DETECTION_COARSE_SECONDS (600: alert rounds outside
- * measured parts; 30 runs the engine at every step), BENCH_DETECTION_SEED (42).
+ * measured parts; 30 runs the engine at every step), BENCH_DETECTION_SEED (42), BENCH_KEEP_DATABASE (1:
+ * leave both runs' scratch databases behind, named in the output, to query their records).
  */
 import { loadavg } from 'node:os';
 import { allRules } from '#server/alerts/rules/all-rules.ts';
@@ -33,6 +34,7 @@ if (![days, quietDays, ordersPerDay, seed].every((n) => Number.isInteger(n) && n
   throw new Error('BENCH_DETECTION_DAYS, _ORDERS_PER_DAY and _SEED must be whole numbers ≥ 1; _STEP_SECONDS in (0, 30]');
 }
 const serverUrl = process.env.DATABASE_URL || DEFAULT_SERVER_URL;
+const keepDatabase = process.env.BENCH_KEEP_DATABASE === '1';
 const progress = (message: string) => process.stderr.write(`[alert-detection] ${message}\n`);
 
 function brief(run: DetectionRun) {
@@ -43,7 +45,7 @@ function brief(run: DetectionRun) {
 async function measure() {
   const loadBefore = loadavg().map((n) => Math.round(n * 100) / 100);
   const started = Date.now();
-  const common = { serverUrl, seed, days, ordersPerDay, stepMs: stepSeconds * 1000, coarseMs: coarseSeconds * 1000, standIns: [stuckPickStandIn()] };
+  const common = { serverUrl, seed, days, ordersPerDay, stepMs: stepSeconds * 1000, coarseMs: coarseSeconds * 1000, standIns: [stuckPickStandIn()], keepDatabase };
   progress(`disrupted run: ${days} days of ${ordersPerDay} orders a day, a round every ${stepSeconds} simulated s; rules ${allRules.map((r) => r.key).join(', ')}`);
   const disrupted = await runDetection({ ...common, disruptions: oneOfEach(seed), progress: (m) => progress(`disrupted: ${m}`) });
   progress(`disrupted run done in ${disrupted.wallSeconds} s; quiet run`);

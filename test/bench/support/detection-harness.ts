@@ -52,11 +52,15 @@ export interface DetectionRunOptions {
   /** Where the simulated history ends (default: just before today, UTC). */
   endAt?: Date;
   concurrency?: number;
+  /** Leave the scratch database behind (its name is reported) to query the run's records afterwards. */
+  keepDatabase?: boolean;
   progress?: (message: string) => void;
 }
 
 export interface DetectionRun extends DetectionReport {
   from: Day;
+  /** The scratch database, when kept (`keepDatabase`). */
+  database?: string;
   simulatedDays: number;
   wallSeconds: number;
   rounds: number;
@@ -182,6 +186,7 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
     return {
       ...report,
       from,
+      ...(options.keepDatabase ? { database: scratch.name } : {}),
       simulatedDays: round3((endAt.getTime() - fromMs) / DAY_MS),
       wallSeconds: round3((Date.now() - startedAt) / 1000),
       rounds,
@@ -201,7 +206,8 @@ export async function runDetection(options: DetectionRunOptions): Promise<Detect
     };
   } finally {
     await server.close();
-    await scratch.drop();
+    if (options.keepDatabase) progress(`kept database ${scratch.name}`);
+    else await scratch.drop();
   }
 }
 
