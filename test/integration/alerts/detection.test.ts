@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { addDays, dayToMs, msToDay } from '#server/simulator/calendar.ts';
+import { addDays, dayToMs, type Day } from '#server/simulator/calendar.ts';
 import type { Disruption } from '#server/simulator/disruptions.ts';
 import { runDetection, type DetectionRun } from '#test/bench/support/detection-harness.ts';
 import { EXPECTED_RULES, stuckPickStandIn } from '#test/bench/support/detection-expectations.ts';
@@ -13,9 +13,9 @@ import { TARGET_DELAY_SECONDS } from '#test/bench/support/detection-report.ts';
  * stuck_orders stands in for them (backlog_growth and promise_breach_risk are measured too as soon
  * as they do).
  */
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const yesterday = msToDay(Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS);
+// A fixed day (a Tuesday, after the Black Friday weekend), not yesterday: the same run whatever the date.
+const cutDay: Day = '2026-12-01';
 const common = {
   serverUrl: inject('databaseUrl'),
   seed: 7,
@@ -24,8 +24,8 @@ const common = {
   stepMs: 30_000,
   coarseMs: 900_000,
   standIns: [stuckPickStandIn()],
-  // From yesterday's midnight, the moment of the cut, to the morning: three orders can wait 4 h.
-  endAt: new Date(dayToMs(yesterday) + 9 * HOUR_MS),
+  // From the day's midnight, the moment of the cut, to the morning: three orders can wait 4 h.
+  endAt: new Date(dayToMs(cutDay) + 9 * HOUR_MS),
 };
 
 describe('alert detection in simulated time', () => {
@@ -33,7 +33,7 @@ describe('alert detection in simulated time', () => {
   let quiet: DetectionRun;
   beforeAll(async () => {
     const capacityLoss = (): Disruption[] => [
-      { kind: 'capacity_loss', id: 'capacity_loss-test', start: yesterday, end: addDays(yesterday, 1), locationCode: 'WH-EDISON', capacityFactor: 0.2 },
+      { kind: 'capacity_loss', id: 'capacity_loss-test', start: cutDay, end: addDays(cutDay, 1), locationCode: 'WH-EDISON', capacityFactor: 0.2 },
     ];
     // Each run has its own database and Tower: side by side, the seeding of one overlaps the other's.
     [disrupted, quiet] = await Promise.all([runDetection({ ...common, disruptions: capacityLoss }), runDetection({ ...common, disruptions: () => [] })]);
