@@ -94,27 +94,28 @@ function carrierCheck(d: Extract<Disruption, { kind: 'carrier_slowdown' }>, star
 }
 
 /**
- * capacity_loss: the work arriving at the location (shipments released to it over the trailing
- * `capacityWindowHours`, counted in shipments or units, whichever is more, per day) exceeds its
- * daily capacity as Tower now has it (cut): more comes in than it can clear, as backlog_growth
- * measures load. Arrivals grow at releases and the capacity falls at the cut: the earliest of
- * those inside the step.
+ * capacity_loss, the load: the shipments released to the location over the trailing
+ * `capacityWindowHours`, per day, exceed its daily capacity as Tower now has it (cut): more comes
+ * in than it can clear. Capacity counts shipments, as sourcing spends it and backlog_growth
+ * compares it (until 2026-12-07 units counted too, whichever was more: a day of b2b cases before
+ * the cut set the moment). Arrivals grow at releases and the capacity falls at the cut: the
+ * earliest of those inside the step.
  */
 function capacityCheck(d: Extract<Disruption, { kind: 'capacity_loss' }>, startMs: number, locationId: string, s: DetectabilitySettings): DetectabilityCheck {
   return {
     disruption: d,
-    definition: `shipments or units released to ${d.locationCode} over the last ${s.capacityWindowHours} h, per day, exceed its cut daily capacity`,
+    definition: `shipments released to ${d.locationCode} over the last ${s.capacityWindowHours} h, per day, exceed its cut daily capacity`,
     async check(db, atMs, stepMs) {
       const from = new Date(atMs - s.capacityWindowHours * 3_600_000);
-      const { rows } = await db.execute<{ shipments: number; units: number; capacity: number; first_release: string | null }>(sql`
-        select count(distinct sh.id)::int as shipments, coalesce(sum(sl.quantity), 0)::int as units,
+      const { rows } = await db.execute<{ shipments: number; capacity: number; first_release: string | null }>(sql`
+        select count(distinct sh.id)::int as shipments,
           (select daily_capacity from locations where id = ${locationId}) as capacity,
           min(sh.created_at) filter (where sh.created_at > ${new Date(atMs - stepMs)}) as first_release
-        from shipments sh join shipment_lines sl on sl.shipment_id = sh.id
+        from shipments sh
         where sh.location_id = ${locationId} and sh.created_at > ${from} and sh.created_at <= ${new Date(atMs)}`);
       const row = rows[0]!;
       const perDay = 24 / s.capacityWindowHours;
-      if (Math.max(row.shipments, row.units) * perDay <= row.capacity) return null;
+      if (row.shipments * perDay <= row.capacity) return null;
       return earliestIn([asDate(row.first_release), new Date(startMs)], atMs - stepMs, atMs);
     },
   };
