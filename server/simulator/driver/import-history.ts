@@ -29,7 +29,7 @@ export interface ImportHistoryOptions {
  * History before the cut, imported whole (POST /api/orders/history): each day's orders planned
  * to their end by `historyOf`, sent in requests of 500, a few in flight. What Tower still has to
  * see after the cut is queued on the scheduler: the scans of parcels still on their way, pickups
- * waiting at the counter, and returns not settled by the cut. Returns the orders placed before the
+ * waiting at the counter, and what is left of returns not settled by the cut. Returns the orders placed before the
  * cut whose life goes on past it, for the full path (placed at their own moment).
  */
 export async function importHistory(world: World, plan: DemandPlan, options: ImportHistoryOptions): Promise<SimulatedOrder[]> {
