@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type FieldError } from '#server/core/errors.ts';
 import { carrierPromise, chooseCarrier, type ShipmentRoute } from '#server/fulfillment/carrier-rules.ts';
-import { packageRows } from '#server/fulfillment/pack-shipment.ts';
-import { planPackages, type Packaging, type PackUnit, type PlannedPackage } from '#server/fulfillment/plan-packages.ts';
+import { packageRows, packUnits, type PickedLineRow } from '#server/fulfillment/pack-shipment.ts';
+import { planPackages, type Packaging, type PlannedPackage } from '#server/fulfillment/plan-packages.ts';
 import type { LockedShipment } from '#server/fulfillment/lock-shipment.ts';
 import type { OrderContext } from '#server/orders/order-context.ts';
 import type { PlaceOrderInput } from '#server/orders/order.schemas.ts';
@@ -170,12 +170,12 @@ function planShipment(s: HistoryShipment, index: number, scope: ShipmentScope, e
     if (lineIndex < 0) errors.push({ path: `${path}.lines.${i}.sku`, message: `${l.sku} is not a line of the order` });
     return { id: randomUUID(), orderLineId: scope.lineIds[lineIndex] ?? '', sku: l.sku, quantity: l.quantity };
   });
-  const units: PackUnit[] = lines.map((l) => {
+  // Every unit was picked: the packer's rows as packing reads them.
+  const picked: PickedLineRow[] = lines.map((l) => {
     const product = reference.products.get(l.sku);
-    const dims = product?.lengthMm && product.widthMm && product.heightMm ? ([product.lengthMm, product.widthMm, product.heightMm] as [number, number, number]) : null;
-    return { lineId: l.id, sku: l.sku, quantity: l.quantity, unitWeightGrams: product?.weightGrams ?? 0, dimensionsMm: dims };
+    return { id: l.id, sku: l.sku, picked_quantity: l.quantity, picked_at: null, weight_grams: product?.weightGrams ?? null, length_mm: product?.lengthMm ?? null, width_mm: product?.widthMm ?? null, height_mm: product?.heightMm ?? null };
   });
-  const packed = planPackages(units, history.packagings);
+  const packed = planPackages(packUnits(picked), history.packagings);
   if (!packed.ok) errors.push({ path: `${path}.lines`, message: `${packed.sku} ${packed.reason}` });
   const kind = location?.kind ?? 'warehouse';
   const route: ShipmentRoute = {
@@ -188,9 +188,9 @@ function planShipment(s: HistoryShipment, index: number, scope: ShipmentScope, e
   const packages = packed.ok ? packed.packages : [];
   const weight = packages.reduce((sum, p) => sum + p.weightGrams, 0);
   const volume = packages.reduce((sum, p) => sum + p.packaging.innerLengthMm * p.packaging.innerWidthMm * p.packaging.innerHeightMm, 0);
-  const chosen = chooseCarrier(route, Math.max(1, weight), volume, history.policy);
-  const carrier = pickup ? null : (s.carrier ?? chosen.carrier);
-  const promisedAt = s.carrier === undefined || pickup ? chosen.promisedAt : carrierPromise(route, s.carrier, history.policy);
+  // The carrier named by the history keeps its own promise; otherwise the policy chooses, as sourcing would have.
+  const chosen = pickup || s.carrier === undefined ? chooseCarrier(route, Math.max(1, weight), volume, history.policy) : { carrier: s.carrier, promisedAt: carrierPromise(route, s.carrier, history.policy) };
+  const { carrier, promisedAt } = chosen;
   if (!pickup && s.carrier !== undefined && promisedAt === null) errors.push({ path: `${path}.carrier`, message: `${s.carrier} has no ${input.delivery.service} rate in the sourcing policy` });
 
   const shipment: LockedShipment = {

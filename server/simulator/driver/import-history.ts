@@ -118,7 +118,7 @@ function countImported(world: World, { item, order }: Imported): void {
  */
 function follow(world: World, imported: Imported, result: ImportOrderHistoryResult['results'][number], cutMs: number): void {
   if (imported.inTransit.length === 0 && imported.returnLeft === null) return;
-  const shipments = (result.shipments ?? []).map((s): TowerShipment => ({ ...s, orderId: result.orderId!, lines: [], packages: s.packages.map((p) => ({ id: p.id, number: p.number, trackingNumber: p.trackingNumber })) }));
+  const shipments = (result.shipments ?? []).map((s): TowerShipment => ({ ...s, orderId: result.orderId!, lines: [] }));
   const items = imported.item.shipments ?? [];
   const delivered = items.flatMap((s) => (s.deliveredAt ? [Date.parse(s.deliveredAt)] : []));
   const state: OrderState = {
